@@ -1,0 +1,39 @@
+// Invariants checked after every event with --check-invariants (and in tests): pages are
+// conserved, no page is in two places, and every kvfree_rcu() object is accounted for.
+import { PageState } from './page-ledger.js';
+import type { Simulation } from './simulation.js';
+
+export class InvariantError extends Error {
+  override name = 'InvariantError';
+}
+
+export function checkInvariants(simulation: Simulation): void {
+  const { allocator, others, host, kvfree, scheduler } = simulation;
+  const where = () => `at ${(scheduler.now / 1000).toFixed(3)} ms (event ${scheduler.eventsRun})`;
+  const ledger = host.ledger.counts;
+  const policyPages = ledger[PageState.Held] + ledger[PageState.Reserved] + ledger[PageState.InFlight];
+  const accounted = allocator.freePages + allocator.pcpTotal() + others.totalPages + policyPages;
+  const managed = simulation.scenario.machine.managedPages;
+  if (accounted !== managed) {
+    throw new InvariantError(
+      `pages not conserved ${where()}: managed ${managed} ≠ free ${allocator.freePages} + PCP ${allocator.pcpTotal()} + other users ${others.totalPages} + policy ${policyPages} (= ${accounted})`,
+    );
+  }
+  if (allocator.freePages < 0) throw new InvariantError(`negative free pages ${where()}: ${allocator.freePages}`);
+  for (let cpu = 0; cpu < allocator.pcp.length; cpu++) {
+    if (allocator.pcp[cpu] < 0) throw new InvariantError(`negative PCP count on cpu ${cpu} ${where()}: ${allocator.pcp[cpu]}`);
+  }
+  if (ledger[PageState.Reserved] !== host.reservePages()) {
+    throw new InvariantError(`reserve pages ${where()}: ledger says ${ledger[PageState.Reserved]}, reserves hold ${host.reservePages()}`);
+  }
+  const inflight = kvfree.countInflightPages();
+  if (ledger[PageState.InFlight] !== inflight.pages || kvfree.inflight.value !== inflight.pages) {
+    throw new InvariantError(
+      `pointer pages ${where()}: ledger says ${ledger[PageState.InFlight]} in flight, tracker ${kvfree.inflight.value}, queues hold ${inflight.pages}`,
+    );
+  }
+  const outstanding = kvfree.objectsOutstanding;
+  if (outstanding !== inflight.objects) {
+    throw new InvariantError(`objects ${where()}: ${kvfree.counters.calls} calls - ${kvfree.counters.objectsFreed} freed = ${outstanding}, but queues hold ${inflight.objects}`);
+  }
+}

@@ -1,0 +1,356 @@
+// The kvfree_rcu() batching pipeline of MODEL.md §1–2, the same for every policy: per-CPU
+// pointer pages, the monitor with its drain delay and 1-jiffy flood re-arm, two batch slots,
+// per-page GP snapshots (v6.3), the reclaim work, and the two fallbacks. Calls that land in a
+// page with room are handled in bulk (CallSequence); only a call that needs a page is looked at
+// one by one, and a run of fallbacks between two events is answered from the first (memo).
+import { Histogram, LevelTracker } from '../engine/histogram.js';
+import { Priority, type Scheduler } from '../engine/scheduler.js';
+import type { IndexedStream, RandomStreams, Stream } from '../engine/random.js';
+import type { CallContext, CallForm, Page, PageRequest } from '../policy/api.js';
+import type { Scenario } from '../scenario/types.js';
+import type { Allocator } from './allocator.js';
+import { CallSequence, RateProfile } from './arrivals.js';
+import type { GracePeriods } from './grace-periods.js';
+import { PageState, PolicyError } from './page-ledger.js';
+import type { PolicyHost } from './policy-host.js';
+import type { WakeLatency } from './workqueues.js';
+
+interface PointerPage {
+  page: Page;
+  objects: number;
+  /** GP cookie at the last insertion (v6.3 per-page snapshot). */
+  snapshot: number;
+}
+
+interface Batch {
+  pages: PointerPage[];
+  headObjects: number;
+}
+
+/** A null answer to needPage, valid until the CPU's, the shared or (if it looked) memory state moves. */
+interface Memo {
+  signatures: number;
+  costUs: number;
+  cpuEpoch: number;
+  sharedEpoch: number;
+  memoryEpoch: number;
+  memoryDependent: boolean;
+}
+
+const CONTEXTS: CallContext[] = ['sleepable', 'atomic', 'atomic-raw'];
+
+class CpuState {
+  processed = 0;
+  current: PointerPage | null = null;
+  queued: PointerPage[] = [];
+  headObjects = 0;
+  /** krcp->count: objects waiting for the monitor (queued pages, current page, rcu_head list). */
+  waitingObjects = 0;
+  slots: Array<Batch | null> = [null, null];
+  monitorDue = Infinity;
+  monitorToken = 0;
+  needToken = 0;
+  memo: Memo | null = null;
+
+  constructor(
+    readonly cpu: number,
+    readonly calls: CallSequence,
+  ) {}
+}
+
+export interface CallCounters {
+  calls: number;
+  fallbacks: number;
+  rcuHead: number;
+  syncInline: number;
+  objectsFreed: number;
+  objectsInSync: number;
+}
+
+export class KvfreeRcu {
+  readonly latency = new Histogram();
+  readonly inflight = new LevelTracker(0);
+  readonly counters: CallCounters = { calls: 0, fallbacks: 0, rcuHead: 0, syncInline: 0, objectsFreed: 0, objectsInSync: 0 };
+  /** Fallback calls so far (for timelines). */
+  private readonly cpus: CpuState[] = [];
+  private readonly ptrsPerPage: number;
+  private readonly jiffyUs: number;
+  private readonly fastPathUs: number;
+  private readonly signatureStreams: IndexedStream[] = [];
+  private readonly modelWork: Stream;
+
+  constructor(
+    private readonly scheduler: Scheduler,
+    streams: RandomStreams,
+    private readonly scenario: Scenario,
+    private readonly allocator: Allocator,
+    private readonly host: PolicyHost,
+    private readonly gp: GracePeriods,
+    private readonly wakeLatency: WakeLatency,
+  ) {
+    this.ptrsPerPage = scenario.kernel.ptrsPerPage;
+    this.jiffyUs = 1e6 / scenario.kernel.hz;
+    this.fastPathUs = scenario.timing.callFastPathNs / 1000;
+    this.modelWork = streams.stream('wq/kvfree-rcu');
+    const profile = new RateProfile(scenario.workload.phases, scenario.durationMs * 1000);
+    for (let cpu = 0; cpu < scenario.workload.activeCpus; cpu++) {
+      this.cpus.push(new CpuState(cpu, new CallSequence(profile, streams.indexedStream(`arrivals/cpu${cpu}`))));
+      this.signatureStreams.push(streams.indexedStream(`calls/cpu${cpu}`));
+    }
+  }
+
+  start(): void {
+    for (const state of this.cpus) this.scheduleNeed(state);
+  }
+
+  /** Objects handed to kvfree_rcu() and not yet freed. */
+  get objectsOutstanding(): number {
+    return this.counters.calls - this.counters.objectsFreed;
+  }
+
+  /** Pointer pages in flight, counted from the structures (for the invariant check). */
+  countInflightPages(): { pages: number; objects: number } {
+    let pages = 0;
+    let objects = this.counters.objectsInSync;
+    for (const state of this.cpus) {
+      const all = [...state.queued, ...(state.current ? [state.current] : [])];
+      for (const slot of state.slots) if (slot) all.push(...slot.pages);
+      pages += all.length;
+      for (const pointerPage of all) objects += pointerPage.objects;
+      objects += state.headObjects;
+      for (const slot of state.slots) if (slot) objects += slot.headObjects;
+    }
+    return { pages: pages + this.pagesInReclaim, objects: objects + this.objectsInReclaim };
+  }
+
+  private pagesInReclaim = 0;
+  private objectsInReclaim = 0;
+
+  // ---- calls ---------------------------------------------------------------------------
+
+  /** Schedules the next call that needs a page: the one after the current page's room. */
+  private scheduleNeed(state: CpuState): void {
+    const token = ++state.needToken;
+    const room = state.current ? this.ptrsPerPage - state.current.objects : 0;
+    const time = state.calls.timeOf(state.processed + room);
+    if (time === Infinity) return;
+    this.scheduler.at(time, Priority.calls, () => {
+      if (token === state.needToken) this.onNeed(state);
+    });
+  }
+
+  /** Accounts the calls that went into the current page up to now. */
+  private syncCalls(state: CpuState): void {
+    if (!state.current) return;
+    const room = this.ptrsPerPage - state.current.objects;
+    const arrived = Math.min(state.calls.countBy(this.scheduler.now, state.processed) - state.processed, room);
+    if (arrived <= 0) return;
+    this.fastCalls(state, arrived);
+    state.current.objects += arrived;
+    state.current.snapshot = this.gp.snapshot();
+  }
+
+  private fastCalls(state: CpuState, count: number): void {
+    state.processed += count;
+    state.waitingObjects += count;
+    this.counters.calls += count;
+    this.latency.add(this.fastPathUs, count);
+  }
+
+  private onNeed(state: CpuState): void {
+    this.syncCalls(state);
+    if (state.current) {
+      // The current page is full: it joins the queue and this call needs another.
+      state.current.snapshot = this.gp.snapshot();
+      state.queued.push(state.current);
+      state.current = null;
+    }
+    for (;;) {
+      const call = state.processed;
+      const time = state.calls.timeOf(call);
+      if (time === Infinity) return;
+      if (time > this.scheduler.now && time >= this.scheduler.nextTime()) {
+        this.scheduleNeed(state);
+        return;
+      }
+      if (time > this.scheduler.now) this.scheduler.now = time;
+      if (this.handleCallWithoutPage(state, call)) {
+        this.armMonitor(state);
+        this.scheduleNeed(state);
+        return;
+      }
+      this.armMonitor(state);
+    }
+  }
+
+  private signature(state: CpuState, call: number): { form: CallForm; context: CallContext; lock: boolean; bits: number } {
+    const workload = this.scenario.workload;
+    const stream = this.signatureStreams[state.cpu].at(call);
+    const form: CallForm = stream.uniform() < workload.headlessShare ? 'headless' : 'two-arg';
+    let context: CallContext = 'sleepable';
+    if (form === 'two-arg') {
+      const u = stream.uniform();
+      context = u < workload.context.sleepable ? 'sleepable' : u < workload.context.sleepable + workload.context.atomic ? 'atomic' : 'atomic-raw';
+    } else stream.uniform();
+    const lock = stream.uniform() < workload.allocatorLockShare;
+    const bits = 1 << ((form === 'headless' ? 6 : 0) + CONTEXTS.indexOf(context) * 2 + (lock ? 1 : 0));
+    return { form, context, lock, bits };
+  }
+
+  private memoValid(state: CpuState): boolean {
+    const memo = state.memo;
+    if (!memo) return false;
+    const valid =
+      memo.cpuEpoch === this.host.cpuEpoch[state.cpu] &&
+      memo.sharedEpoch === this.host.sharedEpoch &&
+      (!memo.memoryDependent || memo.memoryEpoch === this.allocator.epoch);
+    if (!valid) state.memo = null;
+    return valid;
+  }
+
+  /** One call that finds no room. True when it got a page (which holds it). */
+  private handleCallWithoutPage(state: CpuState, call: number): boolean {
+    const signature = this.signature(state, call);
+    this.counters.calls++;
+    state.processed++;
+    if (this.memoValid(state) && (state.memo!.signatures & signature.bits) !== 0) {
+      this.fallback(state, signature.form, state.memo!.costUs);
+      return false;
+    }
+    const request: PageRequest = { cpu: state.cpu, form: signature.form, context: signature.context, holdsAllocatorLock: signature.lock };
+    this.host.takeCostUs();
+    const heldBefore = this.host.ledger.heldPages;
+    const answer = this.host.call('needPage', signature.context, signature.lock, () => this.host.hooks.needPage(request));
+    const costUs = this.host.takeCostUs();
+    const page = answer.value;
+    if (page !== null && page !== undefined) {
+      this.host.ledger.move(page, PageState.Held, PageState.InFlight, 'needPage returned a page');
+      this.checkNoLeak(heldBefore, 'needPage');
+      state.current = { page, objects: 1, snapshot: this.gp.snapshot() };
+      state.waitingObjects++;
+      this.inflight.add(this.scheduler.now, 1);
+      this.latency.add(this.fastPathUs + costUs);
+      state.memo = null;
+      return true;
+    }
+    this.checkNoLeak(heldBefore, 'needPage');
+    this.fallback(state, signature.form, costUs);
+    if (this.host.hooks.onFallback) this.host.call('onFallback', signature.context, signature.lock, () => this.host.hooks.onFallback!(request));
+    if (!answer.violated) this.remember(state, signature.bits, costUs, answer.touchedMemory);
+    return false;
+  }
+
+  private remember(state: CpuState, bits: number, costUs: number, memoryDependent: boolean): void {
+    const fresh = !this.memoValid(state);
+    const memo: Memo = fresh
+      ? { signatures: 0, costUs, cpuEpoch: this.host.cpuEpoch[state.cpu], sharedEpoch: this.host.sharedEpoch, memoryEpoch: this.allocator.epoch, memoryDependent }
+      : state.memo!;
+    if (!fresh && memo.costUs !== costUs) return; // memoised answers must cost the same
+    memo.signatures |= bits;
+    memo.memoryDependent ||= memoryDependent;
+    state.memo = memo;
+  }
+
+  private checkNoLeak(heldBefore: number, hook: string): void {
+    if (this.host.ledger.heldPages > heldBefore) throw new PolicyError(`${hook} leaked ${this.host.ledger.heldPages - heldBefore} page(s): keep spare pages in a reserve`);
+  }
+
+  private fallback(state: CpuState, form: CallForm, costUs: number): void {
+    this.counters.fallbacks++;
+    if (form === 'two-arg') {
+      // Channel 3: the object is chained through its own rcu_head; no memory needed.
+      this.counters.rcuHead++;
+      state.headObjects++;
+      state.waitingObjects++;
+      this.latency.add(this.fastPathUs + costUs);
+      return;
+    }
+    // Headless: synchronize_rcu() inline, then the caller frees the object itself.
+    this.counters.syncInline++;
+    this.counters.objectsInSync++;
+    const callTime = this.scheduler.now;
+    this.gp.request((endTime) => {
+      this.latency.add(endTime - callTime + this.fastPathUs + costUs);
+      this.counters.objectsInSync--;
+      this.counters.objectsFreed++;
+    });
+  }
+
+  // ---- monitor and batches ---------------------------------------------------------------
+
+  /** schedule_delayed_monitor_work(): drain delay, or 1 jiffy once a page worth is waiting. */
+  private armMonitor(state: CpuState): void {
+    const kernel = this.scenario.kernel;
+    const flood = kernel.floodRearm && state.waitingObjects >= this.ptrsPerPage;
+    const delay = flood ? this.jiffyUs : kernel.drainDelayMs * 1000;
+    if (state.monitorDue !== Infinity && !(flood && state.monitorDue > this.scheduler.now + delay)) return;
+    const due = this.scheduler.now + delay;
+    state.monitorDue = due;
+    const token = ++state.monitorToken;
+    this.scheduler.at(due, Priority.timer, () => {
+      if (token !== state.monitorToken) return;
+      // The monitor is delayed work on system_wq: it runs after a normal wake-up.
+      const wake = this.wakeLatency.sample('normal', this.modelWork);
+      this.scheduler.after(wake, Priority.work, () => {
+        if (token === state.monitorToken) this.runMonitor(state);
+      });
+    });
+  }
+
+  private runMonitor(state: CpuState): void {
+    state.monitorDue = Infinity;
+    this.syncCalls(state);
+    const ready: PointerPage[] = [];
+    if (this.scenario.kernel.perPageGpSnapshots && state.queued.length > 0) {
+      // v6.3 kvfree_rcu_drain_ready(): pages whose GP already passed are freed right here.
+      const waiting: PointerPage[] = [];
+      for (const pointerPage of state.queued) (this.gp.hasCompleted(pointerPage.snapshot) ? ready : waiting).push(pointerPage);
+      state.queued = waiting;
+      for (const pointerPage of ready) state.waitingObjects -= pointerPage.objects;
+    }
+    const slotIndex = state.slots.indexOf(null);
+    const hasWork = state.queued.length > 0 || (state.current !== null && state.current.objects > 0) || state.headObjects > 0;
+    if (slotIndex >= 0 && hasWork) {
+      const batch: Batch = { pages: state.queued, headObjects: state.headObjects };
+      if (state.current) batch.pages.push(state.current);
+      const tookCurrent = state.current !== null;
+      state.queued = [];
+      state.current = null;
+      state.headObjects = 0;
+      state.waitingObjects = 0;
+      state.slots[slotIndex] = batch;
+      this.gp.request(() => this.batchGracePeriodDone(state, slotIndex));
+      if (tookCurrent) this.scheduleNeed(state);
+    }
+    if (state.waitingObjects > 0) this.armMonitor(state);
+    if (ready.length > 0) this.reclaim(state.cpu, ready, 0);
+  }
+
+  private batchGracePeriodDone(state: CpuState, slotIndex: number): void {
+    const wake = this.wakeLatency.sample('normal', this.modelWork);
+    this.scheduler.after(wake, Priority.work, () => {
+      const batch = state.slots[slotIndex]!;
+      state.slots[slotIndex] = null; // kfree_rcu_work() detaches the lists first
+      this.reclaim(state.cpu, batch.pages, batch.headObjects);
+    });
+  }
+
+  /** Frees the objects (bulk per page, one by one for rcu_head objects) then hands the pages back. */
+  private reclaim(cpu: number, pages: PointerPage[], headObjects: number): void {
+    const costs = this.scenario.timing.freeCostNs;
+    let pageObjects = 0;
+    for (const pointerPage of pages) pageObjects += pointerPage.objects;
+    const workUs = (pageObjects * costs.bulkPerObject + headObjects * costs.rcuHeadPerObject) / 1000;
+    this.pagesInReclaim += pages.length;
+    this.objectsInReclaim += pageObjects + headObjects;
+    this.scheduler.after(workUs, Priority.work, () => {
+      this.pagesInReclaim -= pages.length;
+      this.objectsInReclaim -= pageObjects + headObjects;
+      this.counters.objectsFreed += pageObjects + headObjects;
+      for (const pointerPage of pages) {
+        this.inflight.add(this.scheduler.now, -1);
+        this.host.pageEmptied(cpu, pointerPage.page);
+      }
+    });
+  }
+}

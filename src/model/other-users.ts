@@ -1,0 +1,139 @@
+// Other users of memory (MODEL.md §3, issue 2 item 3): per-CPU background allocations with a
+// lifetime, anonymous memory that steps towards targets, and a user-space low-memory killer.
+// They act once per tick; their draws are addressed by (tick, cpu), so what they ask for is the
+// same whatever the policy does — only whether the allocator can give it differs.
+import { Priority, type Scheduler } from '../engine/scheduler.js';
+import type { IndexedStream, RandomStreams } from '../engine/random.js';
+import type { Scenario } from '../scenario/types.js';
+import type { Allocator } from './allocator.js';
+
+export class OtherUsers {
+  /** Background pages each CPU's users hold. */
+  readonly backgroundPages: Int32Array;
+  allocFailures = 0;
+  lmkKills = 0;
+  /** Pages another subsystem took from a shared reserve and still holds. */
+  borrowedPages = 0;
+  /** Anonymous memory freed by kills: those tasks are gone, so the targets shrink by it. */
+  private killedAnonPages = 0;
+  private lowSince = -1;
+  private tick = 0;
+  private readonly background: IndexedStream;
+  private readonly anonStartLevels: number[];
+
+  constructor(
+    private readonly scheduler: Scheduler,
+    streams: RandomStreams,
+    private readonly scenario: Scenario,
+    private readonly allocator: Allocator,
+  ) {
+    this.backgroundPages = new Int32Array(scenario.machine.cpus);
+    this.background = streams.indexedStream('others/background');
+    allocator.onOomKill = (pages) => (this.killedAnonPages += pages);
+    // Level at which each step starts: where the steps before it had got to by then.
+    this.anonStartLevels = [];
+    for (let index = 0; index < scenario.others.anonSteps.length; index++) {
+      this.anonStartLevels.push(this.anonTarget(scenario.others.anonSteps[index].atMs * 1000, index));
+    }
+  }
+
+  get totalPages(): number {
+    let total = this.allocator.anonPages + this.allocator.pageCachePages + this.borrowedPages;
+    for (let cpu = 0; cpu < this.backgroundPages.length; cpu++) total += this.backgroundPages[cpu];
+    return total;
+  }
+
+  start(endUs: number): void {
+    const tickUs = this.scenario.others.tickMs * 1000;
+    const step = () => {
+      this.act(tickUs);
+      if (this.scheduler.now + tickUs <= endUs) this.scheduler.after(tickUs, Priority.memory, step);
+    };
+    this.scheduler.at(tickUs, Priority.memory, step);
+  }
+
+  /** Another subsystem keeps `pages` for holdMs, then frees them. */
+  borrow(pages: number, holdMs: number): void {
+    if (pages <= 0) return;
+    this.borrowedPages += pages;
+    this.scheduler.after(holdMs * 1000, Priority.memory, () => {
+      this.borrowedPages -= pages;
+      this.allocator.freeToBuddy(pages);
+    });
+  }
+
+  private act(tickUs: number): void {
+    const others = this.scenario.others;
+    const cpus = this.scenario.machine.cpus;
+    const meanAllocs = (others.backgroundAllocsPerSecPerCpu * tickUs) / 1e6;
+    const freeProbability = others.backgroundLifetimeMs > 0 ? 1 - Math.exp(-tickUs / (others.backgroundLifetimeMs * 1000)) : 1;
+    for (let cpu = 0; cpu < cpus; cpu++) {
+      const stream = this.background.at(this.tick * cpus + cpu);
+      const frees = stream.binomial(this.backgroundPages[cpu], freeProbability);
+      for (let index = 0; index < frees; index++) this.allocator.free(cpu, 'others');
+      this.backgroundPages[cpu] -= frees;
+      const allocs = stream.poisson(meanAllocs);
+      for (let index = 0; index < allocs; index++) {
+        const gfp = stream.uniform() < others.backgroundAtomicShare ? 'ATOMIC' : 'KERNEL';
+        if (this.allocator.alloc(cpu, gfp, 'others')) this.backgroundPages[cpu]++;
+        else this.allocFailures++;
+      }
+    }
+    this.allocator.costUs = 0;
+    this.moveAnon(this.tick % cpus);
+    this.lowMemoryKiller();
+    this.tick++;
+  }
+
+  private anonTarget(timeUs: number, stepsBefore = this.scenario.others.anonSteps.length): number {
+    const steps = this.scenario.others.anonSteps;
+    let level = this.scenario.others.anonInitialPages;
+    for (let index = 0; index < stepsBefore; index++) {
+      const step = steps[index];
+      const startUs = step.atMs * 1000;
+      if (timeUs < startUs) break;
+      const startLevel = this.anonStartLevels[index] ?? level;
+      const fraction = step.rampMs > 0 ? Math.min(1, (timeUs - startUs) / (step.rampMs * 1000)) : 1;
+      level = startLevel + (step.targetPages - startLevel) * fraction;
+    }
+    return Math.round(level);
+  }
+
+  private moveAnon(cpu: number): void {
+    const wanted = Math.max(0, this.anonTarget(this.scheduler.now) - this.killedAnonPages);
+    let delta = wanted - this.allocator.anonPages;
+    if (delta < 0) {
+      this.allocator.anonPages += delta;
+      this.allocator.freeToBuddy(-delta);
+      return;
+    }
+    // Page faults: GFP_KERNEL-class allocations, which may reclaim and call the OOM killer.
+    while (delta > 0) {
+      if (!this.allocator.alloc(cpu, 'KERNEL', 'others')) {
+        this.allocFailures++;
+        break;
+      }
+      this.allocator.anonPages++;
+      delta--;
+    }
+    this.allocator.costUs = 0;
+  }
+
+  private lowMemoryKiller(): void {
+    const killers = this.scenario.killers;
+    if (killers.lmkThresholdPages <= 0) return;
+    if (this.allocator.freePages >= killers.lmkThresholdPages) {
+      this.lowSince = -1;
+      return;
+    }
+    if (this.lowSince < 0) this.lowSince = this.scheduler.now;
+    else if (this.scheduler.now - this.lowSince >= killers.lmkDelayMs * 1000) {
+      const victim = Math.min(killers.lmkVictimPages, this.allocator.anonPages);
+      if (victim > 0) {
+        this.allocator.killVictim(victim);
+        this.lmkKills++;
+      }
+      this.lowSince = this.scheduler.now;
+    }
+  }
+}

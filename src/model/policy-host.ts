@@ -1,0 +1,279 @@
+// The Kernel handle a policy gets, and the host that calls the policy's hooks in the right
+// context. It enforces the context rules (DESIGN.md): an allocator call that would sleep in
+// atomic context, take the zone/PCP lock under a raw lock on PREEMPT_RT, or re-take an
+// allocator lock the caller holds is refused and counted; page ownership is kept in the ledger.
+import { LevelTracker } from '../engine/histogram.js';
+import { Priority, type Scheduler } from '../engine/scheduler.js';
+import type { Stream } from '../engine/random.js';
+import type { CallContext, Gfp, Kernel, MemoryView, Page, PolicyHooks, Reserve, WorkQueue } from '../policy/api.js';
+import type { Allocator } from './allocator.js';
+import { PageLedger, PageState, PolicyError } from './page-ledger.js';
+import type { WakeLatency } from './workqueues.js';
+
+export interface Violations {
+  sleepInAtomic: number;
+  zoneLockUnderRawLock: number;
+  lockRecursion: number;
+}
+
+interface HookContext {
+  context: CallContext;
+  holdsAllocatorLock: boolean;
+  /** Something in the call looked at or changed allocator state. */
+  touchedMemory: boolean;
+  violated: boolean;
+}
+
+class ReserveHolder implements Reserve {
+  private readonly parts: Page[][];
+
+  constructor(
+    readonly name: string,
+    readonly shared: boolean,
+    cpus: number,
+    private readonly host: PolicyHost,
+  ) {
+    this.parts = Array.from({ length: shared ? 1 : cpus }, () => []);
+  }
+
+  size(cpu: number): number {
+    return this.part(cpu).length;
+  }
+
+  total(): number {
+    let total = 0;
+    for (const part of this.parts) total += part.length;
+    return total;
+  }
+
+  put(cpu: number, page: Page): void {
+    this.host.ledger.move(page, PageState.Held, PageState.Reserved, `reserve "${this.name}".put`);
+    this.part(cpu).push(page);
+    this.host.reserveLevel.add(this.host.scheduler.now, 1);
+    if (this.shared) this.host.sharedEpoch++;
+    else this.host.cpuEpoch[cpu]++;
+  }
+
+  take(cpu: number): Page | null {
+    const page = this.part(cpu).pop();
+    if (page === undefined) return null;
+    this.host.ledger.move(page, PageState.Reserved, PageState.Held, `reserve "${this.name}".take`);
+    this.host.reserveLevel.add(this.host.scheduler.now, -1);
+    return page;
+  }
+
+  /** Another subsystem empties (part of) a shared pool (MODEL.md §6 claim 7). */
+  steal(maxPages: number): number {
+    let stolen = 0;
+    for (const part of this.parts) {
+      while (stolen < maxPages && part.length > 0) {
+        const page = part.pop()!;
+        this.host.ledger.move(page, PageState.Reserved, PageState.Returned, `reserve "${this.name}" raided`);
+        this.host.reserveLevel.add(this.host.scheduler.now, -1);
+        stolen++;
+      }
+    }
+    return stolen;
+  }
+
+  private part(cpu: number): Page[] {
+    if (this.shared) return this.parts[0];
+    const part = this.parts[cpu];
+    if (!part) throw new PolicyError(`reserve "${this.name}": cpu ${cpu} is out of range 0..${this.parts.length - 1}`);
+    return part;
+  }
+}
+
+export class PolicyHost {
+  readonly ledger = new PageLedger();
+  readonly reserveLevel: LevelTracker;
+  readonly cpuEpoch: Int32Array;
+  sharedEpoch = 0;
+  pagesAllocated = 0;
+  readonly violations: Violations = { sleepInAtomic: 0, zoneLockUnderRawLock: 0, lockRecursion: 0 };
+  hooks!: PolicyHooks;
+  readonly kernel: Kernel;
+  private readonly reserves: ReserveHolder[] = [];
+  private current: HookContext = { context: 'sleepable', holdsAllocatorLock: false, touchedMemory: false, violated: false };
+  private started = false;
+
+  constructor(
+    readonly scheduler: Scheduler,
+    private readonly allocator: Allocator,
+    private readonly wakeLatency: WakeLatency,
+    private readonly workStream: Stream,
+    private readonly hrtimerUs: number,
+    readonly cpus: number,
+    readonly preemptRt: boolean,
+  ) {
+    this.reserveLevel = new LevelTracker(0);
+    this.cpuEpoch = new Int32Array(cpus);
+    this.kernel = this.makeKernel();
+  }
+
+  get lastCallTouchedMemory(): boolean {
+    return this.current.touchedMemory;
+  }
+
+  get violationCount(): number {
+    return this.violations.sleepInAtomic + this.violations.zoneLockUnderRawLock + this.violations.lockRecursion;
+  }
+
+  /** Pages resting in every reserve right now. */
+  reservePages(): number {
+    return this.reserveLevel.value;
+  }
+
+  stealShared(pages: number): number {
+    let stolen = 0;
+    for (const reserve of this.reserves) if (reserve.shared) stolen += reserve.steal(pages - stolen);
+    if (stolen > 0) this.sharedEpoch++;
+    return stolen;
+  }
+
+  /** Runs one hook in a context; returns its result plus whether it was clean for memoising. */
+  call<T>(hook: string, context: CallContext, holdsAllocatorLock: boolean, body: () => T): { value: T; touchedMemory: boolean; violated: boolean } {
+    const outer = this.current;
+    const inner: HookContext = { context, holdsAllocatorLock, touchedMemory: false, violated: false };
+    this.current = inner;
+    const heldBefore = this.ledger.heldPages;
+    let value: T;
+    try {
+      value = body();
+    } catch (error) {
+      if (error instanceof PolicyError) throw error;
+      const message = error instanceof Error ? error.message : String(error);
+      throw new PolicyError(`${hook} threw: ${message}`);
+    } finally {
+      this.current = outer;
+    }
+    if (this.ledger.heldPages > heldBefore && hook !== 'needPage') {
+      throw new PolicyError(`${hook} leaked ${this.ledger.heldPages - heldBefore} page(s): a page must end in a reserve, in flight, or freed`);
+    }
+    return { value, touchedMemory: inner.touchedMemory, violated: inner.violated };
+  }
+
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    if (this.hooks.onStart) this.call('onStart', 'sleepable', false, () => this.hooks.onStart!());
+  }
+
+  /** A CPU's pointer page came back empty: the policy keeps it or frees it. */
+  pageEmptied(cpu: number, page: Page): void {
+    this.ledger.move(page, PageState.InFlight, PageState.Held, 'pageEmptied');
+    this.call('pageEmptied', 'sleepable', false, () => this.hooks.pageEmptied(cpu, page));
+    this.cpuEpoch[cpu]++;
+  }
+
+  /** The shrinker under memory pressure. */
+  shrink(nrPages: number): number {
+    if (!this.hooks.onShrink) return 0;
+    const freed = this.call('onShrink', 'sleepable', false, () => this.hooks.onShrink!(nrPages)).value;
+    return typeof freed === 'number' && freed > 0 ? freed : 0;
+  }
+
+  /** The allocator costs the current call has run up, in µs (reset by taking them). */
+  takeCostUs(): number {
+    const cost = this.allocator.costUs;
+    this.allocator.costUs = 0;
+    return cost;
+  }
+
+  private violation(kind: keyof Violations): null {
+    this.violations[kind]++;
+    this.current.violated = true;
+    return null;
+  }
+
+  /** The context rules for a call that takes the zone/PCP lock; null when it may go on. */
+  private lockRule(sleeps: boolean): null | 'refused' {
+    const context = this.current;
+    if (context.holdsAllocatorLock) return this.violation('lockRecursion') ?? 'refused';
+    if (this.preemptRt && context.context === 'atomic-raw') return this.violation('zoneLockUnderRawLock') ?? 'refused';
+    if (sleeps && context.context !== 'sleepable') return this.violation('sleepInAtomic') ?? 'refused';
+    return null;
+  }
+
+  private mint(): Page {
+    this.pagesAllocated++;
+    return this.ledger.mint();
+  }
+
+  private checkCpu(cpu: number, what: string): void {
+    if (!Number.isInteger(cpu) || cpu < 0 || cpu >= this.cpus) throw new PolicyError(`${what}: cpu ${cpu} is out of range 0..${this.cpus - 1}`);
+  }
+
+  private makeKernel(): Kernel {
+    const host = this;
+    const allocator = this.allocator;
+    const memory: MemoryView = {
+      get freePages() {
+        host.current.touchedMemory = true;
+        return allocator.freePages;
+      },
+      minPages: allocator.minPages,
+      lowPages: allocator.lowPages,
+      highPages: allocator.highPages,
+      pcpCount(cpu: number) {
+        host.current.touchedMemory = true;
+        return allocator.pcp[cpu] ?? 0;
+      },
+    };
+    return {
+      cpus: this.cpus,
+      preemptRt: this.preemptRt,
+      memory,
+      now: () => this.scheduler.now,
+      alloc: (cpu: number, gfp: Gfp) => {
+        this.checkCpu(cpu, 'alloc');
+        this.current.touchedMemory = true;
+        if (gfp !== 'NOWAIT' && gfp !== 'ATOMIC' && gfp !== 'KERNEL' && gfp !== 'KERNEL_NORETRY') throw new PolicyError(`alloc: unknown GFP class "${gfp}"`);
+        const sleeps = gfp === 'KERNEL' || gfp === 'KERNEL_NORETRY';
+        if (this.lockRule(sleeps)) return null;
+        return allocator.alloc(cpu, gfp, 'pointerPages') ? this.mint() : null;
+      },
+      free: (cpu: number, page: Page) => {
+        this.checkCpu(cpu, 'free');
+        this.ledger.move(page, PageState.Held, PageState.Returned, 'free');
+        // A free takes the PCP lock too; it is counted when illegal but still done, or the page would be lost.
+        this.lockRule(false);
+        allocator.free(cpu, 'pointerPages');
+      },
+      grabPcpLockless: (cpu: number) => {
+        this.checkCpu(cpu, 'grabPcpLockless');
+        this.current.touchedMemory = true;
+        return allocator.grabPcpLockless(cpu) ? this.mint() : null;
+      },
+      allocNolock: (cpu: number) => {
+        this.checkCpu(cpu, 'allocNolock');
+        this.current.touchedMemory = true;
+        // Trylock semantics: a held allocator lock or a raw-lock context on RT just fails.
+        if (this.current.holdsAllocatorLock) return null;
+        if (this.preemptRt && this.current.context === 'atomic-raw') return null;
+        return allocator.allocNolock(cpu) ? this.mint() : null;
+      },
+      reserve: (name: string, options: { shared: boolean }) => {
+        const reserve = new ReserveHolder(String(name), Boolean(options?.shared), this.cpus, this);
+        this.reserves.push(reserve);
+        return reserve;
+      },
+      queueWork: (cpu: number, queue: WorkQueue, fn: () => void) => {
+        this.checkCpu(cpu, 'queueWork');
+        if (queue !== 'highpri' && queue !== 'normal' && queue !== 'reclaim') throw new PolicyError(`queueWork: unknown queue "${queue}" (highpri, normal, reclaim)`);
+        const delay = this.wakeLatency.sample(queue, this.workStream);
+        this.scheduler.after(delay, Priority.work, () => {
+          this.call(`work on ${queue}`, 'sleepable', false, fn);
+          this.cpuEpoch[cpu]++;
+        });
+      },
+      hrtimer: (cpu: number, delayUs: number, fn: () => void) => {
+        this.checkCpu(cpu, 'hrtimer');
+        this.scheduler.after(Math.max(0, delayUs) + this.hrtimerUs, Priority.timer, () => {
+          this.call('hrtimer', 'atomic', false, fn);
+          this.cpuEpoch[cpu]++;
+        });
+      },
+    };
+  }
+}

@@ -1,0 +1,171 @@
+// One simulation = one object: a scenario, a policy and a seed in; metrics out. Nothing here
+// is shared between simulations, so runs can go side by side in worker threads.
+import { RandomStreams } from '../engine/random.js';
+import { Priority, Scheduler } from '../engine/scheduler.js';
+import type { ParamValues, PolicyModule } from '../policy/api.js';
+import type { Scenario, TimedEvent } from '../scenario/types.js';
+import { Allocator } from './allocator.js';
+import { GracePeriods } from './grace-periods.js';
+import { checkInvariants } from './invariants.js';
+import { KvfreeRcu } from './kvfree-rcu.js';
+import type { Metrics } from './metrics-types.js';
+import { OtherUsers } from './other-users.js';
+import { PolicyError } from './page-ledger.js';
+import { PolicyHost } from './policy-host.js';
+import { WakeLatency } from './workqueues.js';
+
+export interface SimulationOptions {
+  seed: number;
+  checkInvariants?: boolean;
+  /** Samples for a timeline (0 = none). */
+  timelinePoints?: number;
+}
+
+export interface TimelineSample {
+  timeMs: number;
+  freePages: number;
+  reservePages: number;
+  inflightPages: number;
+  failures: number;
+}
+
+export interface SimulationResult {
+  metrics: Metrics;
+  timeline: TimelineSample[];
+  eventsRun: number;
+  simulatedMs: number;
+}
+
+/** Keep simulating this long after the arrival window at most, for the queues to drain. */
+const DRAIN_LIMIT_US = 300e6;
+
+export class Simulation {
+  readonly scheduler = new Scheduler();
+  readonly streams: RandomStreams;
+  readonly allocator: Allocator;
+  readonly others: OtherUsers;
+  readonly host: PolicyHost;
+  readonly gracePeriods: GracePeriods;
+  readonly kvfree: KvfreeRcu;
+  private readonly wakeLatency: WakeLatency;
+  private readonly endUs: number;
+  private snapshot: Metrics | null = null;
+  private readonly timeline: TimelineSample[] = [];
+
+  constructor(
+    readonly scenario: Scenario,
+    readonly policy: PolicyModule,
+    readonly params: ParamValues,
+    readonly options: SimulationOptions,
+  ) {
+    this.streams = new RandomStreams(options.seed);
+    this.endUs = scenario.durationMs * 1000;
+    this.allocator = new Allocator(this.scheduler, this.streams, scenario);
+    this.others = new OtherUsers(this.scheduler, this.streams, scenario, this.allocator);
+    this.wakeLatency = new WakeLatency(scenario.timing.workqueues);
+    this.gracePeriods = new GracePeriods(this.scheduler, this.streams.stream('gp'), scenario.timing.gp);
+    this.host = new PolicyHost(
+      this.scheduler,
+      this.allocator,
+      this.wakeLatency,
+      this.streams.stream('wq/policy'),
+      scenario.timing.hrtimerUs,
+      scenario.machine.cpus,
+      scenario.kernel.preemptRt,
+    );
+    this.kvfree = new KvfreeRcu(this.scheduler, this.streams, scenario, this.allocator, this.host, this.gracePeriods, this.wakeLatency);
+    this.allocator.shrink = (pages) => this.host.shrink(pages);
+  }
+
+  run(): SimulationResult {
+    try {
+      this.host.hooks = this.host.call('create', 'sleepable', false, () => this.policy.create(this.host.kernel, this.params)).value;
+      if (!this.host.hooks || typeof this.host.hooks.needPage !== 'function' || typeof this.host.hooks.pageEmptied !== 'function') {
+        throw new PolicyError('create() must return hooks with needPage and pageEmptied functions');
+      }
+      this.host.start();
+      this.others.start(this.endUs);
+      for (const event of this.scenario.events) this.scheduleTimedEvent(event);
+      this.scheduleTimeline();
+      this.scheduler.at(this.endUs, Priority.sample, () => (this.snapshot = this.collect()));
+      this.kvfree.start();
+      const check = this.options.checkInvariants ? () => checkInvariants(this) : undefined;
+      const drained = () => this.snapshot !== null && this.kvfree.objectsOutstanding === 0;
+      this.scheduler.run(this.endUs + DRAIN_LIMIT_US, drained, check);
+      if (!this.snapshot) this.snapshot = this.collect();
+      if (this.kvfree.objectsOutstanding !== 0) {
+        throw new PolicyError(`${this.kvfree.objectsOutstanding} kvfree_rcu() objects were never freed ${DRAIN_LIMIT_US / 1e6} s after the arrival window`);
+      }
+      if (this.host.ledger.heldPages !== 0) throw new PolicyError(`${this.host.ledger.heldPages} page(s) leaked: held by the policy outside any reserve`);
+    } catch (error) {
+      if (error instanceof PolicyError) {
+        error.message = `${this.policy.name} at ${(this.scheduler.now / 1000).toFixed(3)} ms: ${error.message}`;
+      }
+      throw error;
+    }
+    this.snapshot.latencyUs = this.latencySummary();
+    return { metrics: this.snapshot, timeline: this.timeline, eventsRun: this.scheduler.eventsRun, simulatedMs: this.scheduler.now / 1000 };
+  }
+
+  private scheduleTimedEvent(event: TimedEvent): void {
+    this.scheduler.at(event.atMs * 1000, Priority.memory, () => {
+      if (event.kind === 'drainAllPages') this.allocator.drainAllPages();
+      else if (event.kind === 'load') {
+        if (event.change.workqueues) this.wakeLatency.setTiming(event.change.workqueues);
+        if (event.change.gp) this.gracePeriods.setTiming(event.change.gp);
+      } else this.others.borrow(this.host.stealShared(event.pages), event.holdMs);
+    });
+  }
+
+  private scheduleTimeline(): void {
+    const points = this.options.timelinePoints ?? 0;
+    if (points <= 0) return;
+    const stepUs = this.endUs / points;
+    let lastFailures = 0;
+    for (let index = 0; index <= points; index++) {
+      this.scheduler.at(index * stepUs, Priority.sample, () => {
+        const failures = this.kvfree.counters.fallbacks;
+        this.timeline.push({
+          timeMs: this.scheduler.now / 1000,
+          freePages: this.allocator.freePages,
+          reservePages: this.host.reservePages(),
+          inflightPages: this.kvfree.inflight.value,
+          failures: failures - lastFailures,
+        });
+        lastFailures = failures;
+      });
+    }
+  }
+
+  private latencySummary(): Metrics['latencyUs'] {
+    const histogram = this.kvfree.latency;
+    return { p50: histogram.quantile(0.5), p99: histogram.quantile(0.99), p999: histogram.quantile(0.999), max: histogram.max, mean: histogram.mean };
+  }
+
+  private collect(): Metrics {
+    const counters = this.kvfree.counters;
+    const violations = this.host.violations;
+    return {
+      calls: counters.calls,
+      pagesAllocated: this.host.pagesAllocated,
+      reserve: { avgPages: this.host.reserveLevel.average(this.endUs), peakPages: this.host.reserveLevel.peak },
+      inflight: { avgPages: this.kvfree.inflight.average(this.endUs), peakPages: this.kvfree.inflight.peak },
+      failures: {
+        count: counters.fallbacks,
+        rate: counters.calls > 0 ? counters.fallbacks / counters.calls : 0,
+        rcuHead: counters.rcuHead,
+        syncInline: counters.syncInline,
+      },
+      violations: { count: this.host.violationCount, ...violations },
+      latencyUs: this.latencySummary(),
+      harm: {
+        otherAllocFailures: this.others.allocFailures,
+        oomKills: this.allocator.oomKills,
+        pcpRefills: this.allocator.zoneLockBy.others,
+        belowMinMs: this.allocator.belowMinMs,
+        kswapdWakeups: this.allocator.kswapdWakeups,
+        lmkKills: this.others.lmkKills,
+      },
+    };
+  }
+}

@@ -1,0 +1,119 @@
+// The policy API: what a page-supply policy for kvfree_rcu() may see and do.
+// A policy module default-exports a PolicyModule (a plain object). The Kernel handle offers
+// only what real kernel code could do, at the model's costs and under its context rules.
+
+/** A page handed out by the simulated allocator. Opaque: only the model mints them. */
+export type Page = number & { readonly __rcupoolPage: true };
+
+/** GFP classes (MODEL.md §3). KERNEL_NORETRY = GFP_KERNEL|__GFP_NORETRY|__GFP_NOMEMALLOC|__GFP_NOWARN. */
+export type Gfp = 'NOWAIT' | 'ATOMIC' | 'KERNEL_NORETRY' | 'KERNEL';
+
+/** sleepable: may block; atomic: IRQs/preemption off; atomic-raw: under a raw spinlock (matters on PREEMPT_RT). */
+export type CallContext = 'sleepable' | 'atomic' | 'atomic-raw';
+
+export type CallForm = 'two-arg' | 'headless';
+
+export type WorkQueue = 'highpri' | 'normal' | 'reclaim';
+
+/** A kvfree_rcu() call that found no room in its CPU's current pointer page. */
+export interface PageRequest {
+  readonly cpu: number;
+  readonly form: CallForm;
+  readonly context: CallContext;
+  /** The caller already holds an allocator (zone/PCP) lock, e.g. kvfree_rcu() from inside the allocator. */
+  readonly holdsAllocatorLock: boolean;
+}
+
+/** A page holder owned by the policy. Pages resting in it are counted as reserve. */
+export interface Reserve {
+  readonly name: string;
+  readonly shared: boolean;
+  /** Pages in this CPU's part (or in the shared pool). */
+  size(cpu: number): number;
+  /** Pages in all parts. */
+  total(): number;
+  put(cpu: number, page: Page): void;
+  /** A page from this CPU's part (or the shared pool), or null when empty. */
+  take(cpu: number): Page | null;
+}
+
+export interface MemoryView {
+  /** Buddy free pages (NR_FREE_PAGES); PCP pages are not in it. */
+  readonly freePages: number;
+  readonly minPages: number;
+  readonly lowPages: number;
+  readonly highPages: number;
+  pcpCount(cpu: number): number;
+}
+
+export interface Kernel {
+  readonly cpus: number;
+  readonly preemptRt: boolean;
+  /** Simulated time in µs. */
+  now(): number;
+  readonly memory: MemoryView;
+  /**
+   * Page allocator, order 0, with the watermark floors, PCP behaviour, kswapd wake-ups and
+   * reclaim of the GFP class. Called in the current context (the request's in needPage,
+   * sleepable in a work item, atomic in an hrtimer); a call the context forbids is refused,
+   * counted as a violation, and returns null.
+   */
+  alloc(cpu: number, gfp: Gfp): Page | null;
+  /** free_page(): to this CPU's PCP list (spills batch pages to buddy at `high`). */
+  free(cpu: number, page: Page): void;
+  /** The 2020 RFC's __rcu_alloc_page_lockless(): first page of this CPU's PCP; no zone lock, no watermarks, no kswapd. */
+  grabPcpLockless(cpu: number): Page | null;
+  /** alloc_pages_nolock() (v6.15): trylocks only, watermarks obeyed, never sleeps, safe in any context. */
+  allocNolock(cpu: number): Page | null;
+  /** Create a reserve (call from create() or onStart()). */
+  reserve(name: string, options: { shared: boolean }): Reserve;
+  /** Run fn in sleepable context after the queue's wake-up latency. */
+  queueWork(cpu: number, queue: WorkQueue, fn: () => void): void;
+  /** Run fn in atomic (hardirq) context after delayUs plus timer expiry latency. */
+  hrtimer(cpu: number, delayUs: number, fn: () => void): void;
+}
+
+export interface PolicyHooks {
+  /**
+   * A CPU needs an empty pointer page. Return a page the policy holds (taken from a reserve or
+   * just allocated) or null for the fallback path. Between two simulation events the answer
+   * must depend only on the request and the state the model shows you: after a null the model
+   * may answer later identical requests on that CPU with null until something changes on that
+   * CPU, in a shared reserve or in free memory.
+   */
+  needPage(request: PageRequest): Page | null;
+  /** A pointer page was emptied after its grace period: put it in a reserve or free it. */
+  pageEmptied(cpu: number, page: Page): void;
+  /** A call took the fallback path (called once per run of identical fallbacks between events). */
+  onFallback?(request: PageRequest): void;
+  /** Memory pressure (the shrinker): give back up to nrPages; return how many were freed. */
+  onShrink?(nrPages: number): number;
+  onStart?(): void;
+}
+
+export interface ParamSpec {
+  name: string;
+  default: number | string | boolean;
+  unit: string;
+  description: string;
+  /** Inclusive numeric range, or the allowed strings. */
+  range?: { min: number; max: number } | readonly string[];
+  /** Integers only. */
+  integer?: boolean;
+}
+
+export type ParamValues = Record<string, number | string | boolean>;
+
+export interface PolicyModule {
+  name: string;
+  summary: string;
+  /** The kernel commit or mailing-list message the policy models. */
+  source: string;
+  params: ParamSpec[];
+  create(kernel: Kernel, params: ParamValues): PolicyHooks;
+}
+
+/** Identity helper so a user's file gets type checking: `export default definePolicy({...})`. */
+export function definePolicy(policy: PolicyModule): PolicyModule {
+  return policy;
+}
