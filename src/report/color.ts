@@ -1,0 +1,20 @@
+// Whether a report may use colour (DESIGN.md "Output (contract)"). Decided once by the CLI
+// from its stdout and environment, then passed down; chalk does not read NO_COLOR itself.
+
+/** FORCE_COLOR values that mean "force off", as Node and chalk read them. */
+const FORCE_OFF = new Set(['0', 'false']);
+
+/**
+ * FORCE_COLOR (non-empty) wins: on, unless it is '0' or 'false', which force colour off as in
+ * Node and chalk. Otherwise colour is off for `--no-color` (flag false), NO_COLOR non-empty,
+ * TERM=dumb or a stream that is not a TTY. `flag` true (commander's default for --no-color)
+ * does not force colour on.
+ */
+export function colorEnabled(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv, flag?: boolean): boolean {
+  const force = env.FORCE_COLOR;
+  if (force !== undefined && force !== '') return !FORCE_OFF.has(force.trim().toLowerCase());
+  if (flag === false) return false;
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.TERM === 'dumb') return false;
+  return stream.isTTY === true;
+}

@@ -1,0 +1,72 @@
+// One plain sentence per policy saying what happened to it, built from its numbers only, so
+// the words can never disagree with the table. Shared by the table and markdown reports.
+import type { Metrics } from '../model/metrics-types.js';
+import type { CompareResult, PolicyResult } from '../runner/result-types.js';
+import { hasMetrics, isMultiSeed } from './columns.js';
+import { countNoun, formatDurationMs, formatDurationUs, formatNumber, formatPercent } from './format.js';
+
+function failuresClause(metrics: Metrics): string {
+  const { count, rate, syncInline } = metrics.failures;
+  if (count === 0) return `0 failures in ${countNoun(metrics.calls, 'call')}`;
+  const blocked = syncInline > 0 ? `; ${formatNumber(syncInline)} blocked in synchronize_rcu()` : '';
+  return `${countNoun(count, 'failure')} (${formatPercent(rate)} %${blocked}) in ${countNoun(metrics.calls, 'call')}`;
+}
+
+function reserveClause(metrics: Metrics): string {
+  const { peakPages, avgPages } = metrics.reserve;
+  return `with ${countNoun(peakPages, 'reserve page')} at peak, ${formatNumber(avgPages)} on average`;
+}
+
+function latencyClause(metrics: Metrics): string {
+  return `p99 latency ${formatDurationUs(metrics.latencyUs.p99)}, max ${formatDurationUs(metrics.latencyUs.max)}`;
+}
+
+function violationsClause(metrics: Metrics): string | undefined {
+  const v = metrics.violations;
+  if (v.count === 0) return undefined;
+  const kinds = [
+    [v.sleepInAtomic, 'sleep in atomic'],
+    [v.zoneLockUnderRawLock, 'zone lock under raw lock'],
+    [v.lockRecursion, 'lock recursion'],
+  ] as const;
+  const detail = kinds.filter(([n]) => n > 0).map(([n, kind]) => `${formatNumber(n)} ${kind}`);
+  return `${countNoun(v.count, 'context violation')}${detail.length > 0 ? ` (${detail.join(', ')})` : ''}`;
+}
+
+/** What other allocator users suffered; PCP refills and kswapd wake-ups are routine, so only the table shows them. */
+function harmClause(metrics: Metrics): string {
+  const h = metrics.harm;
+  const hurts = [
+    h.oomKills > 0 ? countNoun(h.oomKills, 'OOM kill') : undefined,
+    h.lmkKills > 0 ? countNoun(h.lmkKills, 'LMK kill') : undefined,
+    h.otherAllocFailures > 0 ? countNoun(h.otherAllocFailures, 'failed allocation') : undefined,
+    h.belowMinMs > 0 ? `${formatDurationMs(h.belowMinMs)} below MIN` : undefined,
+  ].filter((part): part is string => part !== undefined);
+  return hurts.length === 0 ? 'other users: no failed allocations, no OOM kills' : `other users: ${hurts.join(', ')}`;
+}
+
+/** Collapses whitespace so a multi-line error stays one sentence. */
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/** "upstream: 0 failures in 1,000,000 calls with 40 reserve pages at peak, …; p99 latency 0.2 µs, …" */
+export function describePolicy(row: PolicyResult): string {
+  if (!hasMetrics(row)) {
+    const message = oneLine(row.error ?? 'no metrics');
+    return `${row.policy}: run failed: ${message}${/[.!?]$/.test(message) ? '' : '.'}`;
+  }
+  const m = row.metrics;
+  const clauses = [`${failuresClause(m)} ${reserveClause(m)}`, latencyClause(m), violationsClause(m), harmClause(m)];
+  return `${row.policy}: ${clauses.filter((c): c is string => c !== undefined).join('; ')}.`;
+}
+
+export function describeAll(result: CompareResult): string[] {
+  return result.results.map(describePolicy);
+}
+
+/** Explains "±" and that numbers are means; undefined with a single seed. */
+export function seedNote(result: CompareResult): string | undefined {
+  if (!isMultiSeed(result)) return undefined;
+  return `Means over ${result.seeds.length} seeds (${result.seeds.join(', ')}); ± is the half-width of the 95 % confidence interval.`;
+}

@@ -1,0 +1,189 @@
+import { describe, it, expect } from 'vitest';
+import { METRIC_COLUMNS, visibleColumns } from '../src/report/columns.js';
+import { formatDurationUs, formatMeanWithInterval, formatNumber, formatPercent, formatRatio } from '../src/report/format.js';
+import { relativePhrase } from '../src/report/reference.js';
+import { describePolicy } from '../src/report/summary.js';
+import { renderTable } from '../src/report/table.js';
+import type { CompareResult } from '../src/runner/result-types.js';
+import { BROKEN_ERROR, USER_POLICY_NAME, multiSeedResult, singleSeedResult } from './fixtures/compare-result.js';
+
+const ANSI = /\x1b\[/;
+const GREEN = '\x1b[32m';
+const RED = '\x1b[31m';
+const RESET_FG = '\x1b[39m';
+
+const lines = (text: string) => text.split('\n');
+
+/** The cells of a policy's first table line (split on the vertical border). */
+function rowCells(table: string, policy: string): string[] {
+  const line = lines(table).find((l) => l.startsWith(`│ ${policy} `));
+  if (line === undefined) throw new Error(`no row for ${policy}`);
+  return line.split('│').map((cell) => cell.trim());
+}
+
+/** Index in rowCells() of the column showing `path` ('' before the first border, then policy). */
+function cellIndex(result: CompareResult, path: string): number {
+  const index = visibleColumns(result).findIndex((col) => col.path === path);
+  if (index < 0) throw new Error(`no column ${path}`);
+  return 2 + index;
+}
+
+/** The header lines: everything between the top border and the first separator under the column names. */
+function headerLines(table: string): string[] {
+  const all = lines(table);
+  const separators = all.map((l, i) => (l.startsWith('├') ? i : -1)).filter((i) => i >= 0);
+  return all.slice(1, separators[1]);
+}
+
+describe('renderTable', () => {
+  it('puts the unit of every column on the last header line, in column order', () => {
+    const result = singleSeedResult();
+    const header = headerLines(renderTable(result, { color: false }));
+    const units = header.at(-1)!.split('│').map((c) => c.trim()).slice(1, -1);
+    expect(units).toEqual(['policy', ...visibleColumns(result).map((col) => col.unit)]);
+    expect(units).toEqual(expect.arrayContaining(['pages', '%', 'µs', 'ms', 'count']));
+  });
+
+  it('groups columns as reserve · failures · latency · harm', () => {
+    const groupLine = headerLines(renderTable(singleSeedResult(), { color: false }))[0]!;
+    const groups = groupLine.split('│').map((c) => c.trim()).filter((c) => c !== '');
+    expect(groups).toEqual(['reserve', 'failures', 'latency', 'harm']);
+  });
+
+  it('shows one row per policy with thousands separators', () => {
+    const result = singleSeedResult();
+    const table = renderTable(result, { color: false });
+    expect(rowCells(table, 'lockless-pcp')[cellIndex(result, 'failures.count')]).toBe('1,204');
+    expect(rowCells(table, 'lockless-pcp')[cellIndex(result, 'failures.rate')]).toBe('0.8');
+    expect(rowCells(table, 'lockless-pcp')[cellIndex(result, 'latencyUs.max')]).toBe('45,000');
+    expect(rowCells(table, 'upstream')[cellIndex(result, 'reserve.avgPages')]).toBe('38.5');
+    expect(rowCells(table, USER_POLICY_NAME)[cellIndex(result, 'violations.count')]).toBe('2');
+  });
+
+  it('shows the LMK kills column only when some policy has LMK kills', () => {
+    expect(renderTable(singleSeedResult(), { color: false })).not.toContain('LMK');
+    const result = singleSeedResult();
+    result.results[1]!.metrics!.harm.lmkKills = 2;
+    const table = renderTable(result, { color: false });
+    expect(headerLines(table).join('\n')).toContain('LMK');
+    expect(rowCells(table, 'lockless-pcp')[cellIndex(result, 'harm.lmkKills')]).toBe('2');
+  });
+
+  it('keeps a failed policy as an error row', () => {
+    const table = renderTable(singleSeedResult(), { color: false });
+    expect(rowCells(table, 'broken')[2]).toBe(`error: ${BROKEN_ERROR}`);
+  });
+
+  it('writes no ANSI escape at all when colour is off', () => {
+    for (const result of [singleSeedResult(), multiSeedResult()]) {
+      expect(renderTable(result, { color: false, reference: 'upstream' })).not.toMatch(ANSI);
+    }
+  });
+
+  it('colours the best cell of a column green and the worst red when colour is on', () => {
+    const result = singleSeedResult();
+    const table = renderTable(result, { color: true });
+    const failures = cellIndex(result, 'failures.count');
+    expect(rowCells(table, 'upstream')[failures]).toBe(`${GREEN}0${RESET_FG}`);
+    expect(rowCells(table, 'lockless-pcp')[failures]).toBe(`${RED}1,204${RESET_FG}`);
+    expect(rowCells(table, USER_POLICY_NAME)[failures]).toBe('12');
+
+    // Reserve is the other way round: lockless-pcp keeps nothing, upstream keeps the most.
+    const reserve = cellIndex(result, 'reserve.avgPages');
+    expect(rowCells(table, 'lockless-pcp')[reserve]).toBe(`${GREEN}0${RESET_FG}`);
+    expect(rowCells(table, 'upstream')[reserve]).toBe(`${RED}38.5${RESET_FG}`);
+  });
+
+  it('does not colour a column whose values are all equal, and marks every tied best', () => {
+    const result = singleSeedResult();
+    for (const row of result.results) if (row.metrics) row.metrics.harm.kswapdWakeups = 7;
+    const table = renderTable(result, { color: true });
+    const kswapd = cellIndex(result, 'harm.kswapdWakeups');
+    for (const policy of ['upstream', 'lockless-pcp', USER_POLICY_NAME]) expect(rowCells(table, policy)[kswapd]).toBe('7');
+
+    // p50 is 0.05 for upstream and the user policy: both best.
+    const p50 = cellIndex(result, 'latencyUs.p50');
+    expect(rowCells(table, 'upstream')[p50]).toContain(GREEN);
+    expect(rowCells(table, USER_POLICY_NAME)[p50]).toContain(GREEN);
+    expect(rowCells(table, 'lockless-pcp')[p50]).toContain(RED);
+  });
+
+  it('shows mean ± half-width with several seeds and says what ± means', () => {
+    const result = multiSeedResult();
+    const table = renderTable(result, { color: false });
+    const row = result.results[1]!;
+    const interval = row.ci95!.failures.count;
+    const expected = formatMeanWithInterval(row.metrics!.failures.count, interval);
+    expect(expected).toMatch(/^1,204 ± \d/);
+    expect(rowCells(table, 'lockless-pcp')[cellIndex(result, 'failures.count')]).toBe(expected);
+    expect(table).toContain('Means over 3 seeds (1, 2, 3)');
+  });
+
+  it('adds relative text against a reference policy', () => {
+    const table = renderTable(singleSeedResult(), { color: false, reference: 'upstream' });
+    expect(headerLines(table).at(-1)).toContain('vs upstream');
+    expect(rowCells(table, 'upstream').at(-2)).toBe('reference');
+    expect(rowCells(table, 'lockless-pcp').at(-2)).toBe('1,204 vs 0 failures');
+    // The second relative line of the user policy: 38.5 / 10 reserve pages.
+    expect(table).toContain('3.9× less reserve');
+  });
+
+  it('says so when the reference policy is not there, instead of failing', () => {
+    const table = renderTable(singleSeedResult(), { color: false, reference: 'nope' });
+    expect(table).toContain('Reference policy "nope" is not among the results');
+    expect(table).not.toContain('vs nope');
+  });
+
+  it('writes one sentence per policy under the table, from its numbers', () => {
+    const table = renderTable(singleSeedResult(), { color: false });
+    const sentences = lines(table).filter((l) => /^[\w, -]+: /.test(l));
+    expect(sentences).toHaveLength(4);
+    expect(sentences[0]).toMatch(/^upstream: 0 failures in 150,500 calls with 40 reserve pages at peak.*p99 latency 0\.2 µs/);
+    expect(sentences[1]).toMatch(/^lockless-pcp: 1,204 failures \(0\.8 %; 204 blocked in synchronize_rcu\(\)\)/);
+    expect(sentences[1]).toContain('3 OOM kills');
+    expect(sentences[1]).toContain('max 45 ms');
+    expect(sentences[2]).toContain('2 context violations (2 sleep in atomic)');
+    expect(sentences[3]).toBe(`broken: run failed: ${BROKEN_ERROR}.`);
+  });
+
+  it('writes sentences that follow the numbers, not canned text', () => {
+    const result = singleSeedResult();
+    const row = result.results[1]!;
+    row.metrics!.failures = { count: 1, rate: 1 / row.metrics!.calls, rcuHead: 1, syncInline: 0 };
+    row.metrics!.harm.oomKills = 0;
+    const sentence = describePolicy(row);
+    expect(sentence).toMatch(/^lockless-pcp: 1 failure \(/);
+    expect(sentence).not.toContain('OOM');
+  });
+});
+
+describe('relativePhrase', () => {
+  const failures = { read: () => 0, noun: 'failures', unitNoun: 'failures', fewer: 'fewer', same: 'about as many failures' };
+  it('puts ratios in words', () => {
+    expect(relativePhrase(10, 23, failures)).toBe('2.3× fewer failures');
+    expect(relativePhrase(46, 20, failures)).toBe('2.3× more failures');
+    expect(relativePhrase(1_000, 10, failures)).toBe('100× more failures');
+    expect(relativePhrase(101, 100, failures)).toBe('about as many failures');
+    expect(relativePhrase(0, 7, failures)).toBe('0 vs 7 failures');
+    expect(relativePhrase(0, 0, failures)).toBe('as many failures');
+  });
+});
+
+describe('number formatting', () => {
+  it('uses thousands separators and sensible precision', () => {
+    expect(formatNumber(1_234_567.8)).toBe('1,234,568');
+    expect(formatNumber(12.345)).toBe('12.3');
+    expect(formatNumber(0.2)).toBe('0.2');
+    expect(formatNumber(0)).toBe('0');
+    expect(formatNumber(Number.NaN)).toBe('n/a');
+    expect(formatPercent(0.008)).toBe('0.8');
+    expect(formatRatio(2.34)).toBe('2.3');
+    expect(formatDurationUs(45_000)).toBe('45 ms');
+    expect(formatDurationUs(0.2)).toBe('0.2 µs');
+    expect(formatMeanWithInterval(38.5, { low: 28.9, high: 48.1 })).toBe('38.5 ± 9.6');
+  });
+
+  it('has a unit for every column', () => {
+    for (const col of METRIC_COLUMNS) expect(['pages', '%', 'count', 'µs', 'ms']).toContain(col.unit);
+  });
+});
