@@ -1,0 +1,100 @@
+// The flags shared by compare, run, baseline and check: which scenario, policies, seeds and
+// params — parsed and validated into a CompareRequest before anything runs.
+import { availableParallelism } from 'node:os';
+import { Option, type Command } from 'commander';
+import type { ParamValues } from '../policy/api.js';
+import { builtinPolicyNames, loadPolicies, type LoadedPolicy } from '../policy/loader.js';
+import { resolveParams } from '../policy/validate.js';
+import { resolveScenario } from '../scenario/load.js';
+import { parseDurationMs } from '../scenario/units.js';
+import type { Scenario } from '../scenario/types.js';
+import { UsageError } from './errors.js';
+
+export interface RunFlags {
+  policy?: string[];
+  scenario: string;
+  seed: string;
+  seeds: string;
+  duration?: string;
+  param: string[];
+  set: string[];
+  jobs?: string;
+  checkInvariants?: boolean;
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+export function addRunOptions(command: Command): Command {
+  return command
+    .option('-p, --policy <names-or-files>', 'policy name or file (repeatable or comma-separated; default: every built-in)', collect)
+    .option('-s, --scenario <name-or-file>', 'scenario preset or .yaml/.json file', 'default')
+    .option('--seed <n>', 'first seed', '1')
+    .option('--seeds <n>', 'number of seeds, starting at --seed', '1')
+    .option('--duration <time>', 'arrival window, e.g. 30s or 500ms (overrides the scenario)')
+    .option('--param <policy.name=value>', 'set a policy param (repeatable)', collect, [])
+    .option('--set <path=value>', 'override a scenario field, e.g. workload.headlessShare=0.5 (repeatable)', collect, [])
+    .option('-j, --jobs <n>', 'worker threads (default: cores)')
+    .option('--check-invariants', 'check page conservation and object accounting after every event (slow)')
+    .addOption(new Option('--timeline-points <n>').hideHelp());
+}
+
+export function parseWholeNumber(flag: string, text: string, minimum: number): number {
+  const value = Number(text);
+  if (!/^\s*-?\d+\s*$/.test(text) || !Number.isSafeInteger(value) || value < minimum) {
+    throw new UsageError(`${flag} ${text}: expected a whole number ≥ ${minimum}`);
+  }
+  return value;
+}
+
+export function policySpecs(flags: { policy?: string[] }): string[] {
+  const specs = (flags.policy ?? []).flatMap((value) => value.split(',')).map((spec) => spec.trim()).filter(Boolean);
+  return specs.length > 0 ? specs : builtinPolicyNames();
+}
+
+/** `--param a.b=c` grouped by policy name. */
+export function parseParamFlags(values: string[]): Map<string, Record<string, string>> {
+  const byPolicy = new Map<string, Record<string, string>>();
+  for (const text of values) {
+    const match = /^([^=]+)\.([A-Za-z0-9_]+)=(.*)$/.exec(text);
+    if (!match) throw new UsageError(`--param ${text}: expected <policy>.<name>=<value>, e.g. --param mempool.reservePages=64`);
+    const [, policy, name, value] = match;
+    const params = byPolicy.get(policy) ?? {};
+    params[name] = value;
+    byPolicy.set(policy, params);
+  }
+  return byPolicy;
+}
+
+export interface ResolvedRun {
+  scenario: Scenario;
+  policies: Array<{ loaded: LoadedPolicy; params: ParamValues }>;
+  seeds: number[];
+  jobs: number;
+  checkInvariants: boolean;
+}
+
+export async function resolveRun(flags: RunFlags): Promise<ResolvedRun> {
+  const firstSeed = parseWholeNumber('--seed', flags.seed, 0);
+  const seedCount = parseWholeNumber('--seeds', flags.seeds, 1);
+  const jobs = flags.jobs === undefined ? availableParallelism() : parseWholeNumber('--jobs', flags.jobs, 1);
+  let durationMs: number | undefined;
+  if (flags.duration !== undefined) {
+    try {
+      durationMs = parseDurationMs(flags.duration);
+    } catch {
+      throw new UsageError(`--duration ${flags.duration}: expected a duration such as 30s, 500ms or 2m`);
+    }
+    if (!(durationMs > 0)) throw new UsageError(`--duration ${flags.duration}: must be longer than 0`);
+  }
+  const scenario = resolveScenario(flags.scenario, flags.set, durationMs);
+  const loaded = await loadPolicies(policySpecs(flags));
+  const paramFlags = parseParamFlags(flags.param);
+  for (const name of paramFlags.keys()) {
+    if (!loaded.some(({ policy }) => policy.name === name)) {
+      throw new UsageError(`--param ${name}.…: no policy named "${name}" in this run (running: ${loaded.map(({ policy }) => policy.name).join(', ')})`);
+    }
+  }
+  const policies = loaded.map((entry) => ({ loaded: entry, params: resolveParams(entry.policy, paramFlags.get(entry.policy.name) ?? {}) }));
+  const seeds = Array.from({ length: seedCount }, (_, index) => firstSeed + index);
+  return { scenario, policies, seeds, jobs, checkInvariants: Boolean(flags.checkInvariants) };
+}

@@ -1,0 +1,2 @@
+// What `import ... from 'rcupool'` gives a policy author: the policy API, its types and helpers.
+export * from './policy/api.js';

@@ -1,0 +1,100 @@
+// Checks a policy module before any run starts, so a typo in a user's file costs one clear
+// line, not a stack trace half-way through a comparison.
+import { didYouMean } from '../scenario/did-you-mean.js';
+import type { ParamSpec, ParamValues, PolicyModule } from './api.js';
+
+export class PolicyLoadError extends Error {
+  override name = 'PolicyLoadError';
+}
+
+const NAME_PATTERN = /^[a-z0-9][a-z0-9._-]*$/i;
+
+function fail(origin: string, message: string): never {
+  throw new PolicyLoadError(`${origin}: ${message}`);
+}
+
+function validateParam(origin: string, spec: unknown, index: number): ParamSpec {
+  const where = `params[${index}]`;
+  if (typeof spec !== 'object' || spec === null) fail(origin, `${where} must be an object with name, default, unit and description`);
+  const param = spec as Record<string, unknown>;
+  if (typeof param.name !== 'string' || !NAME_PATTERN.test(param.name)) fail(origin, `${where}.name must be a word like "reservePages" (got ${JSON.stringify(param.name)})`);
+  const field = `params "${param.name}"`;
+  const kind = typeof param.default;
+  if (kind !== 'number' && kind !== 'string' && kind !== 'boolean') fail(origin, `${field}.default must be a number, string or boolean (got ${kind})`);
+  if (typeof param.unit !== 'string') fail(origin, `${field}.unit must be a string such as "pages" or "ms"`);
+  if (param.description !== undefined && typeof param.description !== 'string') fail(origin, `${field}.description must be a string`);
+  const range = param.range;
+  if (range !== undefined) {
+    if (Array.isArray(range)) {
+      if (kind !== 'string' || !range.every((value) => typeof value === 'string')) fail(origin, `${field}.range as a list is for string params: a list of allowed strings`);
+      if (!(range as unknown[]).includes(param.default)) fail(origin, `${field}.default ${JSON.stringify(param.default)} is not one of its range ${JSON.stringify(range)}`);
+    } else {
+      const bounds = range as Record<string, unknown>;
+      if (kind !== 'number' || typeof bounds.min !== 'number' || typeof bounds.max !== 'number' || bounds.min > bounds.max) {
+        fail(origin, `${field}.range must be { min, max } numbers (min ≤ max) for a number param`);
+      }
+      if ((param.default as number) < bounds.min || (param.default as number) > bounds.max) fail(origin, `${field}.default ${param.default} is outside its range ${bounds.min}..${bounds.max}`);
+    }
+  }
+  return { description: '', ...param } as ParamSpec;
+}
+
+/** Validates the default export of a policy module; `origin` names the file or built-in. */
+export function validatePolicyModule(candidate: unknown, origin: string): PolicyModule {
+  if (typeof candidate !== 'object' || candidate === null) {
+    fail(origin, 'must default-export a policy object: export default definePolicy({ name, summary, source, params, create })');
+  }
+  const policy = candidate as Record<string, unknown>;
+  if (typeof policy.name !== 'string' || !NAME_PATTERN.test(policy.name)) fail(origin, `name must be a word of letters, digits, "-", "_" or "." (got ${JSON.stringify(policy.name)})`);
+  if (typeof policy.summary !== 'string' || policy.summary.trim() === '') fail(origin, 'summary must be a one-line string saying what the policy does');
+  if (typeof policy.source !== 'string' || policy.source.trim() === '') fail(origin, 'source must name the kernel commit or message the policy models');
+  if (!Array.isArray(policy.params)) fail(origin, 'params must be an array (use [] for none)');
+  if (typeof policy.create !== 'function') fail(origin, 'create must be a function (kernel, params) => hooks');
+  const params = policy.params.map((spec, index) => validateParam(origin, spec, index));
+  const seen = new Set<string>();
+  for (const param of params) {
+    if (seen.has(param.name)) fail(origin, `params "${param.name}" is declared twice`);
+    seen.add(param.name);
+  }
+  return { ...(policy as unknown as PolicyModule), params };
+}
+
+/** Parses one `--param` value against its spec: type, integer and range. */
+export function parseParamValue(policy: PolicyModule, name: string, text: string): number | string | boolean {
+  const spec = policy.params.find((param) => param.name === name);
+  const known = policy.params.map((param) => param.name);
+  if (!spec) {
+    const hint = known.length > 0 ? ` (params: ${known.join(', ')})` : ' (it has no params)';
+    throw new PolicyLoadError(`--param ${policy.name}.${name}: unknown param${didYouMean(name, known)}${hint}`);
+  }
+  const where = `--param ${policy.name}.${name}=${text}`;
+  if (typeof spec.default === 'boolean') {
+    const lower = text.toLowerCase();
+    if (['true', '1', 'on', 'yes'].includes(lower)) return true;
+    if (['false', '0', 'off', 'no'].includes(lower)) return false;
+    throw new PolicyLoadError(`${where}: expected true or false`);
+  }
+  if (typeof spec.default === 'number') {
+    const value = Number(text);
+    if (text.trim() === '' || !Number.isFinite(value)) throw new PolicyLoadError(`${where}: expected a number (${spec.unit})`);
+    if (spec.integer && !Number.isInteger(value)) throw new PolicyLoadError(`${where}: expected a whole number (${spec.unit})`);
+    const range = spec.range;
+    if (range && !Array.isArray(range)) {
+      const bounds = range as { min: number; max: number };
+      if (value < bounds.min || value > bounds.max) throw new PolicyLoadError(`${where}: out of range ${bounds.min}..${bounds.max} ${spec.unit}`);
+    }
+    return value;
+  }
+  if (Array.isArray(spec.range) && !spec.range.includes(text)) {
+    throw new PolicyLoadError(`${where}: expected one of ${spec.range.join(', ')}${didYouMean(text, spec.range)}`);
+  }
+  return text;
+}
+
+/** Defaults overlaid with `--param` values (given as text). */
+export function resolveParams(policy: PolicyModule, overrides: Record<string, string>): ParamValues {
+  const values: ParamValues = {};
+  for (const param of policy.params) values[param.name] = param.default;
+  for (const [name, text] of Object.entries(overrides)) values[name] = parseParamValue(policy, name, text);
+  return values;
+}
