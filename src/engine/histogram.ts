@@ -13,9 +13,17 @@ export class Histogram {
   private sum = 0;
   private maxValue = 0;
 
+  private lastValue = NaN;
+  private lastIndex = 0;
+
   add(value: number, count = 1): void {
     if (count <= 0) return;
-    const index = value <= FLOOR ? 0 : Math.min(BUCKETS - 1, Math.floor(Math.log(value / FLOOR) / LOG_GROWTH) + 1);
+    // Most calls record the same fast-path latency: skip the logarithm for a repeat.
+    if (value !== this.lastValue) {
+      this.lastValue = value;
+      this.lastIndex = value <= FLOOR ? 0 : Math.min(BUCKETS - 1, Math.floor(Math.log(value / FLOOR) / LOG_GROWTH) + 1);
+    }
+    const index = this.lastIndex;
     this.counts[index] += count;
     this.total += count;
     this.sum += value * count;

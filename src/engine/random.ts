@@ -10,16 +10,19 @@ export interface Lognormal {
   mu: number;
   sigma: number;
   max: number;
+  /** exp(mu) exactly: with sigma 0 (median = p99) every draw is this, not exp(log(median)) ± 1 ulp. */
+  median: number;
 }
 
 export function lognormalFromMedianP99(median: number, p99: number, max = Infinity): Lognormal {
   if (!(median > 0) || !(p99 >= median)) throw new RangeError(`lognormal needs 0 < median <= p99 (got median ${median}, p99 ${p99})`);
-  return { mu: Math.log(median), sigma: (Math.log(p99) - Math.log(median)) / P99_Z, max };
+  return { mu: Math.log(median), sigma: (Math.log(p99) - Math.log(median)) / P99_Z, max, median };
 }
 
 export class Stream {
   protected readonly next: () => number;
-  private spareNormal = NaN;
+  /** normal() makes two at a time; IndexedStream.at() discards the spare (it belongs to the old key). */
+  protected spareNormal = NaN;
 
   constructor(source: () => number) {
     this.next = source;
@@ -60,6 +63,7 @@ export class Stream {
   }
 
   lognormal(dist: Lognormal): number {
+    if (dist.sigma === 0) return dist.median < dist.max ? dist.median : dist.max;
     const value = Math.exp(dist.mu + dist.sigma * this.normal());
     return value < dist.max ? value : dist.max;
   }
@@ -167,6 +171,7 @@ export class IndexedStream extends Stream {
     this.keyLow = key >>> 0;
     this.keyHigh = Math.floor(key / 4294967296) >>> 0;
     this.counter = 0;
+    this.spareNormal = NaN;
     return this;
   }
 
@@ -175,6 +180,13 @@ export class IndexedStream extends Stream {
     const low = key >>> 0;
     const high = Math.floor(key / 4294967296) >>> 0;
     return this.hash(low, high, slot);
+  }
+
+  /** A uniform in [0, 1) with 32 bits of resolution for (key, slot): cheap, for shares and choices. */
+  uniform32At(key: number, slot: number): number {
+    const low = key >>> 0;
+    const high = Math.floor(key / 4294967296) >>> 0;
+    return mix32(this.seedWord ^ Math.imul(low, 0x9e3779b1) ^ Math.imul(slot + 1, 0x27d4eb2f) ^ Math.imul(high, 0x85ebca77)) / 4294967296;
   }
 
   private draw(): number {

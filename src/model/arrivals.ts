@@ -7,7 +7,7 @@
 import type { IndexedStream } from '../engine/random.js';
 import type { RatePhase } from '../scenario/types.js';
 
-export const CALLS_PER_BLOCK = 32;
+export const CALLS_PER_BLOCK = 256;
 
 /** A piecewise-linear rate (calls per µs) and its integral Λ(t). */
 export class RateProfile {

@@ -49,7 +49,9 @@ class CpuState {
   slots: Array<Batch | null> = [null, null];
   monitorDue = Infinity;
   monitorToken = 0;
-  needToken = 0;
+  /** When the next call that needs a page arrives; a queued need event for another time is stale. */
+  needTime = Infinity;
+  needAction: () => void = () => {};
   memo: Memo | null = null;
 
   constructor(
@@ -100,7 +102,14 @@ export class KvfreeRcu {
   }
 
   start(): void {
-    for (const state of this.cpus) this.scheduleNeed(state);
+    for (const state of this.cpus) {
+      state.needAction = () => {
+        if (this.scheduler.now !== state.needTime) return; // rescheduled since
+        state.needTime = Infinity;
+        this.onNeed(state);
+      };
+      this.scheduleNeed(state);
+    }
   }
 
   /** Objects handed to kvfree_rcu() and not yet freed. */
@@ -130,13 +139,14 @@ export class KvfreeRcu {
 
   /** Schedules the next call that needs a page: the one after the current page's room. */
   private scheduleNeed(state: CpuState): void {
-    const token = ++state.needToken;
     const room = state.current ? this.ptrsPerPage - state.current.objects : 0;
-    const time = state.calls.timeOf(state.processed + room);
+    this.scheduleNeedAt(state, state.calls.timeOf(state.processed + room));
+  }
+
+  private scheduleNeedAt(state: CpuState, time: number): void {
+    state.needTime = time;
     if (time === Infinity) return;
-    this.scheduler.at(time, Priority.calls, () => {
-      if (token === state.needToken) this.onNeed(state);
-    });
+    this.scheduler.at(time, Priority.calls, state.needAction);
   }
 
   /** Accounts the calls that went into the current page up to now. */
@@ -170,7 +180,7 @@ export class KvfreeRcu {
       const time = state.calls.timeOf(call);
       if (time === Infinity) return;
       if (time > this.scheduler.now && time >= this.scheduler.nextTime()) {
-        this.scheduleNeed(state);
+        this.scheduleNeedAt(state, time);
         return;
       }
       if (time > this.scheduler.now) this.scheduler.now = time;
@@ -183,18 +193,21 @@ export class KvfreeRcu {
     }
   }
 
-  private signature(state: CpuState, call: number): { form: CallForm; context: CallContext; lock: boolean; bits: number } {
+  /**
+   * The kind of call n on this CPU as one bit of a 12-bit set: form × context × lock held.
+   * Drawn from the call number alone, so it is the same call whatever the policy did before.
+   */
+  private signatureBit(state: CpuState, call: number): number {
     const workload = this.scenario.workload;
-    const stream = this.signatureStreams[state.cpu].at(call);
-    const form: CallForm = stream.uniform() < workload.headlessShare ? 'headless' : 'two-arg';
-    let context: CallContext = 'sleepable';
-    if (form === 'two-arg') {
-      const u = stream.uniform();
-      context = u < workload.context.sleepable ? 'sleepable' : u < workload.context.sleepable + workload.context.atomic ? 'atomic' : 'atomic-raw';
-    } else stream.uniform();
-    const lock = stream.uniform() < workload.allocatorLockShare;
-    const bits = 1 << ((form === 'headless' ? 6 : 0) + CONTEXTS.indexOf(context) * 2 + (lock ? 1 : 0));
-    return { form, context, lock, bits };
+    const stream = this.signatureStreams[state.cpu];
+    const headless = stream.uniform32At(call, 0) < workload.headlessShare;
+    let context = 0;
+    if (!headless) {
+      const u = stream.uniform32At(call, 1);
+      context = u < workload.context.sleepable ? 0 : u < workload.context.sleepable + workload.context.atomic ? 1 : 2;
+    }
+    const lock = workload.allocatorLockShare > 0 && stream.uniform32At(call, 2) < workload.allocatorLockShare ? 1 : 0;
+    return 1 << ((headless ? 6 : 0) + context * 2 + lock);
   }
 
   private memoValid(state: CpuState): boolean {
@@ -210,19 +223,21 @@ export class KvfreeRcu {
 
   /** One call that finds no room. True when it got a page (which holds it). */
   private handleCallWithoutPage(state: CpuState, call: number): boolean {
-    const signature = this.signature(state, call);
+    const bit = this.signatureBit(state, call);
     this.counters.calls++;
     state.processed++;
-    if (this.memoValid(state) && (state.memo!.signatures & signature.bits) !== 0) {
-      this.fallback(state, signature.form, state.memo!.costUs);
+    const code = 31 - Math.clz32(bit);
+    const form: CallForm = code >= 6 ? 'headless' : 'two-arg';
+    if (this.memoValid(state) && (state.memo!.signatures & bit) !== 0) {
+      this.fallback(state, form, state.memo!.costUs);
       return false;
     }
+    const signature = { form, context: CONTEXTS[(code % 6) >> 1], lock: (code & 1) === 1, bits: bit };
     const request: PageRequest = { cpu: state.cpu, form: signature.form, context: signature.context, holdsAllocatorLock: signature.lock };
     this.host.takeCostUs();
     const heldBefore = this.host.ledger.heldPages;
-    const answer = this.host.call('needPage', signature.context, signature.lock, () => this.host.hooks.needPage(request));
+    const page = this.host.askNeedPage(request);
     const costUs = this.host.takeCostUs();
-    const page = answer.value;
     if (page !== null && page !== undefined) {
       this.host.ledger.move(page, PageState.Held, PageState.InFlight, 'needPage returned a page');
       this.checkNoLeak(heldBefore, 'needPage');
@@ -236,7 +251,7 @@ export class KvfreeRcu {
     this.checkNoLeak(heldBefore, 'needPage');
     this.fallback(state, signature.form, costUs);
     if (this.host.hooks.onFallback) this.host.call('onFallback', signature.context, signature.lock, () => this.host.hooks.onFallback!(request));
-    if (!answer.violated) this.remember(state, signature.bits, costUs, answer.touchedMemory);
+    if (!this.host.lastViolated) this.remember(state, signature.bits, costUs, this.host.lastTouchedMemory);
     return false;
   }
 
@@ -300,12 +315,14 @@ export class KvfreeRcu {
   private runMonitor(state: CpuState): void {
     state.monitorDue = Infinity;
     this.syncCalls(state);
-    const ready: PointerPage[] = [];
-    if (this.scenario.kernel.perPageGpSnapshots && state.queued.length > 0) {
+    let ready: PointerPage[] = [];
+    const queued = state.queued;
+    if (this.scenario.kernel.perPageGpSnapshots && queued.length > 0 && this.gp.hasCompleted(queued[0].snapshot)) {
       // v6.3 kvfree_rcu_drain_ready(): pages whose GP already passed are freed right here.
-      const waiting: PointerPage[] = [];
-      for (const pointerPage of state.queued) (this.gp.hasCompleted(pointerPage.snapshot) ? ready : waiting).push(pointerPage);
-      state.queued = waiting;
+      // Snapshots only grow along the queue, so the ready pages are a prefix of it.
+      let readyCount = 1;
+      while (readyCount < queued.length && this.gp.hasCompleted(queued[readyCount].snapshot)) readyCount++;
+      ready = queued.splice(0, readyCount);
       for (const pointerPage of ready) state.waitingObjects -= pointerPage.objects;
     }
     const slotIndex = state.slots.indexOf(null);

@@ -5,7 +5,7 @@
 import { LevelTracker } from '../engine/histogram.js';
 import { Priority, type Scheduler } from '../engine/scheduler.js';
 import type { Stream } from '../engine/random.js';
-import type { CallContext, Gfp, Kernel, MemoryView, Page, PolicyHooks, Reserve, WorkQueue } from '../policy/api.js';
+import type { CallContext, Gfp, Kernel, MemoryView, Page, PageRequest, PolicyHooks, Reserve, WorkQueue } from '../policy/api.js';
 import type { Allocator } from './allocator.js';
 import { PageLedger, PageState, PolicyError } from './page-ledger.js';
 import type { WakeLatency } from './workqueues.js';
@@ -151,6 +151,32 @@ export class PolicyHost {
       throw new PolicyError(`${hook} leaked ${this.ledger.heldPages - heldBefore} page(s): a page must end in a reserve, in flight, or freed`);
     }
     return { value, touchedMemory: inner.touchedMemory, violated: inner.violated };
+  }
+
+  /** Set by askNeedPage(): whether the last needPage looked at memory, or broke a context rule. */
+  lastTouchedMemory = false;
+  lastViolated = false;
+  private readonly needPageContext: HookContext = { context: 'sleepable', holdsAllocatorLock: false, touchedMemory: false, violated: false };
+
+  /** needPage on the hot path: call() without its allocations (it runs once per page or miss). */
+  askNeedPage(request: PageRequest): Page | null {
+    const outer = this.current;
+    const inner = this.needPageContext;
+    inner.context = request.context;
+    inner.holdsAllocatorLock = request.holdsAllocatorLock;
+    inner.touchedMemory = false;
+    inner.violated = false;
+    this.current = inner;
+    try {
+      return this.hooks.needPage(request);
+    } catch (error) {
+      if (error instanceof PolicyError) throw error;
+      throw new PolicyError(`needPage threw: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      this.current = outer;
+      this.lastTouchedMemory = inner.touchedMemory;
+      this.lastViolated = inner.violated;
+    }
   }
 
   start(): void {
