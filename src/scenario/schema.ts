@@ -43,6 +43,8 @@ export interface BooleanField {
 export interface StringField {
   type: 'string';
   doc: string;
+  /** Shown in errors: YAML reads an unquoted 6.10 as the number 6.1, so say how it should look. */
+  example?: string;
 }
 
 export interface EnumField {
@@ -128,8 +130,8 @@ function count(doc: string, min: number, max?: number): NumberField {
 function bool(doc: string): BooleanField {
   return { type: 'boolean', doc };
 }
-function text(doc: string): StringField {
-  return { type: 'string', doc };
+function text(doc: string, example?: string): StringField {
+  return example === undefined ? { type: 'string', doc } : { type: 'string', doc, example };
 }
 function oneOf(doc: string, values: readonly string[]): EnumField {
   return { type: 'enum', doc, values };
@@ -206,7 +208,7 @@ const kernelField = object<KernelSpec>(
   {
     shorthandHandler: 'kernel',
     shorthands: {
-      version: text('kernel version (input only), e.g. "5.10" or "6.3": sets ptrsPerPage, drainDelayMs, floodRearm, perPageGpSnapshots'),
+      version: text('kernel version (input only), e.g. "5.10" or "6.3": sets ptrsPerPage, drainDelayMs, floodRearm, perPageGpSnapshots', '"6.3"'),
     },
   },
 );

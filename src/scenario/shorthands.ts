@@ -38,7 +38,7 @@ export const MANAGED_SHARE_OF_MEMORY = 0.93;
 function has(input: unknown, ...path: string[]): boolean {
   let cursor = input;
   for (const key of path) {
-    if (typeof cursor !== 'object' || cursor === null || !(key in cursor)) return false;
+    if (typeof cursor !== 'object' || cursor === null || !Object.hasOwn(cursor, key)) return false;
     cursor = (cursor as Record<string, unknown>)[key];
   }
   return true;
@@ -85,16 +85,6 @@ export function machinePresetName(machine: MachineSpec): MachineSpec['preset'] {
     if (MACHINE_NUMBERS.every((key) => preset[key] === machine[key])) return preset.preset;
   }
   return 'custom';
-}
-
-/** A machine of `memoryPages` installed memory and `cpus` CPUs, allocator numbers from the kernel's formulas. */
-export function machineFromMemory(memoryPages: number, cpus: number, watermarkScaleFactor = 10): MachineSpec {
-  const managedPages = Math.floor(memoryPages * MANAGED_SHARE_OF_MEMORY);
-  const minFreeKbytes = defaultMinFreeKbytes(managedPages);
-  const pcpBatch = defaultPcpBatch(managedPages);
-  const pcpHigh = defaultPcpHigh(managedPages, minFreeKbytes, watermarkScaleFactor, cpus, pcpBatch);
-  const machine: MachineSpec = { preset: 'custom', cpus, managedPages, minFreeKbytes, watermarkScaleFactor, pcpBatch, pcpHigh };
-  return { ...machine, preset: machinePresetName(machine) };
 }
 
 const machineHandler: ShorthandHandler = {

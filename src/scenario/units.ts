@@ -49,6 +49,11 @@ const SI_MULTIPLIER: Record<string, number> = { k: 1e3, K: 1e3, M: 1e6, G: 1e9 }
 
 export const PAGE_BYTES = 4096;
 
+/** A table entry, ignoring what every object inherits ("5constructor" is not a unit). */
+function lookup(table: Record<string, number>, key: string): number | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
 const NUMBER = String.raw`[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?`;
 const WITH_SUFFIX = new RegExp(`^\\s*(${NUMBER})\\s*([^\\s\\d.+-][^\\s]*)?\\s*$`);
 
@@ -95,7 +100,7 @@ export function parseDuration(value: unknown, unit: DurationUnit): number {
   const expected = `a duration (a number of ${unit}, or e.g. "250ms", "30s", "2m", "500us")`;
   const { value: amount, suffix } = numberOrText(value, expected);
   if (suffix === '') return amount;
-  const nsPerSuffix = NS_PER[suffix];
+  const nsPerSuffix = lookup(NS_PER, suffix);
   if (nsPerSuffix === undefined) throw new UnitError(expected, describeFound(value));
   return tidy((amount * nsPerSuffix) / NS_PER[unit]!);
 }
@@ -113,7 +118,7 @@ function parseBytes(value: unknown, expected: string, bareBytes: number): number
   if (AMBIGUOUS_SIZE_UNITS.has(lower)) {
     throw new UnitError(`${expected}; write ${suffix[0]}iB (binary) instead of ${suffix}`, describeFound(value));
   }
-  const bytesPerSuffix = BYTES_PER[lower];
+  const bytesPerSuffix = lookup(BYTES_PER, lower);
   if (bytesPerSuffix === undefined) throw new UnitError(expected, describeFound(value));
   return amount * bytesPerSuffix;
 }
@@ -140,7 +145,7 @@ export function parseCount(value: unknown): number {
   const { value: amount, suffix } = numberOrText(value, expected);
   const bare = suffix.replace(/\/s$/, '');
   if (bare === '') return amount;
-  const multiplier = SI_MULTIPLIER[bare];
+  const multiplier = lookup(SI_MULTIPLIER, bare);
   if (multiplier === undefined) throw new UnitError(expected, describeFound(value));
   return tidy(amount * multiplier);
 }

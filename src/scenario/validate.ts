@@ -121,7 +121,7 @@ function resolveField(field: Field, inherited: unknown, input: unknown, path: Pa
     case 'boolean':
       return typeof input === 'boolean' ? input : fail(layer, path, 'true or false', describeFound(input));
     case 'string':
-      return typeof input === 'string' ? input : fail(layer, path, 'a string (quote it)', describeFound(input));
+      return typeof input === 'string' ? input : fail(layer, path, `a string, quoted${field.example ? ` (e.g. ${field.example})` : ''}`, describeFound(input));
     case 'enum':
       if (typeof input === 'string' && field.values.includes(input)) return input;
       return fail(layer, path, `one of ${field.values.join(', ')}`, `${describeFound(input)}${typeof input === 'string' ? didYouMean(input, field.values) : ''}`);
@@ -145,7 +145,7 @@ function resolveVariant(field: VariantField, input: unknown, path: PathSegment[]
   const kinds = Object.keys(field.variants);
   if (!isMapping(input)) return fail(layer, path, `a mapping with kind: ${kinds.join(' | ')}`, describeFound(input));
   const kind = input['kind'];
-  const shape = typeof kind === 'string' ? field.variants[kind] : undefined;
+  const shape = typeof kind === 'string' && Object.hasOwn(field.variants, kind) ? field.variants[kind] : undefined;
   if (shape === undefined) {
     const hint = typeof kind === 'string' ? didYouMean(kind, kinds) : '';
     return fail(layer, [...path, 'kind'], `one of ${kinds.join(', ')}`, `${describeFound(kind)}${hint}`);
@@ -166,7 +166,7 @@ function resolveObject(
   const known = [...extraKeys, ...Object.keys(field.fields), ...Object.keys(shorthands)];
   if (!isMapping(input)) return fail(layer, path, `a mapping (${field.doc})`, describeFound(input));
   for (const key of Object.keys(input)) {
-    if (!(key in field.fields) && !(key in shorthands)) {
+    if (!Object.hasOwn(field.fields, key) && !Object.hasOwn(shorthands, key)) {
       fail(layer, [...path, key], `a key of ${path.length === 0 ? 'a scenario' : formatPath(path)} (${known.join(', ')})`, `unknown key ${JSON.stringify(key)}${didYouMean(key, known)}`);
     }
   }
@@ -177,13 +177,13 @@ function resolveObject(
   // Rebase keys first: a machine preset or load level decides what the other fields merge onto.
   const values: Record<string, unknown> = {};
   for (const key of handler?.rebaseKeys ?? []) {
-    if (key in input) values[key] = resolveField(shorthands[key] ?? field.fields[key]!, undefined, input[key], [...path, key], layer);
+    if (Object.hasOwn(input, key)) values[key] = resolveField(shorthands[key] ?? field.fields[key]!, undefined, input[key], [...path, key], layer);
   }
   const rebased = handler ? handler.rebase(inherited, values, ctx) : inherited;
 
   const merged: Record<string, unknown> = { ...rebased };
   for (const [key, child] of Object.entries(field.fields)) {
-    if (key in input) merged[key] = key in values ? values[key] : resolveField(child, rebased?.[key], input[key], [...path, key], layer);
+    if (Object.hasOwn(input, key)) merged[key] = Object.hasOwn(values, key) ? values[key] : resolveField(child, rebased?.[key], input[key], [...path, key], layer);
     else if (merged[key] === undefined && !field.optional?.includes(key)) fail(layer, [...path, key], `${describeExpected(child)} (required here)`, 'nothing');
   }
   return handler ? handler.finish(merged, { rebased, input, values }, ctx) : merged;
@@ -228,7 +228,8 @@ function checkValue(field: Field, value: unknown, path: PathSegment[], layer: Pi
       value.forEach((item, index) => checkValue(field.items, item, [...path, index], layer));
       return;
     case 'variant': {
-      const shape = isMapping(value) && typeof value['kind'] === 'string' ? field.variants[value['kind']] : undefined;
+      const kind = isMapping(value) ? value['kind'] : undefined;
+      const shape = typeof kind === 'string' && Object.hasOwn(field.variants, kind) ? field.variants[kind] : undefined;
       if (!shape) return fail(layer, [...path, 'kind'], describeExpected(field), describeFound(isMapping(value) ? value['kind'] : value));
       return checkObject(shape, value as Record<string, unknown>, path, layer, ['kind']);
     }
@@ -240,7 +241,7 @@ function checkValue(field: Field, value: unknown, path: PathSegment[], layer: Pi
 
 function checkObject(field: ObjectField, value: Record<string, unknown>, path: PathSegment[], layer: Pick<Layer, 'where'>, extraKeys: readonly string[] = []): void {
   for (const key of Object.keys(value)) {
-    if (!(key in field.fields) && !extraKeys.includes(key)) fail(layer, [...path, key], `a key of ${formatPath(path)}`, `unknown key ${JSON.stringify(key)}`);
+    if (!Object.hasOwn(field.fields, key) && !extraKeys.includes(key)) fail(layer, [...path, key], `a key of ${formatPath(path)}`, `unknown key ${JSON.stringify(key)}`);
   }
   for (const [key, child] of Object.entries(field.fields)) {
     if (value[key] === undefined && field.optional?.includes(key)) continue;
