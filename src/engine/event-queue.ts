@@ -12,9 +12,9 @@ export class EventQueue<T> {
     return this.items.length;
   }
 
-  push(time: number, priority: number, item: T): void {
+  /** Adds an item; `sequence` lets several queues share one tie-break order (default: this queue's own). */
+  push(time: number, priority: number, item: T, sequence = this.nextSequence++): void {
     let index = this.items.length;
-    const sequence = this.nextSequence++;
     this.times.push(time);
     this.priorities.push(priority);
     this.sequences.push(sequence);
@@ -30,6 +30,13 @@ export class EventQueue<T> {
 
   peekTime(): number {
     return this.items.length > 0 ? this.times[0] : Infinity;
+  }
+
+  /** True when this queue's head runs before the other queue's head. */
+  headBefore(other: EventQueue<T>): boolean {
+    if (other.items.length === 0) return this.items.length > 0;
+    if (this.items.length === 0) return false;
+    return other.lessThanEntry(0, this.times[0], this.priorities[0], this.sequences[0]) === false;
   }
 
   pop(): T | undefined {

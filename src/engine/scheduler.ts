@@ -18,28 +18,43 @@ export class Scheduler {
   now = 0;
   eventsRun = 0;
   private readonly queue = new EventQueue<Action>();
+  /** Each CPU's next kvfree_rcu() call that needs a page, apart so the model can see past them. */
+  private readonly callQueue = new EventQueue<Action>();
+  private sequence = 0;
 
   at(time: number, priority: number, action: Action): void {
-    this.queue.push(time < this.now ? this.now : time, priority, action);
+    this.queue.push(time < this.now ? this.now : time, priority, action, this.sequence++);
   }
 
   after(delay: number, priority: number, action: Action): void {
     this.at(this.now + delay, priority, action);
   }
 
+  /** Schedules a CPU's call event (Priority.calls); it orders with the rest as at() would. */
+  atCall(time: number, action: Action): void {
+    this.callQueue.push(time < this.now ? this.now : time, Priority.calls, action, this.sequence++);
+  }
+
   nextTime(): number {
+    return Math.min(this.queue.peekTime(), this.callQueue.peekTime());
+  }
+
+  /** The earliest event that is not a CPU's call event. */
+  nextNonCallTime(): number {
     return this.queue.peekTime();
   }
 
   get pending(): number {
-    return this.queue.size;
+    return this.queue.size + this.callQueue.size;
   }
 
   /** Runs events up to and including endTime, or until stop() says so; afterEvent runs after each. */
   run(endTime: number, stop: () => boolean = () => false, afterEvent?: () => void): void {
-    while (this.queue.size > 0 && this.queue.peekTime() <= endTime) {
-      this.now = this.queue.peekTime();
-      const action = this.queue.pop()!;
+    for (;;) {
+      const source = this.callQueue.headBefore(this.queue) ? this.callQueue : this.queue;
+      if (source.size === 0 || source.peekTime() > endTime) return;
+      this.now = source.peekTime();
+      const action = source.pop()!;
       this.eventsRun++;
       action();
       if (afterEvent) afterEvent();

@@ -33,6 +33,8 @@ export class Allocator {
   costUs = 0;
 
   readonly zoneLockBy: Record<Actor, number> = { pointerPages: 0, others: 0, kswapd: 0, drain: 0 };
+  /** PCP refills from buddy only (zoneLockBy also counts spills at `high`): harm.pcpRefills. */
+  readonly pcpRefillsBy: Record<'pointerPages' | 'others', number> = { pointerPages: 0, others: 0 };
   oomKills = 0;
   kswapdWakeups = 0;
   kswapdAwake = false;
@@ -183,8 +185,10 @@ export class Allocator {
       const refill = Math.min(this.batch, this.freePages);
       if (refill <= 0) return false;
       this.zoneLockBy[actor]++;
+      this.pcpRefillsBy[actor]++;
       this.freePages -= refill;
       this.pcp[cpu] += refill;
+      this.epoch++; // this CPU's list grew: a lockless grab that found it empty may now succeed
       this.costUs += costs.refillUs;
       this.noteFree();
     }

@@ -157,9 +157,13 @@ export class CallSequence {
     const start = this.blockStart(block);
     const end = this.blockEnds[block - this.firstBlock];
     const within = Math.floor(((lambda - start) / (end - start)) * CALLS_PER_BLOCK + 1e-9);
-    const count = block * CALLS_PER_BLOCK + Math.max(0, Math.min(CALLS_PER_BLOCK, within));
+    let count = Math.max(from, block * CALLS_PER_BLOCK + Math.max(0, Math.min(CALLS_PER_BLOCK, within)));
+    // Λ(t) and timeOf()'s inverse round differently (≈1e-16·Λ, a whole call's worth past Λ ≈ 1e7):
+    // settle the boundary with timeOf() itself, so the call at exactly `time` has arrived by it.
+    while (this.timeOf(count) <= time) count++;
+    while (count > from && this.timeOf(count - 1) > time) count--;
     this.forget(Math.floor(from / CALLS_PER_BLOCK));
-    return Math.max(from, count);
+    return count;
   }
 
   /** Drops blocks before `block`: queries never go back. */

@@ -1,6 +1,7 @@
 // Invariants checked after every event with --check-invariants (and in tests): pages are
 // conserved, no page is in two places, and every kvfree_rcu() object is accounted for.
-import { PageState } from './page-ledger.js';
+import type { Page } from '../policy/api.js';
+import { PageState, pageStateName } from './page-ledger.js';
 import type { Simulation } from './simulation.js';
 
 export class InvariantError extends Error {
@@ -23,8 +24,10 @@ export function checkInvariants(simulation: Simulation): void {
   for (let cpu = 0; cpu < allocator.pcp.length; cpu++) {
     if (allocator.pcp[cpu] < 0) throw new InvariantError(`negative PCP count on cpu ${cpu} ${where()}: ${allocator.pcp[cpu]}`);
   }
-  if (ledger[PageState.Reserved] !== host.reservePages()) {
-    throw new InvariantError(`reserve pages ${where()}: ledger says ${ledger[PageState.Reserved]}, reserves hold ${host.reservePages()}`);
+  let reserved = 0;
+  host.forEachReservedPage(() => reserved++);
+  if (ledger[PageState.Reserved] !== reserved || host.reservePages() !== reserved) {
+    throw new InvariantError(`reserve pages ${where()}: ledger says ${ledger[PageState.Reserved]}, reserves hold ${reserved}, reserve level ${host.reservePages()}`);
   }
   const inflight = kvfree.countInflightPages();
   if (ledger[PageState.InFlight] !== inflight.pages || kvfree.inflight.value !== inflight.pages) {
@@ -32,8 +35,28 @@ export function checkInvariants(simulation: Simulation): void {
       `pointer pages ${where()}: ledger says ${ledger[PageState.InFlight]} in flight, tracker ${kvfree.inflight.value}, queues hold ${inflight.pages}`,
     );
   }
+  checkNoPageInTwoPlaces(simulation, where);
   const outstanding = kvfree.objectsOutstanding;
   if (outstanding !== inflight.objects) {
     throw new InvariantError(`objects ${where()}: ${kvfree.counters.calls} calls - ${kvfree.counters.objectsFreed} freed = ${outstanding}, but queues hold ${inflight.objects}`);
+  }
+}
+
+/** Every page the model tracks is in exactly one place, and that place agrees with the ledger. */
+function checkNoPageInTwoPlaces(simulation: Simulation, where: () => string): void {
+  const { host, kvfree } = simulation;
+  const places = new Map<number, { here: string; state: PageState }>();
+  const place = (page: Page, here: string, state: PageState) => {
+    const before = places.get(page);
+    if (before !== undefined) throw new InvariantError(`page ${page} is in two places ${where()}: ${before.here} and ${here}`);
+    places.set(page, { here, state });
+  };
+  host.forEachReservedPage((page, reserve) => place(page, `in reserve "${reserve}"`, PageState.Reserved));
+  kvfree.forEachInflightPage((page, cpu) => place(page, cpu >= 0 ? `in flight on cpu ${cpu}` : 'in flight, being freed', PageState.InFlight));
+  for (const [page, { here, state }] of places) {
+    const ledgerState = host.ledger.stateOf(page as Page);
+    if (ledgerState !== state) {
+      throw new InvariantError(`page ${page} is ${here} ${where()}, but the ledger has it ${pageStateName(ledgerState)}`);
+    }
   }
 }

@@ -134,6 +134,18 @@ export class KvfreeRcu {
 
   private pagesInReclaim = 0;
   private objectsInReclaim = 0;
+  /** The page lists being freed right now (between reclaim() and its completion), for the invariant check. */
+  private readonly reclaiming = new Set<PointerPage[]>();
+
+  /** Visits every pointer page in flight: filling, queued, in a batch slot, or being freed (for the invariant check). */
+  forEachInflightPage(visit: (page: Page, cpu: number) => void): void {
+    for (const state of this.cpus) {
+      if (state.current) visit(state.current.page, state.cpu);
+      for (const pointerPage of state.queued) visit(pointerPage.page, state.cpu);
+      for (const slot of state.slots) if (slot) for (const pointerPage of slot.pages) visit(pointerPage.page, state.cpu);
+    }
+    for (const pages of this.reclaiming) for (const pointerPage of pages) visit(pointerPage.page, -1);
+  }
 
   // ---- calls ---------------------------------------------------------------------------
 
@@ -144,9 +156,14 @@ export class KvfreeRcu {
   }
 
   private scheduleNeedAt(state: CpuState, time: number): void {
-    state.needTime = time;
+    state.needTime = time < this.scheduler.now ? this.scheduler.now : time; // as atCall() will place it
     if (time === Infinity) return;
-    this.scheduler.at(time, Priority.calls, state.needAction);
+    this.scheduler.atCall(time, state.needAction);
+  }
+
+  /** Brings every CPU's call count up to now (the end-of-window snapshot counts every call). */
+  syncAllCalls(): void {
+    for (const state of this.cpus) this.syncCalls(state);
   }
 
   /** Accounts the calls that went into the current page up to now. */
@@ -180,6 +197,9 @@ export class KvfreeRcu {
       const time = state.calls.timeOf(call);
       if (time === Infinity) return;
       if (time > this.scheduler.now && time >= this.scheduler.nextTime()) {
+        // Other events come first. When they are only other CPUs' calls, a remembered
+        // fallback can be answered now: nothing those calls do may change it.
+        if (time < this.scheduler.nextNonCallTime() && this.answerAhead(state, call, time)) continue;
         this.scheduleNeedAt(state, time);
         return;
       }
@@ -206,7 +226,8 @@ export class KvfreeRcu {
       const u = stream.uniform32At(call, 1);
       context = u < workload.context.sleepable ? 0 : u < workload.context.sleepable + workload.context.atomic ? 1 : 2;
     }
-    const lock = workload.allocatorLockShare > 0 && stream.uniform32At(call, 2) < workload.allocatorLockShare ? 1 : 0;
+    // A kvfree_rcu_mightsleep() caller cannot hold a spinlock, let alone an allocator lock.
+    const lock = !headless && workload.allocatorLockShare > 0 && stream.uniform32At(call, 2) < workload.allocatorLockShare ? 1 : 0;
     return 1 << ((headless ? 6 : 0) + context * 2 + lock);
   }
 
@@ -219,6 +240,26 @@ export class KvfreeRcu {
       (!memo.memoryDependent || memo.memoryEpoch === this.allocator.epoch);
     if (!valid) state.memo = null;
     return valid;
+  }
+
+  /**
+   * Answers call n (at `time`, ahead of the clock) from the memo when that is exact: the memo
+   * rests only on this CPU's and shared state, which other CPUs' calls do not change (the host
+   * checks that), and a headless call's synchronize_rcu() waits for the GP after the one now
+   * running, which ends after `time`.
+   */
+  private answerAhead(state: CpuState, call: number, time: number): boolean {
+    if (!this.host.answerAheadSafe || !this.memoValid(state) || state.memo!.memoryDependent) return false;
+    const bit = this.signatureBit(state, call);
+    if ((state.memo!.signatures & bit) === 0) return false;
+    const headless = 31 - Math.clz32(bit) >= 6;
+    if (headless && !this.gp.inProgress) return false;
+    this.counters.calls++;
+    state.processed++;
+    this.fallback(state, headless ? 'headless' : 'two-arg', state.memo!.costUs, time);
+    this.armMonitor(state, time);
+    this.host.answeredAheadUntil[state.cpu] = time;
+    return true;
   }
 
   /** One call that finds no room. True when it got a page (which holds it). */
@@ -270,7 +311,7 @@ export class KvfreeRcu {
     if (this.host.ledger.heldPages > heldBefore) throw new PolicyError(`${hook} leaked ${this.host.ledger.heldPages - heldBefore} page(s): keep spare pages in a reserve`);
   }
 
-  private fallback(state: CpuState, form: CallForm, costUs: number): void {
+  private fallback(state: CpuState, form: CallForm, costUs: number, callTime = this.scheduler.now): void {
     this.counters.fallbacks++;
     if (form === 'two-arg') {
       // Channel 3: the object is chained through its own rcu_head; no memory needed.
@@ -283,23 +324,36 @@ export class KvfreeRcu {
     // Headless: synchronize_rcu() inline, then the caller frees the object itself.
     this.counters.syncInline++;
     this.counters.objectsInSync++;
-    const callTime = this.scheduler.now;
-    this.gp.request((endTime) => {
-      this.latency.add(endTime - callTime + this.fastPathUs + costUs);
-      this.counters.objectsInSync--;
-      this.counters.objectsFreed++;
-    });
+    // Callers waiting for the same GP share one request: each leaves only its start time.
+    const cookie = this.gp.snapshot();
+    let waiters = this.syncWaiters.get(cookie);
+    if (!waiters) {
+      const list: number[] = [];
+      this.syncWaiters.set(cookie, (waiters = list));
+      this.gp.request((endTime) => this.syncDone(cookie, list, endTime));
+    }
+    waiters.push(callTime - this.fastPathUs - costUs);
+  }
+
+  /** Start times (less fast-path and allocator costs) of synchronize_rcu() callers, per GP cookie. */
+  private readonly syncWaiters = new Map<number, number[]>();
+
+  private syncDone(cookie: number, waiterStarts: number[], endTime: number): void {
+    this.syncWaiters.delete(cookie);
+    for (const start of waiterStarts) this.latency.add(endTime - start);
+    this.counters.objectsInSync -= waiterStarts.length;
+    this.counters.objectsFreed += waiterStarts.length;
   }
 
   // ---- monitor and batches ---------------------------------------------------------------
 
   /** schedule_delayed_monitor_work(): drain delay, or 1 jiffy once a page worth is waiting. */
-  private armMonitor(state: CpuState): void {
+  private armMonitor(state: CpuState, now = this.scheduler.now): void {
     const kernel = this.scenario.kernel;
     const flood = kernel.floodRearm && state.waitingObjects >= this.ptrsPerPage;
     const delay = flood ? this.jiffyUs : kernel.drainDelayMs * 1000;
-    if (state.monitorDue !== Infinity && !(flood && state.monitorDue > this.scheduler.now + delay)) return;
-    const due = this.scheduler.now + delay;
+    if (state.monitorDue !== Infinity && !(flood && state.monitorDue > now + delay)) return;
+    const due = now + delay;
     state.monitorDue = due;
     const token = ++state.monitorToken;
     this.scheduler.at(due, Priority.timer, () => {
@@ -360,7 +414,9 @@ export class KvfreeRcu {
     const workUs = (pageObjects * costs.bulkPerObject + headObjects * costs.rcuHeadPerObject) / 1000;
     this.pagesInReclaim += pages.length;
     this.objectsInReclaim += pageObjects + headObjects;
+    this.reclaiming.add(pages);
     this.scheduler.after(workUs, Priority.work, () => {
+      this.reclaiming.delete(pages);
       this.pagesInReclaim -= pages.length;
       this.objectsInReclaim -= pageObjects + headObjects;
       this.counters.objectsFreed += pageObjects + headObjects;

@@ -19,6 +19,8 @@ export class OtherUsers {
   private lowSince = -1;
   private tick = 0;
   private readonly background: IndexedStream;
+  /** Frees draw from their own stream: how many pages users hold depends on the policy, what they ask for must not. */
+  private readonly backgroundFrees: IndexedStream;
   private readonly anonStartLevels: number[];
 
   constructor(
@@ -29,6 +31,7 @@ export class OtherUsers {
   ) {
     this.backgroundPages = new Int32Array(scenario.machine.cpus);
     this.background = streams.indexedStream('others/background');
+    this.backgroundFrees = streams.indexedStream('others/background-frees');
     allocator.onOomKill = (pages) => (this.killedAnonPages += pages);
     // Level at which each step starts: where the steps before it had got to by then.
     this.anonStartLevels = [];
@@ -68,10 +71,11 @@ export class OtherUsers {
     const meanAllocs = (others.backgroundAllocsPerSecPerCpu * tickUs) / 1e6;
     const freeProbability = others.backgroundLifetimeMs > 0 ? 1 - Math.exp(-tickUs / (others.backgroundLifetimeMs * 1000)) : 1;
     for (let cpu = 0; cpu < cpus; cpu++) {
-      const stream = this.background.at(this.tick * cpus + cpu);
-      const frees = stream.binomial(this.backgroundPages[cpu], freeProbability);
+      const key = this.tick * cpus + cpu;
+      const frees = this.backgroundFrees.at(key).binomial(this.backgroundPages[cpu], freeProbability);
       for (let index = 0; index < frees; index++) this.allocator.free(cpu, 'others');
       this.backgroundPages[cpu] -= frees;
+      const stream = this.background.at(key);
       const allocs = stream.poisson(meanAllocs);
       for (let index = 0; index < allocs; index++) {
         const gfp = stream.uniform() < others.backgroundAtomicShare ? 'ATOMIC' : 'KERNEL';

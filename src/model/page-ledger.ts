@@ -12,6 +12,11 @@ export const enum PageState {
 
 const STATE_NAMES = ['given back to the allocator', 'held by the policy', 'in a reserve', 'in flight as a pointer page'];
 
+/** "in a reserve", "held by the policy", ... for messages. */
+export function pageStateName(state: PageState): string {
+  return STATE_NAMES[state] ?? `in unknown state ${state}`;
+}
+
 export class PolicyError extends Error {
   override name = 'PolicyError';
 }

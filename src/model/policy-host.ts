@@ -50,8 +50,8 @@ class ReserveHolder implements Reserve {
     this.host.ledger.move(page, PageState.Held, PageState.Reserved, `reserve "${this.name}".put`);
     this.part(cpu).push(page);
     this.host.reserveLevel.add(this.host.scheduler.now, 1);
-    if (this.shared) this.host.sharedEpoch++;
-    else this.host.cpuEpoch[cpu]++;
+    if (this.shared) this.host.bumpShared();
+    else this.host.bumpCpu(cpu);
   }
 
   take(cpu: number): Page | null {
@@ -60,6 +60,11 @@ class ReserveHolder implements Reserve {
     this.host.ledger.move(page, PageState.Reserved, PageState.Held, `reserve "${this.name}".take`);
     this.host.reserveLevel.add(this.host.scheduler.now, -1);
     return page;
+  }
+
+  /** Visits every page resting in this reserve (for the invariant check). */
+  forEachPage(visit: (page: Page) => void): void {
+    for (const part of this.parts) for (const page of part) visit(page);
   }
 
   /** Another subsystem empties (part of) a shared pool (MODEL.md §6 claim 7). */
@@ -108,7 +113,28 @@ export class PolicyHost {
   ) {
     this.reserveLevel = new LevelTracker(0);
     this.cpuEpoch = new Int32Array(cpus);
+    this.answeredAheadUntil = new Float64Array(cpus);
     this.kernel = this.makeKernel();
+  }
+
+  /**
+   * How far each CPU has answered remembered fallbacks ahead of the clock (see KvfreeRcu). A
+   * change to what such an answer rested on, made before that time, means answering ahead is
+   * not safe for this policy: it is switched off for the rest of the run.
+   */
+  readonly answeredAheadUntil: Float64Array;
+  answerAheadSafe = true;
+
+  /** Something that may turn a CPU's null answer into a page changed on that CPU. */
+  bumpCpu(cpu: number): void {
+    this.cpuEpoch[cpu]++;
+    if (this.answeredAheadUntil[cpu] > this.scheduler.now) this.answerAheadSafe = false;
+  }
+
+  /** ... or in a shared reserve. */
+  bumpShared(): void {
+    this.sharedEpoch++;
+    for (let cpu = 0; cpu < this.cpus; cpu++) if (this.answeredAheadUntil[cpu] > this.scheduler.now) this.answerAheadSafe = false;
   }
 
   get lastCallTouchedMemory(): boolean {
@@ -124,10 +150,15 @@ export class PolicyHost {
     return this.reserveLevel.value;
   }
 
+  /** Visits every page resting in every reserve, with the reserve's name (for the invariant check). */
+  forEachReservedPage(visit: (page: Page, reserve: string) => void): void {
+    for (const reserve of this.reserves) reserve.forEachPage((page) => visit(page, reserve.name));
+  }
+
   stealShared(pages: number): number {
     let stolen = 0;
     for (const reserve of this.reserves) if (reserve.shared) stolen += reserve.steal(pages - stolen);
-    if (stolen > 0) this.sharedEpoch++;
+    if (stolen > 0) this.bumpShared();
     return stolen;
   }
 
@@ -187,8 +218,14 @@ export class PolicyHost {
 
   /** A CPU's pointer page came back empty: the policy keeps it or frees it. */
   pageEmptied(cpu: number, page: Page): void {
+    // Count held pages before the emptied page joins them: call()'s own check would let the
+    // policy keep it in hand (a leak seen only at the end of the run, with the wrong time).
+    const heldBefore = this.ledger.heldPages;
     this.ledger.move(page, PageState.InFlight, PageState.Held, 'pageEmptied');
     this.call('pageEmptied', 'sleepable', false, () => this.hooks.pageEmptied(cpu, page));
+    if (this.ledger.heldPages > heldBefore) {
+      throw new PolicyError(`pageEmptied leaked ${this.ledger.heldPages - heldBefore} page(s): put the emptied page in a reserve or free it`);
+    }
     this.cpuEpoch[cpu]++;
   }
 
@@ -274,9 +311,9 @@ export class PolicyHost {
       allocNolock: (cpu: number) => {
         this.checkCpu(cpu, 'allocNolock');
         this.current.touchedMemory = true;
-        // Trylock semantics: a held allocator lock or a raw-lock context on RT just fails.
+        // Trylock semantics: a held allocator lock makes the trylock fail. Raw-lock regions are
+        // fine even on RT ("can be called from raw_spin_lock_irqsave region", 97769a53f117).
         if (this.current.holdsAllocatorLock) return null;
-        if (this.preemptRt && this.current.context === 'atomic-raw') return null;
         return allocator.allocNolock(cpu) ? this.mint() : null;
       },
       reserve: (name: string, options: { shared: boolean }) => {
@@ -290,14 +327,14 @@ export class PolicyHost {
         const delay = this.wakeLatency.sample(queue, this.workStream);
         this.scheduler.after(delay, Priority.work, () => {
           this.call(`work on ${queue}`, 'sleepable', false, fn);
-          this.cpuEpoch[cpu]++;
+          this.bumpCpu(cpu);
         });
       },
       hrtimer: (cpu: number, delayUs: number, fn: () => void) => {
         this.checkCpu(cpu, 'hrtimer');
         this.scheduler.after(Math.max(0, delayUs) + this.hrtimerUs, Priority.timer, () => {
           this.call('hrtimer', 'atomic', false, fn);
-          this.cpuEpoch[cpu]++;
+          this.bumpCpu(cpu);
         });
       },
     };

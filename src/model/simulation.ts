@@ -6,7 +6,7 @@ import type { ParamValues, PolicyModule } from '../policy/api.js';
 import type { Scenario, TimedEvent } from '../scenario/types.js';
 import { Allocator } from './allocator.js';
 import { GracePeriods } from './grace-periods.js';
-import { checkInvariants } from './invariants.js';
+import { checkInvariants, InvariantError } from './invariants.js';
 import { KvfreeRcu } from './kvfree-rcu.js';
 import type { Metrics } from './metrics-types.js';
 import { OtherUsers } from './other-users.js';
@@ -87,14 +87,17 @@ export class Simulation {
       this.others.start(this.endUs);
       for (const event of this.scenario.events) this.scheduleTimedEvent(event);
       this.scheduleTimeline();
-      this.scheduler.at(this.endUs, Priority.sample, () => (this.snapshot = this.collect()));
+      this.scheduler.at(this.endUs, Priority.sample, () => {
+        this.kvfree.syncAllCalls();
+        this.snapshot = this.collect();
+      });
       this.kvfree.start();
       const check = this.options.checkInvariants ? () => checkInvariants(this) : undefined;
       const drained = () => this.snapshot !== null && this.kvfree.objectsOutstanding === 0;
       this.scheduler.run(this.endUs + DRAIN_LIMIT_US, drained, check);
       if (!this.snapshot) this.snapshot = this.collect();
       if (this.kvfree.objectsOutstanding !== 0) {
-        throw new PolicyError(`${this.kvfree.objectsOutstanding} kvfree_rcu() objects were never freed ${DRAIN_LIMIT_US / 1e6} s after the arrival window`);
+        throw new InvariantError(`${this.kvfree.objectsOutstanding} kvfree_rcu() objects were never freed ${DRAIN_LIMIT_US / 1e6} s after the arrival window`);
       }
       if (this.host.ledger.heldPages !== 0) throw new PolicyError(`${this.host.ledger.heldPages} page(s) leaked: held by the policy outside any reserve`);
     } catch (error) {
@@ -161,7 +164,7 @@ export class Simulation {
       harm: {
         otherAllocFailures: this.others.allocFailures,
         oomKills: this.allocator.oomKills,
-        pcpRefills: this.allocator.zoneLockBy.others,
+        pcpRefills: this.allocator.pcpRefillsBy.others,
         belowMinMs: this.allocator.belowMinMs,
         kswapdWakeups: this.allocator.kswapdWakeups,
         lmkKills: this.others.lmkKills,

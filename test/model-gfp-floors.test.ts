@@ -1,0 +1,164 @@
+// The GFP floors of MODEL.md §3: who may take the buddy free count how low, what may reclaim,
+// and what wakes kswapd. The watermark is checked against freePages before the PCP is touched.
+import { describe, it, expect } from 'vitest';
+import { MACHINE_PRESETS, watermarks } from '../src/model/machines.js';
+import type { Gfp } from '../src/policy/api.js';
+import { allocatorFor, deterministicTiming, quietScenario } from './helpers/model-harness.js';
+
+/** An allocator with exactly `freePages` in buddy and `pcp` pages on CPU 0's list. */
+function setUp({ freePages, pcp = 0, pageCache = 0, anon = 100_000 }: { freePages: number; pcp?: number; pageCache?: number; anon?: number }) {
+  const scenario = deterministicTiming(quietScenario(), { directReclaimMs: 3 });
+  scenario.others.pageCachePages = pageCache;
+  scenario.others.anonInitialPages = anon;
+  const { allocator, scheduler } = allocatorFor(scenario);
+  allocator.freePages = freePages;
+  allocator.pcp[0] = pcp;
+  let shrinks = 0;
+  allocator.shrink = () => {
+    shrinks++;
+    return 0;
+  };
+  return { allocator, scheduler, scenario, shrinks: () => shrinks };
+}
+
+describe('watermarks from the MODEL.md formulas', () => {
+  it('match the phone row of the machine table', () => {
+    const phone = MACHINE_PRESETS.phone;
+    const marks = watermarks(phone);
+    expect(marks.minPages).toBeGreaterThan(1_900);
+    expect(marks.minPages).toBeLessThan(2_000);
+    expect(Math.abs(marks.lowPages - 2_900)).toBeLessThan(30);
+    expect(Math.abs(marks.highPages - 3_850)).toBeLessThan(30);
+    const { allocator } = allocatorFor(quietScenario());
+    expect(allocator.atomicFloorPages).toBe(marks.minPages - Math.floor(marks.minPages / 2) - Math.floor((marks.minPages - Math.floor(marks.minPages / 2)) / 4));
+    expect(Math.abs(allocator.atomicFloorPages / marks.minPages - 0.375)).toBeLessThan(0.002);
+    expect(Math.abs(allocator.atomicFloorPages - 730)).toBeLessThan(10);
+  });
+});
+
+describe('fast path: LOW for every class', () => {
+  it.each(['NOWAIT', 'ATOMIC', 'KERNEL_NORETRY', 'KERNEL'] as Gfp[])('%s succeeds above LOW from the PCP without waking kswapd', (gfp) => {
+    const { allocator } = setUp({ freePages: 0 });
+    allocator.freePages = allocator.lowPages + 1;
+    allocator.pcp[0] = 10;
+    expect(allocator.alloc(0, gfp, 'others')).toBe(true);
+    expect(allocator.pcp[0]).toBe(9);
+    expect(allocator.freePages).toBe(allocator.lowPages + 1);
+    expect(allocator.kswapdWakeups).toBe(0);
+  });
+
+  it('a failed fast path (at or below LOW) wakes kswapd, once while it is awake', () => {
+    const { allocator, scheduler } = setUp({ freePages: 0, pageCache: 10_000 });
+    allocator.freePages = allocator.lowPages;
+    allocator.pcp[0] = 10;
+    expect(allocator.alloc(0, 'NOWAIT', 'others')).toBe(true); // slow path, above MIN
+    expect(allocator.kswapdWakeups).toBe(1);
+    expect(allocator.kswapdAwake).toBe(true);
+    expect(scheduler.pending).toBe(1);
+    allocator.alloc(0, 'ATOMIC', 'others');
+    expect(allocator.kswapdWakeups).toBe(1);
+  });
+});
+
+describe('slow path floors', () => {
+  it('GFP_NOWAIT: down to MIN, not below, never reclaims', () => {
+    const { allocator, shrinks } = setUp({ freePages: 0, pcp: 10, pageCache: 10_000 });
+    allocator.freePages = allocator.minPages + 1;
+    expect(allocator.alloc(0, 'NOWAIT', 'others')).toBe(true);
+    allocator.freePages = allocator.minPages;
+    expect(allocator.alloc(0, 'NOWAIT', 'others')).toBe(false);
+    expect(shrinks()).toBe(0);
+    expect(allocator.pageCachePages).toBe(10_000);
+    expect(allocator.costUs).toBeCloseTo(0.2, 9); // the one PCP hit, no reclaim cost
+  });
+
+  it('GFP_ATOMIC: down to 37.5 % of MIN, not below, never reclaims', () => {
+    const { allocator, shrinks } = setUp({ freePages: 0, pcp: 10, pageCache: 10_000 });
+    allocator.freePages = allocator.minPages; // NOWAIT would fail here
+    expect(allocator.alloc(0, 'ATOMIC', 'others')).toBe(true);
+    allocator.freePages = allocator.atomicFloorPages + 1;
+    expect(allocator.alloc(0, 'ATOMIC', 'others')).toBe(true);
+    allocator.freePages = allocator.atomicFloorPages;
+    expect(allocator.alloc(0, 'ATOMIC', 'others')).toBe(false);
+    expect(allocator.alloc(0, 'NOWAIT', 'others')).toBe(false);
+    expect(shrinks()).toBe(0);
+    expect(allocator.pageCachePages).toBe(10_000);
+  });
+
+  it.each(['NOWAIT', 'ATOMIC'] as Gfp[])('%s fails below its floor even with pages on the PCP, and leaves them there', (gfp) => {
+    const { allocator } = setUp({ freePages: 0, pcp: 200 });
+    allocator.freePages = gfp === 'NOWAIT' ? allocator.minPages : allocator.atomicFloorPages;
+    expect(allocator.alloc(0, gfp, 'others')).toBe(false);
+    expect(allocator.pcp[0]).toBe(200);
+    expect(allocator.zoneLockBy.others).toBe(0);
+  });
+
+  it('GFP_KERNEL|__GFP_NORETRY: one direct-reclaim round and one drain, then fails — never the OOM killer', () => {
+    const { allocator, shrinks, scenario } = setUp({ freePages: 0, pageCache: 0 });
+    allocator.freePages = allocator.minPages - 100;
+    allocator.pcp[1] = 30; // drained to buddy, but not enough to climb over MIN
+    const anonBefore = allocator.anonPages;
+    expect(allocator.alloc(0, 'KERNEL_NORETRY', 'pointerPages')).toBe(false);
+    expect(shrinks()).toBe(1);
+    expect(allocator.zoneLockBy.drain).toBe(1);
+    expect(allocator.pcp[1]).toBe(0);
+    expect(allocator.freePages).toBe(allocator.minPages - 70);
+    expect(allocator.oomKills).toBe(0);
+    expect(allocator.anonPages).toBe(anonBefore);
+    // One round of direct reclaim costs its (deterministic) latency, once.
+    expect(allocator.costUs).toBeCloseTo(scenario.timing.allocCost.directReclaimMedianMs * 1000, 6);
+  });
+
+  it('GFP_KERNEL|__GFP_NORETRY succeeds when its one round lifts free pages over MIN', () => {
+    const { allocator } = setUp({ freePages: 0, pageCache: 1_000 });
+    allocator.freePages = allocator.minPages - 10;
+    allocator.pcp[0] = 5;
+    expect(allocator.alloc(0, 'KERNEL_NORETRY', 'pointerPages')).toBe(true);
+    expect(allocator.pageCachePages).toBe(1_000 - 32);
+    expect(allocator.zoneLockBy.drain).toBe(0); // reclaim was enough: no drain
+  });
+
+  it('GFP_KERNEL|__GFP_NORETRY also fails below MIN with pages on its own PCP when reclaim finds nothing', () => {
+    const { allocator } = setUp({ freePages: 0, pageCache: 0 });
+    allocator.freePages = allocator.minPages - 100;
+    allocator.pcp[0] = 50;
+    expect(allocator.alloc(0, 'KERNEL_NORETRY', 'pointerPages')).toBe(false);
+    // The drain moved the PCP pages to buddy; still under MIN, so no page.
+    expect(allocator.pcp[0]).toBe(0);
+    expect(allocator.freePages).toBe(allocator.minPages - 50);
+  });
+
+  it('GFP_KERNEL: retries its rounds (one drain), then calls the OOM killer and succeeds', () => {
+    const { allocator, shrinks, scenario } = setUp({ freePages: 0, pageCache: 0 });
+    allocator.freePages = allocator.minPages - 100;
+    allocator.pcp[2] = 10;
+    const anonBefore = allocator.anonPages;
+    let killed = 0;
+    allocator.onOomKill = (pages) => (killed += pages);
+    expect(allocator.alloc(0, 'KERNEL', 'others')).toBe(true);
+    expect(shrinks()).toBe(scenario.timing.kernelRetries);
+    expect(allocator.costUs).toBeCloseTo(scenario.timing.kernelRetries * scenario.timing.allocCost.directReclaimMedianMs * 1000 + 5 + 0.2, 6);
+    expect(allocator.zoneLockBy.drain).toBe(1);
+    expect(allocator.oomKills).toBe(1);
+    expect(killed).toBe(scenario.killers.oomVictimPages);
+    expect(allocator.anonPages).toBe(anonBefore - scenario.killers.oomVictimPages);
+    // Victim's pages to buddy; one PCP refill of `batch` for the allocation itself.
+    expect(allocator.freePages).toBe(allocator.minPages - 100 + 10 + scenario.killers.oomVictimPages - allocator.batch);
+  });
+
+  it('GFP_KERNEL fails when there is nothing left to kill', () => {
+    const { allocator, scenario } = setUp({ freePages: 0, pageCache: 0, anon: 0 });
+    allocator.freePages = allocator.minPages - 100;
+    expect(allocator.alloc(0, 'KERNEL', 'others')).toBe(false);
+    expect(allocator.oomKills).toBe(0);
+    expect(allocator.costUs).toBeCloseTo(scenario.timing.kernelRetries * scenario.timing.allocCost.directReclaimMedianMs * 1000, 6);
+  });
+
+  it('GFP_KERNEL stops retrying as soon as reclaim makes progress over MIN', () => {
+    const { allocator, shrinks } = setUp({ freePages: 0, pageCache: 100_000 });
+    allocator.freePages = allocator.minPages - 40; // two rounds of 32 pages
+    expect(allocator.alloc(0, 'KERNEL', 'others')).toBe(true);
+    expect(shrinks()).toBe(2);
+    expect(allocator.oomKills).toBe(0);
+  });
+});
