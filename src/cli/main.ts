@@ -1,8 +1,27 @@
 // The CLI: commander wiring only. Each command lives in its own file.
 import { Command, CommanderError } from 'commander';
 import { TOOL_VERSION } from '../version.js';
+import { baselineCommand } from './baseline.js';
+import { checkCommand } from './check.js';
 import { compareCommand } from './compare.js';
+import { explainCommand } from './explain.js';
+import { listCommand } from './list.js';
+import { runCommand } from './run.js';
 import { EXIT_USAGE, reportError } from './errors.js';
+
+/**
+ * commander's own parse errors ("error: unknown option '--bogs'\n(Did you mean --jobs?)") as
+ * one line: "rcupool: unknown option '--bogs'; did you mean --jobs?". Help text passes through.
+ */
+export function oneLineCommanderError(text: string): string {
+  if (!text.startsWith('error:')) return text;
+  const line = text
+    .slice('error:'.length)
+    .trim()
+    .replace(/\s*\n\(Did you mean (.*)\?\)/, '; did you mean $1?')
+    .replace(/\s*\n\s*/g, ' ');
+  return `rcupool: ${line}\n`;
+}
 
 export function buildProgram(): Command {
   const program = new Command('rcupool')
@@ -12,10 +31,16 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({
       // commander's own errors: keep them to one line on stderr.
-      writeErr: (text) => process.stderr.write(text.startsWith('error:') ? `rcupool: ${text.slice(7)}` : text),
+      writeErr: (text) => process.stderr.write(oneLineCommanderError(text)),
     });
   program.addCommand(compareCommand());
-  for (const command of program.commands) command.exitOverride().showSuggestionAfterError(true);
+  program.addCommand(runCommand());
+  program.addCommand(listCommand());
+  program.addCommand(explainCommand());
+  program.addCommand(baselineCommand());
+  program.addCommand(checkCommand());
+  // addCommand() does not copy inherited settings (only .command() does): give each its own.
+  for (const command of program.commands) command.exitOverride().showSuggestionAfterError(true).configureOutput(program.configureOutput());
   return program;
 }
 

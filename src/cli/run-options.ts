@@ -31,8 +31,8 @@ export function addRunOptions(command: Command): Command {
     .option('--seed <n>', 'first seed', '1')
     .option('--seeds <n>', 'number of seeds, starting at --seed', '1')
     .option('--duration <time>', 'arrival window, e.g. 30s or 500ms (overrides the scenario)')
-    .option('--param <policy.name=value>', 'set a policy param (repeatable)', collect, [])
-    .option('--set <path=value>', 'override a scenario field, e.g. workload.headlessShare=0.5 (repeatable)', collect, [])
+    .addOption(new Option('--param <policy.name=value>', 'set a policy param (repeatable)').argParser(collect).default([], 'none'))
+    .addOption(new Option('--set <path=value>', 'override a scenario field, e.g. workload.headlessShare=0.5 (repeatable)').argParser(collect).default([], 'none'))
     .option('-j, --jobs <n>', 'worker threads (default: cores)')
     .option('--check-invariants', 'check page conservation and object accounting after every event (slow)')
     .addOption(new Option('--timeline-points <n>').hideHelp());

@@ -6,7 +6,6 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { createJiti } from 'jiti';
 import { didYouMean } from '../scenario/did-you-mean.js';
 import type { PolicyModule } from './api.js';
 import { PolicyLoadError, validatePolicyModule } from './validate.js';
@@ -49,7 +48,9 @@ export function locatePolicy(spec: string, cwd = process.cwd()): PolicyLocation 
   if (!looksLikePath(spec)) {
     const names = builtinPolicyNames();
     if (!names.includes(spec)) {
-      throw new PolicyLoadError(`unknown policy "${spec}"${didYouMean(spec, names)}: built-ins are ${names.join(', ')}; a file path must contain "/" (e.g. ./${spec}.ts)`);
+      throw new PolicyLoadError(
+        `unknown policy "${spec}"${didYouMean(spec, names)} (built-ins: ${names.join(', ')}; a policy file path must contain "/", e.g. ./${spec}.ts)`,
+      );
     }
     return { spec, kind: 'builtin', path: join(BUILTIN_DIR, `${spec}.js`) };
   }
@@ -72,6 +73,8 @@ export async function loadPolicy(location: PolicyLocation): Promise<LoadedPolicy
       exported = ((await import(pathToFileURL(location.path).href)) as { default?: unknown }).default;
     } else {
       fileHash = createHash('sha256').update(readFileSync(location.path)).digest('hex');
+      // jiti only when a user file needs it: it costs start-up time built-ins never pay.
+      const { createJiti } = await import('jiti');
       const jiti = createJiti(import.meta.url, { alias: { rcupool: PACKAGE_ENTRY }, moduleCache: false, fsCache: false, interopDefault: true });
       exported = await jiti.import(location.path, { default: true });
     }

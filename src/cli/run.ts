@@ -1,0 +1,330 @@
+// `rcupool run --policy X`: one policy on one scenario. `--timeline` draws it over time — free
+// pages (with the watermarks), reserve pages, pages in flight and failures — as terminal charts
+// with a time axis, so a person sees *when* the emergency happened. `--json` gives the compare
+// document with `timeline` (always sampled: it costs a few events).
+import asciichart from 'asciichart';
+import { Command } from 'commander';
+import { watermarks, type Watermarks } from '../model/machines.js';
+import { colorEnabled, render, renderJson, renderMarkdown, renderTable } from '../report/index.js';
+import { formatNumber } from '../report/format.js';
+import { compare } from '../runner/compare.js';
+import type { CompareResult, PolicyResult, TimelinePoint } from '../runner/result-types.js';
+import { addOutputOptions, chosenFormat, type OutputFlags } from './compare.js';
+import { EXIT_OK, EXIT_USAGE, UsageError } from './errors.js';
+import { emit, progressReporter } from './output.js';
+import { addRunOptions, parseWholeNumber, resolveRun, type RunFlags } from './run-options.js';
+import { outputWidth } from './text.js';
+
+/** Timeline intervals per run unless --timeline-points says otherwise. */
+export const DEFAULT_TIMELINE_POINTS = 100;
+
+const EXAMPLES = `
+Examples:
+  rcupool run --policy upstream --timeline                 free, reserve, in-flight pages and failures over time
+  rcupool run --policy lockless-pcp --scenario pcp-drained --timeline
+  rcupool run --policy ./mine.ts --timeline --timeline-points 400    finer sampling (default ${DEFAULT_TIMELINE_POINTS})
+  rcupool run --policy upstream --json                     the compare document, with "timeline"
+  rcupool run --policy upstream --timeline --format csv    the timeline samples as CSV
+`;
+
+// ---- time axis ----
+
+/** Axis unit for a run of `totalMs`: ms below 2 s, else s. */
+function timeUnit(totalMs: number): { unit: 'ms' | 's'; perMs: number } {
+  return totalMs < 2_000 ? { unit: 'ms', perMs: 1 } : { unit: 's', perMs: 1 / 1_000 };
+}
+
+export function formatTime(ms: number, totalMs: number): string {
+  const { unit, perMs } = timeUnit(totalMs);
+  return `${formatNumber(Number((ms * perMs).toPrecision(6)))} ${unit}`;
+}
+
+/** A "nice" tick step (1, 2, 2.5 or 5 × 10^k ms) giving at most `maxTicks` intervals. */
+function tickStepMs(totalMs: number, maxTicks: number): number {
+  const rough = totalMs / Math.max(1, maxTicks);
+  const power = 10 ** Math.floor(Math.log10(rough));
+  for (const factor of [1, 2, 2.5, 5, 10]) if (factor * power >= rough) return factor * power;
+  return 10 * power;
+}
+
+/**
+ * Two lines under a chart: the axis with a tick per label, then the labels. `left` is the
+ * column of the first sample (the chart's y axis), `width` the number of sample columns.
+ */
+export function timeAxis(left: number, width: number, totalMs: number): string[] {
+  const columnOf = (ms: number) => left + Math.round((ms / totalMs) * (width - 1));
+  const axis = [...' '.repeat(left), '└', ...'─'.repeat(Math.max(0, width - 1))];
+  const labels: string[] = [...' '.repeat(left + width + 12)];
+  const step = tickStepMs(totalMs, Math.max(2, Math.floor(width / 9)));
+  let nextFree = 0;
+  for (let index = 0; index * step <= totalMs + 1e-9; index++) {
+    const ms = index * step;
+    const column = columnOf(ms);
+    if (index > 0) axis[column] = '┬';
+    const text = index === 0 ? '0' : formatTime(ms, totalMs);
+    // Centre a label under its tick, never overlapping the previous one; the first starts at the axis.
+    const start = index === 0 ? column : Math.max(nextFree, column - Math.floor(text.length / 2));
+    if (start < nextFree || start + text.length > labels.length) continue;
+    for (let offset = 0; offset < text.length; offset++) labels[start + offset] = text[offset]!;
+    nextFree = start + text.length + 2;
+  }
+  return [axis.join('').trimEnd(), labels.join('').trimEnd()];
+}
+
+// ---- resampling ----
+
+export type Aggregate = 'min' | 'max' | 'sum';
+
+/**
+ * Samples (at 0, T/N, …, T) squeezed to `width` columns at 0, T/(width-1), …, T: each column
+ * aggregates the samples nearest to it (min, max or sum, so a dip, a peak or a count survives).
+ */
+export function resample(values: readonly number[], width: number, aggregate: Aggregate): number[] {
+  if (values.length <= width) return [...values];
+  const last = values.length - 1;
+  const columns: number[] = [];
+  let start = 0;
+  for (let column = 0; column < width; column++) {
+    // Sample i belongs to the column nearest to it: i / step < column + 0.5.
+    const end = column === width - 1 ? values.length : Math.ceil(((column + 0.5) * last) / (width - 1));
+    const bucket = values.slice(start, Math.max(end, start + 1));
+    start = Math.max(end, start + 1);
+    if (aggregate === 'sum') columns.push(bucket.reduce((a, b) => a + b, 0));
+    else columns.push(aggregate === 'min' ? Math.min(...bucket) : Math.max(...bucket));
+  }
+  return columns;
+}
+
+// ---- charts ----
+
+/** Characters of the y-axis labels; wide enough for a server's 66,000,000 pages. */
+const LABEL_WIDTH = 10;
+/** asciichart puts the label in cell 0, pads to `offset`, and draws the axis in cell offset − 1. */
+const OFFSET = 3;
+/** Screen column of the y axis (= the first sample). */
+const AXIS_COLUMN = LABEL_WIDTH + OFFSET - 2;
+
+const ANSI = { reset: '\x1b[0m', red: '\x1b[31m', green: '\x1b[32m', blue: '\x1b[34m', cyan: '\x1b[36m', dim: '\x1b[2m' };
+
+interface ReferenceLine {
+  value: number;
+  label: string;
+}
+
+interface ChartSpec {
+  title: string;
+  values: number[];
+  height: number;
+  color: string;
+  lines?: ReferenceLine[];
+  /** Fixed value range (else the values' own, widened to include the lines). */
+  range?: { min: number; max: number };
+}
+
+function yLabel(value: number): string {
+  const text = Math.abs(value) >= 10 ? formatNumber(Math.round(value)) : formatNumber(Number(value.toFixed(1)));
+  return text.padStart(LABEL_WIDTH);
+}
+
+/** One chart: title, plot (reference lines dotted), time axis. */
+function chart(spec: ChartSpec, totalMs: number, color: boolean): string[] {
+  const lines = spec.lines ?? [];
+  let min = spec.range?.min ?? Math.min(...spec.values, ...lines.map((line) => line.value));
+  let max = spec.range?.max ?? Math.max(...spec.values, ...lines.map((line) => line.value));
+  if (min === max) {
+    // asciichart draws a flat series as one row; give it a little room and a visible zero.
+    min = Math.min(0, min);
+    max = max === 0 ? 1 : max;
+  }
+  const plot = asciichart.plot(spec.values, { min, max, height: spec.height, offset: OFFSET, format: (value: number) => yLabel(value) });
+  const rows = plot.split('\n');
+  // Where asciichart puts a value: rows − (round(v × ratio) − round(min × ratio)).
+  const ratio = spec.height / (max - min);
+  const rowOf = (value: number) => rows.length - 1 - (Math.round(value * ratio) - Math.round(min * ratio));
+  const marked = rows.map((row) => [...row]);
+  for (const line of lines) {
+    const row = marked[rowOf(line.value)];
+    if (!row) continue;
+    for (let column = AXIS_COLUMN + 1; column < row.length; column++) if (row[column] === ' ') row[column] = '·';
+    row.push(` ${line.label}`);
+  }
+  const paint = (cells: string[]): string => {
+    if (!color) return cells.join('');
+    return cells
+      .map((cell, column) => {
+        if (column <= AXIS_COLUMN) return cell;
+        if (cell === '·') return `${ANSI.dim}${cell}${ANSI.reset}`;
+        if (/^[─│╭╮╰╯┼]$/.test(cell)) return `${spec.color}${cell}${ANSI.reset}`;
+        return cell;
+      })
+      .join('');
+  };
+  const title = color ? `\x1b[1m${spec.title}${ANSI.reset}` : spec.title;
+  return [title, ...marked.map(paint).map((line) => line.trimEnd()), ...timeAxis(AXIS_COLUMN, spec.values.length, totalMs)];
+}
+
+/** When things happened, in words: the first failure, the worst interval, the lowest free memory. */
+export function timelineMoments(points: readonly TimelinePoint[], marks: Watermarks, totalMs: number): string[] {
+  const at = (ms: number) => formatTime(ms, totalMs);
+  const lines: string[] = [];
+  const failing = points.findIndex((point) => point.failures > 0);
+  if (failing < 0) lines.push('No failures: every call found a pointer page.');
+  else {
+    const total = points.reduce((sum, point) => sum + point.failures, 0);
+    let worst = failing;
+    for (let index = failing; index < points.length; index++) if (points[index]!.failures > points[worst]!.failures) worst = index;
+    const from = (index: number) => (index > 0 ? points[index - 1]!.timeMs : 0);
+    lines.push(
+      `Failures: ${formatNumber(total)} in the arrival window; the first between ${at(from(failing))} and ${at(points[failing]!.timeMs)}; ` +
+        `the most (${formatNumber(points[worst]!.failures)}) between ${at(from(worst))} and ${at(points[worst]!.timeMs)}.`,
+    );
+  }
+  let lowest = 0;
+  points.forEach((point, index) => (point.freePages < points[lowest]!.freePages ? (lowest = index) : undefined));
+  const low = points[lowest];
+  if (low) {
+    const zone = low.freePages < marks.minPages ? 'under MIN' : low.freePages < marks.lowPages ? 'under LOW' : low.freePages < marks.highPages ? 'under HIGH' : 'above HIGH';
+    const underMin = points.filter((point) => point.freePages < marks.minPages);
+    const minNote = underMin.length > 0 ? `; under MIN first at ${at(underMin[0]!.timeMs)} (${underMin.length} of ${points.length} samples)` : '';
+    lines.push(`Free pages: lowest ${formatNumber(low.freePages)} at ${at(low.timeMs)} (${zone})${minNote}.`);
+  }
+  const empty = points.filter((point, index) => index > 0 && point.reservePages === 0);
+  const peak = points.reduce((best, point) => (point.inflightPages > best.inflightPages ? point : best), points[0]!);
+  lines.push(
+    (empty.length > 0 ? `Reserve: empty in ${empty.length} of ${points.length - 1} samples, first at ${at(empty[0]!.timeMs)}` : 'Reserve: never empty after the start') +
+      `; pages in flight peak at ${formatNumber(peak.inflightPages)} (${at(peak.timeMs)}).`,
+  );
+  return lines;
+}
+
+/** The charts for one policy's timeline, `width` columns wide at most. */
+export function renderTimeline(result: CompareResult, row: PolicyResult, options: { color: boolean; width: number }): string {
+  const points = row.timeline ?? [];
+  if (points.length < 2) return 'No timeline samples (use --timeline-points 2 or more).\n';
+  const totalMs = points[points.length - 1]!.timeMs;
+  const marks = watermarks(result.scenario.machine);
+  const columns = Math.max(10, Math.min(points.length, options.width - AXIS_COLUMN - 8));
+  const interval = totalMs / (points.length - 1);
+  const free = resample(points.map((point) => point.freePages), columns, 'min');
+  const squeezed = columns < points.length;
+  const lowest = squeezed ? '; lowest per column' : '';
+  const watermarkLines: ReferenceLine[] = [
+    { value: marks.highPages, label: `HIGH ${formatNumber(marks.highPages)}` },
+    { value: marks.lowPages, label: `LOW ${formatNumber(marks.lowPages)}` },
+    { value: marks.minPages, label: `MIN ${formatNumber(marks.minPages)}` },
+  ];
+  const freeCharts: ChartSpec[] = [];
+  const nearWatermarks = Math.min(...free) <= 2 * marks.highPages;
+  if (!nearWatermarks) {
+    // A machine with room to spare: drawing the watermarks would flatten the curve to nothing.
+    const far = `MIN ${formatNumber(marks.minPages)}, LOW ${formatNumber(marks.lowPages)}, HIGH ${formatNumber(marks.highPages)} are far below`;
+    freeCharts.push({ title: `free pages (buddy free count; ${far}${lowest})`, values: free, height: 8, color: ANSI.green });
+  } else if (Math.max(...free) <= 4 * marks.highPages) {
+    freeCharts.push({ title: `free pages (buddy free count; dotted: watermarks${lowest})`, values: free, height: 10, color: ANSI.green, lines: watermarkLines });
+  } else {
+    // Whole range first, then a close-up of the watermark zone where the allocator changes behaviour.
+    const gap = marks.highPages - marks.minPages;
+    const bottom = Math.max(0, Math.min(Math.min(...free), marks.minPages) - gap / 4);
+    const top = marks.highPages + gap / 2;
+    freeCharts.push({ title: `free pages (buddy free count${lowest})`, values: free, height: 6, color: ANSI.green });
+    freeCharts.push({
+      title: `free pages near the watermarks (dotted; values above ${formatNumber(Math.round(top))} drawn at the top)`,
+      values: free.map((value) => Math.min(value, top)),
+      height: 8,
+      color: ANSI.green,
+      lines: watermarkLines,
+      range: { min: bottom, max: top },
+    });
+  }
+  const failureTitle = squeezed
+    ? `failures per column (≈ ${formatTime(totalMs / (columns - 1), totalMs)} each; calls that took the fallback path)`
+    : `failures per ${formatTime(interval, totalMs)} (calls that took the fallback path)`;
+  const specs: ChartSpec[] = [
+    ...freeCharts,
+    {
+      title: `reserve pages (idle in the policy's reserves${lowest})`,
+      values: resample(points.map((point) => point.reservePages), columns, 'min'),
+      height: 6,
+      color: ANSI.cyan,
+    },
+    {
+      title: `pages in flight (pointer pages holding pointers${squeezed ? '; highest per column' : ''})`,
+      values: resample(points.map((point) => point.inflightPages), columns, 'max'),
+      height: 6,
+      color: ANSI.blue,
+    },
+    {
+      title: failureTitle,
+      values: resample(points.map((point) => point.failures), columns, 'sum'),
+      height: 6,
+      color: ANSI.red,
+    },
+  ];
+  const heading =
+    `${row.policy} on ${result.scenario.name}, seed ${result.seeds[0]}: ${formatTime(totalMs, totalMs)} of arrivals, ` +
+    `sampled every ${formatTime(interval, totalMs)}`;
+  const charts = specs.flatMap((spec) => [...chart(spec, totalMs, options.color), '']);
+  return [heading, '', ...charts, ...timelineMoments(points, marks, totalMs)].join('\n') + '\n';
+}
+
+/** The timeline as CSV (RFC 4180, CRLF): one row per sample. */
+export function timelineCsv(row: PolicyResult): string {
+  const header = ['timeMs', 'freePages', 'reservePages', 'inflightPages', 'failures'];
+  const lines = (row.timeline ?? []).map((point) => [point.timeMs, point.freePages, point.reservePages, point.inflightPages, point.failures].map((value) => String(Number(value.toPrecision(15)))).join(','));
+  return [header.join(','), ...lines].map((line) => `${line}\r\n`).join('');
+}
+
+// ---- the command ----
+
+interface RunCommandFlags extends RunFlags, OutputFlags {
+  timeline?: boolean;
+}
+
+export function runCommand(): Command {
+  const command = new Command('run')
+    .summary('run one policy; --timeline charts free, reserve and in-flight pages and failures over time')
+    .description(
+      'Runs one policy on one scenario. Without --timeline: its row of the compare table. With --timeline: charts over the arrival window ' +
+        `(sampled ${DEFAULT_TIMELINE_POINTS} times; --timeline-points N to change) showing when free memory fell, the reserve ran dry and calls failed. ` +
+        'With several seeds the charts show the first seed; the table shows the mean.',
+    )
+    .addHelpText('before', EXAMPLES);
+  addRunOptions(command);
+  // The shared options read a little differently for one policy.
+  for (const option of command.options) {
+    if (option.long === '--policy') option.description = 'the policy: a built-in name or a file (.ts, .mjs, .js)';
+    if (option.long === '--timeline-points') {
+      option.hidden = false;
+      option.description = `timeline samples over the arrival window (default ${DEFAULT_TIMELINE_POINTS})`;
+    }
+  }
+  addOutputOptions(command);
+  command.option('-t, --timeline', 'charts over time (table and markdown), timeline samples (csv)');
+  command.action(async (flags: RunCommandFlags) => {
+    const format = chosenFormat(flags);
+    const specs = (flags.policy ?? []).flatMap((value) => value.split(',')).map((spec) => spec.trim()).filter(Boolean);
+    if (specs.length !== 1) {
+      throw new UsageError(
+        specs.length === 0 ? 'run needs one --policy <name-or-file> (see rcupool list policies)' : `run takes one policy, got ${specs.length} (${specs.join(', ')}); use rcupool compare for several`,
+      );
+    }
+    const run = await resolveRun({ ...flags, policy: specs });
+    const timelinePoints = flags.timelinePoints !== undefined ? parseWholeNumber('--timeline-points', flags.timelinePoints, 2) : DEFAULT_TIMELINE_POINTS;
+    const result = await compare({ ...run, timelinePoints, onProgress: progressReporter(Boolean(flags.quiet)) });
+    const row = result.results[0]!;
+    const color = colorEnabled(flags.out ? { isTTY: false } : process.stdout, process.env, flags.color);
+    const width = flags.out ? 100 : outputWidth();
+    let text: string;
+    if (!flags.timeline || row.error !== undefined) text = render(format, result, { color });
+    else if (format === 'json') text = renderJson(result);
+    else if (format === 'csv') text = timelineCsv(row);
+    else if (format === 'markdown') text = '```text\n' + renderTimeline(result, row, { color: false, width }) + '```\n\n' + renderMarkdown(result);
+    else text = renderTimeline(result, row, { color, width }) + '\n' + renderTable(result, { color });
+    emit(text, flags.out);
+    if (row.error !== undefined) {
+      process.stderr.write(`rcupool: policy ${row.policy} failed: ${row.error}\n`);
+      process.exitCode = EXIT_USAGE;
+    } else process.exitCode = EXIT_OK;
+  });
+  return command;
+}
