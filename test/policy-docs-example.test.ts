@@ -1,6 +1,6 @@
-// The "Writing a policy" example must type-check against the API and run clean. (The CLI test
-// that runs it from a folder outside the repo lives with the CLI tests.)
-import { execFileSync } from 'node:child_process';
+// The README's "Writing a policy" example must type-check against the API and run clean, and run
+// as is with `rcupool compare --policy ./my-policy.ts` from a folder outside the repo.
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -13,9 +13,10 @@ import { PolicyHarness, fullRun, shortScenario } from './helpers/policy-harness.
 const repo = resolve(fileURLToPath(import.meta.url), '../..');
 
 function exampleSource(): string {
-  const markdown = readFileSync(join(repo, 'docs/writing-a-policy.md'), 'utf8');
-  const block = /```ts\n(\/\/ my-policy\.ts\n[\s\S]*?)```/.exec(markdown);
-  if (!block) throw new Error('docs/writing-a-policy.md: no ```ts block starting with "// my-policy.ts"');
+  const markdown = readFileSync(join(repo, 'README.md'), 'utf8');
+  const section = markdown.slice(markdown.indexOf('## Writing a policy'));
+  const block = /```ts\n(\/\/ my-policy\.ts\n[\s\S]*?)```/.exec(section);
+  if (!block) throw new Error('README.md "Writing a policy": no ```ts block starting with "// my-policy.ts"');
   return block[1];
 }
 
@@ -32,7 +33,7 @@ async function loadExample(): Promise<PolicyModule> {
   return jiti.import<PolicyModule>(file, { default: true });
 }
 
-describe('docs/writing-a-policy.md example', () => {
+describe('the README "Writing a policy" example', () => {
   it('imports only rcupool', () => {
     const imports = [...exampleSource().matchAll(/from '([^']+)'/g)].map((match) => match[1]);
     expect(imports).toEqual(['rcupool']);
@@ -70,6 +71,21 @@ describe('docs/writing-a-policy.md example', () => {
     expect(metrics.pagesAllocated).toBeGreaterThan(0);
     expect(metrics.reserve.peakPages).toBeLessThanOrEqual(8 * 8);
   });
+
+  it('runs as is with `rcupool compare --policy ./my-policy.ts` from a folder outside the repo', () => {
+    const folder = exampleFolder();
+    const run = spawnSync(process.execPath, [join(repo, 'bin/rcupool'), 'compare', '--policy', './my-policy.ts,upstream', '--duration', '300ms', '--json', '--jobs', '1'], {
+      cwd: folder,
+      encoding: 'utf8',
+    });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const result = JSON.parse(run.stdout) as { results: Array<{ policy: string; source: string; fileHash?: string; metrics?: { calls: number } }> };
+    expect(result.results.map((entry) => entry.policy)).toEqual(['my-policy', 'upstream']);
+    expect(result.results[0].source).toBe('./my-policy.ts');
+    expect(result.results[0].fileHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(result.results[0].metrics?.calls).toBe(result.results[1].metrics?.calls);
+  }, 60_000);
 
   it('gives back its cache to the shrinker, no more than asked', async () => {
     const bench = new PolicyHarness(await loadExample()).start();

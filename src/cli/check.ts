@@ -47,7 +47,7 @@ Examples:
 Thresholds: <metric>=<limit>, metric as in the JSON (failures.count, reserve.peakPages, latencyUs.p99, ...),
 a group (failures, latencyUs, harm, ...) or *; limit +10% (relative), +5 (absolute, in the metric's
 unit), +10%+5 (both) or off. A metric regresses when it is worse by more than both parts and, with
-two or more seeds, the paired difference is significant at 95 %. See docs/ci.md for the defaults.
+two or more seeds, the paired difference is significant at 95 %. See the README, "Use in CI", for the defaults.
 
 Exit codes: 0 no regression (inconclusive is not one), 1 a regression, 2 unreadable or
 incompatible baseline, bad flags, or a policy that cannot run.

@@ -60,7 +60,7 @@ export const NO_SIGNIFICANCE_NEEDED: ReadonlySet<JudgedMetric> = new Set<JudgedM
 const t = (relative: number, absolute: number): Threshold => ({ relative, absolute });
 
 /**
- * The defaults (documented in docs/ci.md). Higher is worse for every judged metric. Most get
+ * The defaults (documented in the README, "Use in CI"). Higher is worse for every judged metric. Most get
  * 10 %, the smallest change worth a look in a simulation whose seeds agree to a few per cent,
  * plus an absolute floor of about one unit of "someone would notice": a page or two of reserve,
  * five failed calls, a tenth of a µs at the median. Tail latency is noisier (p99.9: 20 %,
