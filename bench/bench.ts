@@ -30,14 +30,18 @@ function parseCases(argv: string[]): BenchCase[] {
 
 async function main(): Promise<void> {
   const cases = parseCases(process.argv.slice(2));
-  console.log('scenario     policy        calls          wall s   M calls/s   M events/s   peak RSS MiB');
+  // CPU seconds are printed too: on a shared machine they vary less than wall-clock seconds.
+  console.log('scenario     policy        calls          wall s    cpu s   M calls/s   M calls/cpu-s   M events/s   peak RSS MiB');
   for (const { scenario: name, policy: policyName } of cases) {
     const scenario = resolveScenario(name);
     const [loaded] = await loadPolicies([policyName]);
     const params = resolveParams(loaded.policy, {});
     const started = performance.now();
+    const cpuBefore = process.cpuUsage();
     const result = new Simulation(scenario, loaded.policy, params, { seed: 1 }).run();
     const wallSeconds = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuBefore);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
     const peakRssMiB = process.resourceUsage().maxRSS / 1024;
     console.log(
       [
@@ -45,7 +49,9 @@ async function main(): Promise<void> {
         policyName.padEnd(13),
         result.metrics.calls.toExponential(3).padEnd(14),
         wallSeconds.toFixed(2).padStart(6),
+        cpuSeconds.toFixed(2).padStart(8),
         (result.metrics.calls / wallSeconds / 1e6).toFixed(1).padStart(11),
+        (result.metrics.calls / cpuSeconds / 1e6).toFixed(1).padStart(15),
         (result.eventsRun / wallSeconds / 1e6).toFixed(2).padStart(12),
         peakRssMiB.toFixed(0).padStart(14),
       ].join(' '),

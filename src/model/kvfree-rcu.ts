@@ -132,6 +132,8 @@ export class KvfreeRcu {
     return { pages: pages + this.pagesInReclaim, objects: objects + this.objectsInReclaim };
   }
 
+  /** Page records of reclaimed pages, reused: one record per page would keep the GC busy. */
+  private readonly sparePointerPages: PointerPage[] = [];
   private pagesInReclaim = 0;
   private objectsInReclaim = 0;
   /** The page lists being freed right now (between reclaim() and its completion), for the invariant check. */
@@ -199,7 +201,7 @@ export class KvfreeRcu {
       if (time > this.scheduler.now && time >= this.scheduler.nextTime()) {
         // Other events come first. When they are only other CPUs' calls, a remembered
         // fallback can be answered now: nothing those calls do may change it.
-        if (time < this.scheduler.nextNonCallTime() && this.answerAhead(state, call, time)) continue;
+        if (time < this.scheduler.nextNonCallTime() && this.answerAhead(state, call, time) > 0) continue;
         this.scheduleNeedAt(state, time);
         return;
       }
@@ -243,23 +245,41 @@ export class KvfreeRcu {
   }
 
   /**
-   * Answers call n (at `time`, ahead of the clock) from the memo when that is exact: the memo
-   * rests only on this CPU's and shared state, which other CPUs' calls do not change (the host
-   * checks that), and a headless call's synchronize_rcu() waits for the GP after the one now
-   * running, which ends after `time`.
+   * Answers calls from `call` (at `time`, ahead of the clock) from the memo while that is exact:
+   * the memo rests only on this CPU's and shared state, which other CPUs' calls do not change
+   * (the host checks that), the calls come before any other kind of event, and a headless call's
+   * synchronize_rcu() waits for the GP after the one now running, which ends after them.
+   * Returns how many calls it answered.
    */
-  private answerAhead(state: CpuState, call: number, time: number): boolean {
-    if (!this.host.answerAheadSafe || !this.memoValid(state) || state.memo!.memoryDependent) return false;
-    const bit = this.signatureBit(state, call);
-    if ((state.memo!.signatures & bit) === 0) return false;
-    const headless = 31 - Math.clz32(bit) >= 6;
-    if (headless && !this.gp.inProgress) return false;
-    this.counters.calls++;
-    state.processed++;
-    this.fallback(state, headless ? 'headless' : 'two-arg', state.memo!.costUs, time);
-    this.armMonitor(state, time);
-    this.host.answeredAheadUntil[state.cpu] = time;
-    return true;
+  private answerAhead(state: CpuState, call: number, time: number): number {
+    if (!this.host.answerAheadSafe || !this.memoValid(state) || state.memo!.memoryDependent) return 0;
+    const signatures = state.memo!.signatures;
+    const costUs = state.memo!.costUs;
+    const horizon = this.scheduler.nextNonCallTime();
+    const gpRunning = this.gp.inProgress;
+    const floodRearm = this.scenario.kernel.floodRearm;
+    let answered = 0;
+    let lastTime = time;
+    while (time < horizon) {
+      const bit = this.signatureBit(state, call);
+      if ((signatures & bit) === 0) break;
+      const headless = bit >= 1 << 6;
+      if (headless && !gpRunning) break;
+      this.fallback(state, headless ? 'headless' : 'two-arg', costUs, time);
+      // armMonitor() only acts on the first call or when the flood re-arm would move it earlier.
+      if (state.monitorDue === Infinity || (floodRearm && state.waitingObjects >= this.ptrsPerPage && state.monitorDue > time + this.jiffyUs)) {
+        this.armMonitor(state, time);
+      }
+      answered++;
+      lastTime = time;
+      call++;
+      time = state.calls.timeOf(call);
+    }
+    if (answered === 0) return 0;
+    this.counters.calls += answered;
+    state.processed += answered;
+    this.host.answeredAheadUntil[state.cpu] = lastTime;
+    return answered;
   }
 
   /** One call that finds no room. True when it got a page (which holds it). */
@@ -282,7 +302,13 @@ export class KvfreeRcu {
     if (page !== null && page !== undefined) {
       this.host.ledger.move(page, PageState.Held, PageState.InFlight, 'needPage returned a page');
       this.checkNoLeak(heldBefore, 'needPage');
-      state.current = { page, objects: 1, snapshot: this.gp.snapshot() };
+      const pointerPage = this.sparePointerPages.pop();
+      if (pointerPage) {
+        pointerPage.page = page;
+        pointerPage.objects = 1;
+        pointerPage.snapshot = this.gp.snapshot();
+        state.current = pointerPage;
+      } else state.current = { page, objects: 1, snapshot: this.gp.snapshot() };
       state.waitingObjects++;
       this.inflight.add(this.scheduler.now, 1);
       this.latency.add(this.fastPathUs + costUs);
@@ -423,6 +449,7 @@ export class KvfreeRcu {
       for (const pointerPage of pages) {
         this.inflight.add(this.scheduler.now, -1);
         this.host.pageEmptied(cpu, pointerPage.page);
+        this.sparePointerPages.push(pointerPage);
       }
     });
   }

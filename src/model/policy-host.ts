@@ -222,12 +222,27 @@ export class PolicyHost {
     // policy keep it in hand (a leak seen only at the end of the run, with the wrong time).
     const heldBefore = this.ledger.heldPages;
     this.ledger.move(page, PageState.InFlight, PageState.Held, 'pageEmptied');
-    this.call('pageEmptied', 'sleepable', false, () => this.hooks.pageEmptied(cpu, page));
+    // Once per page: call()'s work without its allocations.
+    const outer = this.current;
+    const inner = this.emptiedContext;
+    inner.touchedMemory = false;
+    inner.violated = false;
+    this.current = inner;
+    try {
+      this.hooks.pageEmptied(cpu, page);
+    } catch (error) {
+      if (error instanceof PolicyError) throw error;
+      throw new PolicyError(`pageEmptied threw: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      this.current = outer;
+    }
     if (this.ledger.heldPages > heldBefore) {
       throw new PolicyError(`pageEmptied leaked ${this.ledger.heldPages - heldBefore} page(s): put the emptied page in a reserve or free it`);
     }
-    this.cpuEpoch[cpu]++;
+    this.bumpCpu(cpu);
   }
+
+  private readonly emptiedContext: HookContext = { context: 'sleepable', holdsAllocatorLock: false, touchedMemory: false, violated: false };
 
   /** The shrinker under memory pressure. */
   shrink(nrPages: number): number {
