@@ -203,7 +203,11 @@ export class Allocator {
     this.noteFree();
   }
 
+  /** Direct-reclaim rounds so far: a failure after one is not a plain repeatable "no". */
+  directReclaimRounds = 0;
+
   private directReclaim(actor: 'pointerPages' | 'others'): void {
+    this.directReclaimRounds++;
     this.costUs += this.reclaimStreams[actor].lognormal(this.reclaimCost);
     this.shrink(this.scenario.timing.directReclaimPages);
     const reclaimed = Math.min(this.scenario.timing.directReclaimPages, this.pageCachePages);

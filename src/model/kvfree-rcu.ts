@@ -73,13 +73,13 @@ export class KvfreeRcu {
   readonly latency = new Histogram();
   readonly inflight = new LevelTracker(0);
   readonly counters: CallCounters = { calls: 0, fallbacks: 0, rcuHead: 0, syncInline: 0, objectsFreed: 0, objectsInSync: 0 };
-  /** Fallback calls so far (for timelines). */
   private readonly cpus: CpuState[] = [];
   private readonly ptrsPerPage: number;
   private readonly jiffyUs: number;
   private readonly fastPathUs: number;
   private readonly signatureStreams: IndexedStream[] = [];
-  private readonly modelWork: Stream;
+  /** Per CPU, so one CPU's extra monitor runs never shift another CPU's wake-ups. */
+  private readonly modelWork: Stream[] = [];
 
   constructor(
     private readonly scheduler: Scheduler,
@@ -93,11 +93,11 @@ export class KvfreeRcu {
     this.ptrsPerPage = scenario.kernel.ptrsPerPage;
     this.jiffyUs = 1e6 / scenario.kernel.hz;
     this.fastPathUs = scenario.timing.callFastPathNs / 1000;
-    this.modelWork = streams.stream('wq/kvfree-rcu');
     const profile = new RateProfile(scenario.workload.phases, scenario.durationMs * 1000);
     for (let cpu = 0; cpu < scenario.workload.activeCpus; cpu++) {
       this.cpus.push(new CpuState(cpu, new CallSequence(profile, streams.indexedStream(`arrivals/cpu${cpu}`))));
       this.signatureStreams.push(streams.indexedStream(`calls/cpu${cpu}`));
+      this.modelWork.push(streams.stream(`wq/kvfree-rcu/cpu${cpu}`));
     }
   }
 
@@ -255,7 +255,7 @@ export class KvfreeRcu {
     if (!this.host.answerAheadSafe || !this.memoValid(state) || state.memo!.memoryDependent) return 0;
     const signatures = state.memo!.signatures;
     const costUs = state.memo!.costUs;
-    const horizon = this.scheduler.nextNonCallTime();
+    let horizon = this.scheduler.nextNonCallTime();
     const gpRunning = this.gp.inProgress;
     const floodRearm = this.scenario.kernel.floodRearm;
     let answered = 0;
@@ -269,6 +269,7 @@ export class KvfreeRcu {
       // armMonitor() only acts on the first call or when the flood re-arm would move it earlier.
       if (state.monitorDue === Infinity || (floodRearm && state.waitingObjects >= this.ptrsPerPage && state.monitorDue > time + this.jiffyUs)) {
         this.armMonitor(state, time);
+        horizon = Math.min(horizon, this.scheduler.nextNonCallTime()); // the monitor comes first
       }
       answered++;
       lastTime = time;
@@ -297,6 +298,7 @@ export class KvfreeRcu {
     const request: PageRequest = { cpu: state.cpu, form: signature.form, context: signature.context, holdsAllocatorLock: signature.lock };
     this.host.takeCostUs();
     const heldBefore = this.host.ledger.heldPages;
+    const reclaimRoundsBefore = this.allocator.directReclaimRounds;
     const page = this.host.askNeedPage(request);
     const costUs = this.host.takeCostUs();
     if (page !== null && page !== undefined) {
@@ -318,7 +320,10 @@ export class KvfreeRcu {
     this.checkNoLeak(heldBefore, 'needPage');
     this.fallback(state, signature.form, costUs);
     if (this.host.hooks.onFallback) this.host.call('onFallback', signature.context, signature.lock, () => this.host.hooks.onFallback!(request));
-    if (!this.host.lastViolated) this.remember(state, signature.bits, costUs, this.host.lastTouchedMemory);
+    // Violations must be counted per call, and a "no" reached through direct reclaim (which
+    // frees pages and draws a new cost each time) would not repeat: ask again next time.
+    const repeatable = !this.host.lastViolated && !this.host.lastUnrepeatable && this.allocator.directReclaimRounds === reclaimRoundsBefore;
+    if (repeatable) this.remember(state, signature.bits, costUs, this.host.lastTouchedMemory);
     return false;
   }
 
@@ -385,7 +390,7 @@ export class KvfreeRcu {
     this.scheduler.at(due, Priority.timer, () => {
       if (token !== state.monitorToken) return;
       // The monitor is delayed work on system_wq: it runs after a normal wake-up.
-      const wake = this.wakeLatency.sample('normal', this.modelWork);
+      const wake = this.wakeLatency.sample('normal', this.modelWork[state.cpu]);
       this.scheduler.after(wake, Priority.work, () => {
         if (token === state.monitorToken) this.runMonitor(state);
       });
@@ -424,7 +429,7 @@ export class KvfreeRcu {
   }
 
   private batchGracePeriodDone(state: CpuState, slotIndex: number): void {
-    const wake = this.wakeLatency.sample('normal', this.modelWork);
+    const wake = this.wakeLatency.sample('normal', this.modelWork[state.cpu]);
     this.scheduler.after(wake, Priority.work, () => {
       const batch = state.slots[slotIndex]!;
       state.slots[slotIndex] = null; // kfree_rcu_work() detaches the lists first

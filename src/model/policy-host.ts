@@ -22,6 +22,9 @@ interface HookContext {
   /** Something in the call looked at or changed allocator state. */
   touchedMemory: boolean;
   violated: boolean;
+  /** needPage's CPU (-1 in other hooks), and whether the answer rests on more than the memo tracks. */
+  cpu: number;
+  unrepeatable: boolean;
 }
 
 class ReserveHolder implements Reserve {
@@ -82,6 +85,8 @@ class ReserveHolder implements Reserve {
   }
 
   private part(cpu: number): Page[] {
+    // A null answer that looked at another CPU's part is not one the memo can keep.
+    if (cpu !== this.host.needPageCpu && this.host.needPageCpu >= 0 && !this.shared) this.host.markUnrepeatable();
     if (this.shared) return this.parts[0];
     const part = this.parts[cpu];
     if (!part) throw new PolicyError(`reserve "${this.name}": cpu ${cpu} is out of range 0..${this.parts.length - 1}`);
@@ -99,7 +104,7 @@ export class PolicyHost {
   hooks!: PolicyHooks;
   readonly kernel: Kernel;
   private readonly reserves: ReserveHolder[] = [];
-  private current: HookContext = { context: 'sleepable', holdsAllocatorLock: false, touchedMemory: false, violated: false };
+  private current: HookContext = { context: 'sleepable', holdsAllocatorLock: false, touchedMemory: false, violated: false, cpu: -1, unrepeatable: false };
   private started = false;
 
   constructor(
@@ -124,21 +129,24 @@ export class PolicyHost {
    */
   readonly answeredAheadUntil: Float64Array;
   answerAheadSafe = true;
+  /** Set when a change came too late for answers already given: the run must be redone without them. */
+  answerAheadTripped = false;
 
   /** Something that may turn a CPU's null answer into a page changed on that CPU. */
   bumpCpu(cpu: number): void {
     this.cpuEpoch[cpu]++;
-    if (this.answeredAheadUntil[cpu] > this.scheduler.now) this.answerAheadSafe = false;
+    if (this.answeredAheadUntil[cpu] > this.scheduler.now) this.tripAnswerAhead();
   }
 
   /** ... or in a shared reserve. */
   bumpShared(): void {
     this.sharedEpoch++;
-    for (let cpu = 0; cpu < this.cpus; cpu++) if (this.answeredAheadUntil[cpu] > this.scheduler.now) this.answerAheadSafe = false;
+    for (let cpu = 0; cpu < this.cpus; cpu++) if (this.answeredAheadUntil[cpu] > this.scheduler.now) this.tripAnswerAhead();
   }
 
-  get lastCallTouchedMemory(): boolean {
-    return this.current.touchedMemory;
+  private tripAnswerAhead(): void {
+    this.answerAheadSafe = false;
+    this.answerAheadTripped = true;
   }
 
   get violationCount(): number {
@@ -165,7 +173,7 @@ export class PolicyHost {
   /** Runs one hook in a context; returns its result plus whether it was clean for memoising. */
   call<T>(hook: string, context: CallContext, holdsAllocatorLock: boolean, body: () => T): { value: T; touchedMemory: boolean; violated: boolean } {
     const outer = this.current;
-    const inner: HookContext = { context, holdsAllocatorLock, touchedMemory: false, violated: false };
+    const inner: HookContext = { context, holdsAllocatorLock, touchedMemory: false, violated: false, cpu: -1, unrepeatable: false };
     this.current = inner;
     const heldBefore = this.ledger.heldPages;
     let value: T;
@@ -184,10 +192,20 @@ export class PolicyHost {
     return { value, touchedMemory: inner.touchedMemory, violated: inner.violated };
   }
 
-  /** Set by askNeedPage(): whether the last needPage looked at memory, or broke a context rule. */
+  /** Set by askNeedPage(): whether the last needPage looked at memory, broke a context rule, or gave an answer the memo cannot keep. */
   lastTouchedMemory = false;
   lastViolated = false;
-  private readonly needPageContext: HookContext = { context: 'sleepable', holdsAllocatorLock: false, touchedMemory: false, violated: false };
+  lastUnrepeatable = false;
+
+  /** The CPU whose needPage is running, or -1. */
+  get needPageCpu(): number {
+    return this.current.cpu;
+  }
+
+  markUnrepeatable(): void {
+    this.current.unrepeatable = true;
+  }
+  private readonly needPageContext: HookContext = { context: 'sleepable', holdsAllocatorLock: false, touchedMemory: false, violated: false, cpu: -1, unrepeatable: false };
 
   /** needPage on the hot path: call() without its allocations (it runs once per page or miss). */
   askNeedPage(request: PageRequest): Page | null {
@@ -197,6 +215,8 @@ export class PolicyHost {
     inner.holdsAllocatorLock = request.holdsAllocatorLock;
     inner.touchedMemory = false;
     inner.violated = false;
+    inner.cpu = request.cpu;
+    inner.unrepeatable = false;
     this.current = inner;
     try {
       return this.hooks.needPage(request);
@@ -207,6 +227,8 @@ export class PolicyHost {
       this.current = outer;
       this.lastTouchedMemory = inner.touchedMemory;
       this.lastViolated = inner.violated;
+      this.lastUnrepeatable = inner.unrepeatable;
+      inner.cpu = -1;
     }
   }
 
@@ -242,7 +264,7 @@ export class PolicyHost {
     this.bumpCpu(cpu);
   }
 
-  private readonly emptiedContext: HookContext = { context: 'sleepable', holdsAllocatorLock: false, touchedMemory: false, violated: false };
+  private readonly emptiedContext: HookContext = { context: 'sleepable', holdsAllocatorLock: false, touchedMemory: false, violated: false, cpu: -1, unrepeatable: false };
 
   /** The shrinker under memory pressure. */
   shrink(nrPages: number): number {
@@ -295,6 +317,7 @@ export class PolicyHost {
       highPages: allocator.highPages,
       pcpCount(cpu: number) {
         host.current.touchedMemory = true;
+        if (host.current.cpu >= 0 && cpu !== host.current.cpu) host.current.unrepeatable = true;
         return allocator.pcp[cpu] ?? 0;
       },
     };
@@ -302,7 +325,11 @@ export class PolicyHost {
       cpus: this.cpus,
       preemptRt: this.preemptRt,
       memory,
-      now: () => this.scheduler.now,
+      now: () => {
+        // An answer that depends on the time cannot be reused for later calls.
+        this.current.unrepeatable = true;
+        return this.scheduler.now;
+      },
       alloc: (cpu: number, gfp: Gfp) => {
         this.checkCpu(cpu, 'alloc');
         this.current.touchedMemory = true;

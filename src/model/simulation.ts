@@ -19,6 +19,8 @@ export interface SimulationOptions {
   checkInvariants?: boolean;
   /** Samples for a timeline (0 = none). */
   timelinePoints?: number;
+  /** Answer remembered fallbacks ahead of other CPUs' calls (on unless a run had to be redone). */
+  answerAhead?: boolean;
 }
 
 export interface TimelineSample {
@@ -75,6 +77,7 @@ export class Simulation {
     );
     this.kvfree = new KvfreeRcu(this.scheduler, this.streams, scenario, this.allocator, this.host, this.gracePeriods, this.wakeLatency);
     this.allocator.shrink = (pages) => this.host.shrink(pages);
+    if (options.answerAhead === false) this.host.answerAheadSafe = false;
   }
 
   run(): SimulationResult {
@@ -105,6 +108,11 @@ export class Simulation {
         error.message = `${this.policy.name} at ${(this.scheduler.now / 1000).toFixed(3)} ms: ${error.message}`;
       }
       throw error;
+    }
+    if (this.host.answerAheadTripped) {
+      // This policy changed what another CPU's remembered answer rested on, after that CPU had
+      // answered past that time: redo the run event by event so every answer is exact.
+      return new Simulation(this.scenario, this.policy, this.params, { ...this.options, answerAhead: false }).run();
     }
     this.snapshot.latencyUs = this.latencySummary();
     return { metrics: this.snapshot, timeline: this.timeline, eventsRun: this.scheduler.eventsRun, simulatedMs: this.scheduler.now / 1000 };

@@ -15,7 +15,12 @@ export type CallForm = 'two-arg' | 'headless';
 
 export type WorkQueue = 'highpri' | 'normal' | 'reclaim';
 
-/** A kvfree_rcu() call that found no room in its CPU's current pointer page. */
+/**
+ * A kvfree_rcu() call that found no room in its CPU's current pointer page. `context` is the
+ * caller's: the model lets needPage act as if it had dropped krcp->lock, as the v5.12 headless
+ * path does, without charging for retaking it. A policy modelling code that allocates under
+ * krcp->lock (v5.9) should treat two-argument calls as atomic-raw on PREEMPT_RT itself.
+ */
 export interface PageRequest {
   readonly cpu: number;
   readonly form: CallForm;
@@ -76,15 +81,17 @@ export interface Kernel {
 export interface PolicyHooks {
   /**
    * A CPU needs an empty pointer page. Return a page the policy holds (taken from a reserve or
-   * just allocated) or null for the fallback path. Between two simulation events the answer
-   * must depend only on the request and the state the model shows you: after a null the model
-   * may answer later identical requests on that CPU with null until something changes on that
-   * CPU, in a shared reserve or in free memory.
+   * just allocated) or null for the fallback path. After a null the model may answer later
+   * identical requests on that CPU with null, without asking, until that CPU's reserve part or
+   * a shared reserve gains a page, a hook of yours runs for that CPU, or (if you looked at
+   * memory) free memory grows. An answer that read kernel.now(), another CPU's reserve part or
+   * PCP count, broke a context rule or went through direct reclaim is never reused. So the answer
+   * should rest on the request and the state the kernel handle shows, not on call counters.
    */
   needPage(request: PageRequest): Page | null;
   /** A pointer page was emptied after its grace period: put it in a reserve or free it. */
   pageEmptied(cpu: number, page: Page): void;
-  /** A call took the fallback path (called once per run of identical fallbacks between events). */
+  /** A call took the fallback path after needPage said null (not for the nulls the model reused). */
   onFallback?(request: PageRequest): void;
   /** Memory pressure (the shrinker): give back up to nrPages; return how many were freed. */
   onShrink?(nrPages: number): number;

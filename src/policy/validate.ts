@@ -17,7 +17,10 @@ function validateParam(origin: string, spec: unknown, index: number): ParamSpec 
   const where = `params[${index}]`;
   if (typeof spec !== 'object' || spec === null) fail(origin, `${where} must be an object with name, default, unit and description`);
   const param = spec as Record<string, unknown>;
-  if (typeof param.name !== 'string' || !NAME_PATTERN.test(param.name)) fail(origin, `${where}.name must be a word like "reservePages" (got ${JSON.stringify(param.name)})`);
+  // Param names must fit `--param <policy>.<name>=<value>`: letters, digits and "_".
+  if (typeof param.name !== 'string' || !/^[A-Za-z][A-Za-z0-9_]*$/.test(param.name)) {
+    fail(origin, `${where}.name must be a word of letters, digits and "_" like "reservePages" (got ${JSON.stringify(param.name)})`);
+  }
   const field = `params "${param.name}"`;
   const kind = typeof param.default;
   if (kind !== 'number' && kind !== 'string' && kind !== 'boolean') fail(origin, `${field}.default must be a number, string or boolean (got ${kind})`);

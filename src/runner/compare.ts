@@ -61,6 +61,13 @@ function runInWorkers(tasks: RunTask[], jobs: number, onDone: () => void): Promi
         for (const other of workers) void other.terminate();
         reject(error);
       });
+      worker.on('exit', (code) => {
+        // A worker that dies without an 'error' event would otherwise leave the runs waiting forever.
+        if (finished < tasks.length && code !== 0) {
+          for (const other of workers) void other.terminate();
+          reject(new Error(`a worker thread exited with code ${code} before the runs finished`));
+        }
+      });
       feed(worker);
     }
   });

@@ -19,11 +19,14 @@ export type RunOutcome =
   | { index: number; ok: true; metrics: Metrics; timeline: TimelineSample[]; eventsRun: number }
   | { index: number; ok: false; error: string };
 
-/** Loaded policy modules, per thread: loading a file once is enough for all its seeds. */
+/** Loaded built-in policy modules, per thread (built-ins keep no module-level state). */
 export class PolicyCache {
   private readonly loaded = new Map<string, Promise<LoadedPolicy>>();
 
   get(location: PolicyLocation): Promise<LoadedPolicy> {
+    // A user's file is loaded afresh for every run: module-level state in it must not carry from
+    // one seed to the next, or results would depend on how runs fall on threads (--jobs).
+    if (location.kind === 'file') return loadPolicy(location);
     let policy = this.loaded.get(location.path);
     if (!policy) {
       policy = loadPolicy(location);

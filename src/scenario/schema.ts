@@ -272,7 +272,8 @@ const othersField = object<OthersSpec>('other users of the page allocator', {
     }),
   },
   pageCachePages: pages('reclaimable page cache at the start (kswapd and direct reclaim take from it)'),
-  tickMs: ms('how often other users act (allocations, frees, anon moves)', { above: 0 }),
+  // Every tick visits every CPU: a tick far below a millisecond makes runs crawl for nothing.
+  tickMs: ms('how often other users act (allocations, frees, anon moves)', { min: 0.1, max: 1000 }),
 });
 
 const timingField = object<TimingSpec>(
