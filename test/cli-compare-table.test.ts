@@ -51,7 +51,9 @@ describe('rcupool compare (table)', { timeout: E2E_TIMEOUT_MS }, () => {
   });
 
   it('says in one sentence per policy what happened to it', () => {
-    const afterTable = all.stdout.slice(all.stdout.lastIndexOf('┘') + 1).trim().split('\n');
+    const [runLine, ...afterTable] = all.stdout.slice(all.stdout.lastIndexOf('┘') + 1).trim().split('\n');
+    // First what was run, so a pasted table can be reproduced; then one sentence per policy.
+    expect(runLine).toMatch(/^Scenario steady \(phone, 8 CPUs; 300 ms of calls\), seed 1, rcupool \d+\.\d+\.\d+\.$/);
     expect(afterTable).toHaveLength(builtins.length);
     afterTable.forEach((sentence, index) => {
       expect(sentence.startsWith(`${builtins[index]}: `), sentence).toBe(true);

@@ -26,9 +26,11 @@ describe('rcupool compare --format markdown', { timeout: E2E_TIMEOUT_MS }, () =>
     expect(lines[2]!.startsWith('| upstream |')).toBe(true);
     expect(lines[3]!.startsWith('| give-back |')).toBe(true);
     expect(lines[4]).toBe('');
-    expect(lines.slice(5)).toHaveLength(2);
-    expect(lines[5]!.startsWith('- upstream: ')).toBe(true);
-    expect(lines[6]!.startsWith('- give-back: ')).toBe(true);
+    expect(lines[5]).toMatch(/^Scenario \S+ \(.*\), seed 1, rcupool /);
+    expect(lines[6]).toBe('');
+    expect(lines.slice(7)).toHaveLength(2);
+    expect(lines[7]!.startsWith('- upstream: ')).toBe(true);
+    expect(lines[8]!.startsWith('- give-back: ')).toBe(true);
     expect(markdown.stdout).not.toMatch(SGR);
   });
 

@@ -79,6 +79,10 @@ export async function resolveRun(flags: RunFlags): Promise<ResolvedRun> {
   const jobs = flags.jobs === undefined ? availableParallelism() : parseWholeNumber('--jobs', flags.jobs, 1);
   let durationMs: number | undefined;
   if (flags.duration !== undefined) {
+    // A bare number would be read as ms; on the command line people mean seconds as often as not.
+    if (/^\s*[\d.]+\s*$/.test(flags.duration)) {
+      throw new UsageError(`--duration ${flags.duration}: give a unit, e.g. ${flags.duration}s or ${flags.duration}ms`);
+    }
     try {
       durationMs = parseDurationMs(flags.duration);
     } catch {

@@ -3,7 +3,7 @@
 import type { CompareResult, PolicyResult } from '../runner/result-types.js';
 import { cellText, hasMetrics, isMultiSeed, visibleColumns, type MetricColumn } from './columns.js';
 import { findReference, referenceNote, relativeLines } from './reference.js';
-import { describeAll, seedNote } from './summary.js';
+import { describeAll, runNote, seedNote } from './summary.js';
 
 export interface MarkdownOptions {
   reference?: string;
@@ -49,7 +49,7 @@ export function renderMarkdown(result: CompareResult, options: MarkdownOptions =
     ...header(columns, relativeHeader),
     ...result.results.map((policy) => row(policy, columns, multiSeed, relativeHeader === undefined ? undefined : relativeLines(policy, reference))),
   ];
-  const notes = [seedNote(result), referenceNote(reference)].filter((note): note is string => note !== undefined);
+  const notes = [runNote(result), seedNote(result), referenceNote(reference)].filter((note): note is string => note !== undefined);
   const sentences = describeAll(result).map((sentence) => `- ${escapeMarkdown(sentence)}`);
   return [...lines, '', ...notes.flatMap((note) => [escapeMarkdown(note), '']), ...sentences].join('\n') + '\n';
 }

@@ -66,6 +66,14 @@ export function describeAll(result: CompareResult): string[] {
 }
 
 /** Explains "±" and that numbers are means; undefined with a single seed. */
+/** What was run, so a pasted report can be reproduced: scenario, machine, duration, seeds, version. */
+export function runNote(result: CompareResult): string {
+  const scenario = result.scenario;
+  const machine = `${scenario.machine.preset === 'custom' ? 'custom machine' : scenario.machine.preset}, ${scenario.machine.cpus} CPUs${scenario.kernel.preemptRt ? ', PREEMPT_RT' : ''}`;
+  const seeds = result.seeds.length === 1 ? `seed ${result.seeds[0]}` : `seeds ${result.seeds[0]}–${result.seeds[result.seeds.length - 1]}`;
+  return `Scenario ${scenario.name} (${machine}; ${formatDurationMs(scenario.durationMs)} of calls), ${seeds}, rcupool ${result.tool.version}.`;
+}
+
 export function seedNote(result: CompareResult): string | undefined {
   if (!isMultiSeed(result)) return undefined;
   return `Means over ${result.seeds.length} seeds (${result.seeds.join(', ')}); ± is the half-width of the 95 % confidence interval.`;

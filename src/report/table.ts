@@ -5,7 +5,7 @@ import Table from 'cli-table3';
 import type { CompareResult, PolicyResult } from '../runner/result-types.js';
 import { cellText, groupSpans, hasMetrics, isMultiSeed, rankColumn, visibleColumns, type MetricColumn, type Rank } from './columns.js';
 import { findReference, referenceNote, relativeLines } from './reference.js';
-import { describeAll, seedNote } from './summary.js';
+import { describeAll, runNote, seedNote } from './summary.js';
 
 export interface TableOptions {
   color: boolean;
@@ -76,6 +76,6 @@ export function renderTable(result: CompareResult, options: TableOptions): strin
     table.push(policyRow(row, index, columns, ranks, chalk, multiSeed, withRelative ? relativeLines(row, reference) : undefined));
   });
 
-  const notes = [seedNote(result), referenceNote(reference)].filter((note): note is string => note !== undefined);
+  const notes = [runNote(result), seedNote(result), referenceNote(reference)].filter((note): note is string => note !== undefined);
   return [table.toString(), '', ...notes, ...describeAll(result)].join('\n') + '\n';
 }

@@ -41,9 +41,13 @@ function runInWorkers(tasks: RunTask[], jobs: number, onDone: () => void): Promi
     let next = 0;
     let finished = 0;
     const workers: Worker[] = [];
+    const retired = new Set<Worker>();
     const feed = (worker: Worker) => {
       if (next < tasks.length) worker.postMessage(tasks[next++]);
-      else void worker.terminate();
+      else {
+        retired.add(worker);
+        void worker.terminate();
+      }
     };
     for (let index = 0; index < Math.min(jobs, tasks.length); index++) {
       const worker = new Worker(WORKER_URL);
@@ -53,7 +57,10 @@ function runInWorkers(tasks: RunTask[], jobs: number, onDone: () => void): Promi
         finished++;
         onDone();
         if (finished === tasks.length) {
-          for (const other of workers) void other.terminate();
+          for (const other of workers) {
+            retired.add(other);
+            void other.terminate();
+          }
           resolve(outcomes);
         } else feed(worker);
       });
@@ -63,7 +70,7 @@ function runInWorkers(tasks: RunTask[], jobs: number, onDone: () => void): Promi
       });
       worker.on('exit', (code) => {
         // A worker that dies without an 'error' event would otherwise leave the runs waiting forever.
-        if (finished < tasks.length && code !== 0) {
+        if (finished < tasks.length && code !== 0 && !retired.has(worker)) {
           for (const other of workers) void other.terminate();
           reject(new Error(`a worker thread exited with code ${code} before the runs finished`));
         }
