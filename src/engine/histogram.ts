@@ -12,6 +12,7 @@ export class Histogram {
   private total = 0;
   private sum = 0;
   private maxValue = 0;
+  private minValue = Infinity;
 
   private lastValue = NaN;
   private lastIndex = 0;
@@ -28,6 +29,7 @@ export class Histogram {
     this.total += count;
     this.sum += value * count;
     if (value > this.maxValue) this.maxValue = value;
+    if (value < this.minValue) this.minValue = value;
   }
 
   get count(): number {
@@ -52,7 +54,10 @@ export class Histogram {
       if (seen >= rank) {
         if (index === 0) return Math.min(FLOOR, this.maxValue);
         const low = FLOOR * Math.pow(GROWTH, index - 1);
-        return Math.min(this.maxValue, low * Math.sqrt(GROWTH));
+        // The lowest and highest buckets report the recorded extremes (exact, and never a
+        // midpoint above the mean when most calls took the same fast path).
+        if (low <= this.minValue && this.minValue < low * GROWTH) return this.minValue;
+        return Math.max(this.minValue, Math.min(this.maxValue, low * Math.sqrt(GROWTH)));
       }
     }
     return this.maxValue;
