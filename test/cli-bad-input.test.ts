@@ -69,6 +69,9 @@ describe('bad input: exit code 2 and one line', { timeout: E2E_TIMEOUT_MS }, () 
     expect(usageError(['compare', '--jobs', '0'])).toBe('rcupool: --jobs 0: expected a whole number ≥ 1');
     expect(usageError(['compare', '--duration', '5 parsecs'])).toMatch(/--duration 5 parsecs: expected a duration such as 30s/);
     expect(usageError(['run', '--policy', 'upstream', '--timeline-points', 'many'])).toMatch(/--timeline-points many: expected a whole number/);
+    expect(usageError(['compare', '--duration', '10'])).toBe('rcupool: --duration 10: give a unit, e.g. 10s or 10ms');
+    expect(usageError(['compare', '--duration', '1e9s'])).toBe('rcupool: --duration 1e9s: at most 24h');
+    expect(usageError(['compare', '--seeds', '100000'])).toMatch(/^rcupool: --seeds 100000: at most 1000/);
   });
 
   it('a missing option value and a bad choice', () => {

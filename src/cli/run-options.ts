@@ -76,6 +76,7 @@ export interface ResolvedRun {
 export async function resolveRun(flags: RunFlags): Promise<ResolvedRun> {
   const firstSeed = parseWholeNumber('--seed', flags.seed, 0);
   const seedCount = parseWholeNumber('--seeds', flags.seeds, 1);
+  if (seedCount > 1000) throw new UsageError(`--seeds ${flags.seeds}: at most 1000 (30 already give tight intervals)`);
   const jobs = flags.jobs === undefined ? availableParallelism() : parseWholeNumber('--jobs', flags.jobs, 1);
   let durationMs: number | undefined;
   if (flags.duration !== undefined) {
@@ -89,6 +90,8 @@ export async function resolveRun(flags: RunFlags): Promise<ResolvedRun> {
       throw new UsageError(`--duration ${flags.duration}: expected a duration such as 30s, 500ms or 2m`);
     }
     if (!(durationMs > 0)) throw new UsageError(`--duration ${flags.duration}: must be longer than 0`);
+    // A day of simulated calls is already billions of events; beyond that runs only exhaust memory.
+    if (durationMs > 86_400_000) throw new UsageError(`--duration ${flags.duration}: at most 24h`);
   }
   const scenario = resolveScenario(flags.scenario, flags.set, durationMs);
   const loaded = await loadPolicies(policySpecs(flags));
