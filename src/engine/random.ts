@@ -86,11 +86,6 @@ export class Stream {
     }
   }
 
-  /** Time of the k-th event of a unit-rate Poisson process. */
-  arrivalTime(k: number): number {
-    return k === 1 ? this.exponential(1) : this.gamma(k);
-  }
-
   /** Binomial(n, p): inversion for small means, order-statistic splitting (exact) above. */
   binomial(n: number, p: number): number {
     if (n <= 0 || p <= 0) return 0;

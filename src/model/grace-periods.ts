@@ -12,7 +12,7 @@ export class GracePeriods {
   private duration!: Lognormal;
   private stall!: TimingSpec['gp'];
   private readonly waiters = new Map<number, Array<(endTime: number) => void>>();
-  /** Lengths of completed GPs, for tests and diagnostics. */
+  /** How many GPs have completed, for tests and diagnostics. */
   count = 0;
 
   constructor(
