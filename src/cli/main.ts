@@ -1,13 +1,21 @@
-// The CLI: commander wiring only. Each command lives in its own file.
+// The CLI: commander wiring only. Each command lives in its own file and is imported only when
+// it runs (or when help lists them all), so `rcupool --version` and `rcupool list` start in
+// about the time of a bare node process instead of loading the model and every report.
 import { Command, CommanderError } from 'commander';
 import { TOOL_VERSION } from '../version.js';
-import { baselineCommand } from './baseline.js';
-import { checkCommand } from './check.js';
-import { compareCommand } from './compare.js';
-import { explainCommand } from './explain.js';
-import { listCommand } from './list.js';
-import { runCommand } from './run.js';
 import { EXIT_USAGE, reportError } from './errors.js';
+
+type CommandFactory = () => Promise<Command>;
+
+/** Every command, by name, in the order help lists them. */
+const COMMANDS: Record<string, CommandFactory> = {
+  compare: async () => (await import('./compare.js')).compareCommand(),
+  run: async () => (await import('./run.js')).runCommand(),
+  list: async () => (await import('./list.js')).listCommand(),
+  explain: async () => (await import('./explain.js')).explainCommand(),
+  baseline: async () => (await import('./baseline.js')).baselineCommand(),
+  check: async () => (await import('./check.js')).checkCommand(),
+};
 
 /**
  * commander's own parse errors ("error: unknown option '--bogs'\n(Did you mean --jobs?)") as
@@ -23,7 +31,14 @@ export function oneLineCommanderError(text: string): string {
   return `rcupool: ${line}\n`;
 }
 
-export function buildProgram(): Command {
+/** The command a command line names (its first word that is not a flag), if it is one of ours. */
+function namedCommand(args: string[]): string | undefined {
+  const word = args.find((arg) => !arg.startsWith('-'));
+  return word !== undefined && Object.hasOwn(COMMANDS, word) ? word : undefined;
+}
+
+/** The program with the commands `args` needs: the one it names, else all (for help and suggestions). */
+export async function buildProgram(args: string[] = []): Promise<Command> {
   const program = new Command('rcupool')
     .description('What-if simulator for how kvfree_rcu() gets its pointer pages: compares page-supply policies on one simulated allocator and RCU workload.')
     .version(TOOL_VERSION)
@@ -33,20 +48,19 @@ export function buildProgram(): Command {
       // commander's own errors: keep them to one line on stderr.
       writeErr: (text) => process.stderr.write(oneLineCommanderError(text)),
     });
-  program.addCommand(compareCommand());
-  program.addCommand(runCommand());
-  program.addCommand(listCommand());
-  program.addCommand(explainCommand());
-  program.addCommand(baselineCommand());
-  program.addCommand(checkCommand());
+  const versionOnly = args.length === 1 && (args[0] === '--version' || args[0] === '-V');
+  if (versionOnly) return program;
+  const named = namedCommand(args);
+  const names = named ? [named] : Object.keys(COMMANDS);
+  for (const command of await Promise.all(names.map((name) => COMMANDS[name]()))) program.addCommand(command);
   // addCommand() does not copy inherited settings (only .command() does): give each its own.
   for (const command of program.commands) command.exitOverride().showSuggestionAfterError(true).configureOutput(program.configureOutput());
   return program;
 }
 
 export async function main(argv: string[]): Promise<void> {
-  const program = buildProgram();
   try {
+    const program = await buildProgram(argv.slice(2));
     await program.parseAsync(argv);
   } catch (error) {
     if (error instanceof CommanderError) {
