@@ -15,7 +15,12 @@ const COMMANDS: Record<string, CommandFactory> = {
   explain: async () => (await import('./explain.js')).explainCommand(),
   baseline: async () => (await import('./baseline.js')).baselineCommand(),
   check: async () => (await import('./check.js')).checkCommand(),
+  completion: async () => (await import('./completion.js')).completionCommand(everyCommandButCompletion),
 };
+
+function everyCommandButCompletion(): Promise<Command[]> {
+  return Promise.all(Object.keys(COMMANDS).filter((name) => name !== 'completion').map((name) => COMMANDS[name]()));
+}
 
 /**
  * commander's own parse errors ("error: unknown option '--bogs'\n(Did you mean --jobs?)") as
