@@ -22,6 +22,8 @@ describe('scenarioToYaml → file → resolveScenario gives the identical scenar
     const original = resolveScenario(name);
     const { text, loaded } = reload(original, `${name}.yaml`);
     expect(loaded).toEqual(original);
+    // The same bytes too, key order included: --json output must not depend on how it was loaded.
+    expect(JSON.stringify(loaded)).toBe(JSON.stringify(original));
     // Every field is written out: the file does not depend on what `default` happens to be.
     expect(text).not.toContain('extends');
     expect(YAML.parse(text)).toEqual(JSON.parse(JSON.stringify(original)));

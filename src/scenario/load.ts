@@ -6,7 +6,7 @@ import { loadScenarioFile } from './file.js';
 import { applyOverrides } from './overrides.js';
 import { isPresetName, presetScenario, PRESET_NAMES } from './presets.js';
 import { applyLayer, ScenarioError } from './validate.js';
-import { orderedScenario } from './yaml-order.js';
+import { canonicalScenario, orderedScenario } from './yaml-order.js';
 import type { Scenario } from './types.js';
 
 export { DEFAULT_EXTENDS, loadScenarioFile } from './file.js';
@@ -32,7 +32,7 @@ export function resolveScenario(nameOrPath: string, overrides: readonly string[]
   let scenario = isScenarioPath(nameOrPath) ? loadScenarioFile(nameOrPath) : loadPreset(nameOrPath);
   scenario = applyOverrides(scenario, overrides);
   if (durationOverrideMs !== undefined) scenario = applyLayer(scenario, { input: { durationMs: durationOverrideMs }, where: () => '--duration' });
-  return scenario;
+  return canonicalScenario(scenario);
 }
 
 export interface YamlOptions {

@@ -29,6 +29,14 @@ function orderValue(field: Field, value: unknown): unknown {
   }
 }
 
+/**
+ * The scenario with every key in schema order, however it was built (a preset in code or a
+ * file): the same scenario then gives the same JSON bytes whichever way it was loaded.
+ */
+export function canonicalScenario(scenario: Scenario): Scenario {
+  return orderValue(SCENARIO_SCHEMA, scenario) as Scenario;
+}
+
 function fieldComment(field: Field): string {
   if (field.type !== 'number') return ` ${field.doc}`;
   const unit = unitLabel(field.unit);
