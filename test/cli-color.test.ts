@@ -1,5 +1,5 @@
 // Colour rules (DESIGN.md "Output (contract)"): on for a terminal, off for NO_COLOR (any
-// non-empty value), TERM=dumb, --no-color and a pipe; FORCE_COLOR wins. Progress only when
+// non-empty value), TERM=dumb, --no-color and a pipe; FORCE_COLOR wins, except over --no-color. Progress only when
 // both streams are terminals. The terminal is a real pseudo-terminal from util-linux `script`.
 import { describe, expect, it } from 'vitest';
 import { E2E_TIMEOUT_MS, rcupool, rcupoolOnTerminal, SCRIPT, SGR, stripAnsi, twoPolicies } from './helpers/cli.js';
@@ -63,6 +63,10 @@ describe('in a pipe', { timeout: E2E_TIMEOUT_MS }, () => {
     expect(result.stdout).toContain(GREEN);
     expect(result.stdout).toContain(RED);
     expect(result.stderr).toBe('');
+  });
+
+  it('has no colour codes at all, bold included, with FORCE_COLOR=1 --no-color', () => {
+    expect(rcupool([...ARGS, '--no-color'], { env: { FORCE_COLOR: '1' } }).stdout).not.toMatch(SGR);
   });
 
   it('has no colour with FORCE_COLOR=0', () => {

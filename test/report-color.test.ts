@@ -27,10 +27,14 @@ describe('colorEnabled', () => {
     expect(colorEnabled(tty, {}, false)).toBe(false);
   });
 
-  it('lets FORCE_COLOR win over everything else', () => {
+  it('lets FORCE_COLOR win over NO_COLOR, TERM and a pipe', () => {
     expect(colorEnabled(pipe, { FORCE_COLOR: '1' })).toBe(true);
-    expect(colorEnabled(pipe, { FORCE_COLOR: '3', NO_COLOR: '1', TERM: 'dumb' }, false)).toBe(true);
+    expect(colorEnabled(pipe, { FORCE_COLOR: '3', NO_COLOR: '1', TERM: 'dumb' })).toBe(true);
     expect(colorEnabled(pipe, { FORCE_COLOR: 'true' })).toBe(true);
+  });
+
+  it('lets --no-color on the command line win over FORCE_COLOR', () => {
+    expect(colorEnabled(tty, { FORCE_COLOR: '1' }, false)).toBe(false);
   });
 
   it('treats FORCE_COLOR=0 or false as "force off", as Node and chalk do, and an empty one as unset', () => {
