@@ -112,7 +112,10 @@ describe('renderCsv', () => {
     expect(upstream).toEqual(['mean', ...MULTI_SEEDS.map(String)]);
     const failuresColumn = 2 + METRIC_PATHS.indexOf('failures.count');
     const lockless = records.filter((record) => record[0] === 'lockless-pcp');
-    expect(lockless.map((record) => record[failuresColumn])).toEqual(['1204', '1083.6', '1204', '1324.4']);
+    // The fixture's seed values are 0.9, 1 and 1.1 × 1204; each field carries the double JSON would.
+    const result = multiSeedResult().results.find((entry) => entry.policy === 'lockless-pcp')!;
+    const expected = [result.metrics!, ...result.perSeed!].map((metrics) => JSON.stringify(metrics.failures.count));
+    expect(lockless.map((record) => record[failuresColumn])).toEqual(expected);
   });
 
   it('quotes quotes, commas and newlines per RFC 4180', () => {

@@ -12,12 +12,12 @@ export function csvField(text: string): string {
 }
 
 /**
- * Full precision for machines, minus binary floating-point noise (0.05000000000000001 → 0.05:
- * 15 significant digits are exact for any decimal a double can hold). A non-finite number
- * becomes an empty field rather than "NaN".
+ * Full precision for machines, the same digits as --json (the shortest text that reads back as
+ * the same double, up to 17 significant digits), so a script joining CSV and JSON sees equal
+ * numbers. A non-finite number becomes an empty field rather than "NaN".
  */
 function numberField(value: number): string {
-  return Number.isFinite(value) ? String(Number(value.toPrecision(15))) : '';
+  return Number.isFinite(value) ? String(value) : '';
 }
 
 function record(fields: readonly string[]): string {
