@@ -148,7 +148,7 @@ describe('rcupool explain scenario', { timeout: E2E_TIMEOUT_MS }, () => {
     expect(missing.stderr).toMatch(/^rcupool: explain scenario: which one\?/);
     const typo = rcupool(['explain', 'scenario', 'stedy']);
     expect(typo.status).toBe(2);
-    expect(typo.stderr).toMatch(/did you mean "steady"\?/);
+    expect(typo.stderr).toMatch(/^rcupool: explain scenario stedy: expected a preset .*did you mean "steady"\?/);
     const noPolicy = rcupool(['explain', 'policy']);
     expect(noPolicy.status).toBe(2);
     expect(noPolicy.stderr).toMatch(/^rcupool: explain policy: which one\?/);

@@ -1,5 +1,5 @@
 // `rcupool compare`: every chosen policy on one scenario and the same seeds; one report.
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { colorEnabled, render, REPORT_FORMATS, type ReportFormat } from '../report/index.js';
 import { compare } from '../runner/compare.js';
 import { EXIT_OK, EXIT_USAGE, UsageError } from './errors.js';
@@ -16,9 +16,20 @@ export interface OutputFlags {
   timelinePoints?: string;
 }
 
+/** --format once, from the known formats: a second --format would otherwise win silently. */
+function formatOption(): Option {
+  const option = new Option('-f, --format <format>', 'output format').argParser((value: string, previous?: string) => {
+    if (previous !== undefined) throw new UsageError(`--format given twice (${previous}, then ${value}); give it once`);
+    if (!(REPORT_FORMATS as readonly string[]).includes(value)) throw new InvalidArgumentError(`Allowed choices are ${REPORT_FORMATS.join(', ')}.`);
+    return value;
+  });
+  option.argChoices = [...REPORT_FORMATS];
+  return option;
+}
+
 export function addOutputOptions(command: Command): Command {
   return command
-    .addOption(new Option('-f, --format <format>', 'output format').choices(REPORT_FORMATS as unknown as string[]))
+    .addOption(formatOption())
     .option('--json', 'same as --format json')
     .option('-o, --out <file>', 'write the report to a file (atomically) instead of stdout')
     .option('--no-color', 'no colour in the table')

@@ -257,7 +257,7 @@ async function explainPolicy(spec: string, flags: ExplainFlags): Promise<void> {
 
 function explainScenario(nameOrFile: string, flags: ExplainFlags): void {
   if (flags.yaml && flags.json) throw new UsageError('--yaml and --json disagree; use one of them');
-  const scenario = resolveScenario(nameOrFile, flags.set, durationOverride(flags.duration));
+  const scenario = resolveScenario(nameOrFile, flags.set, durationOverride(flags.duration), `explain scenario ${nameOrFile}`);
   if (flags.yaml) {
     process.stdout.write(scenarioToYaml(scenario, { comments: true }));
     return;

@@ -48,6 +48,8 @@ export function parseWholeNumber(flag: string, text: string, minimum: number): n
 
 export function policySpecs(flags: { policy?: string[] }): string[] {
   const specs = (flags.policy ?? []).flatMap((value) => value.split(',')).map((spec) => spec.trim()).filter(Boolean);
+  const repeated = specs.find((spec, index) => specs.indexOf(spec) !== index);
+  if (repeated !== undefined) throw new UsageError(`--policy ${repeated}: given twice; name each policy once`);
   return specs.length > 0 ? specs : builtinPolicyNames();
 }
 

@@ -16,20 +16,21 @@ export function isScenarioPath(nameOrPath: string): boolean {
   return nameOrPath.includes('/') || /\.(json|ya?ml)$/i.test(nameOrPath);
 }
 
-function loadPreset(name: string): Scenario {
+function loadPreset(name: string, askedBy: string): Scenario {
   if (isPresetName(name)) return presetScenario(name);
   throw new ScenarioError(
-    `--scenario: expected a preset (${PRESET_NAMES.join(', ')}) or a file path (with "/" or ending .yaml, .yml, .json), ` +
+    `${askedBy}: expected a preset (${PRESET_NAMES.join(', ')}) or a file path (with "/" or ending .yaml, .yml, .json), ` +
       `found ${JSON.stringify(name)}${didYouMean(name, PRESET_NAMES)}`,
   );
 }
 
 /**
  * The scenario to run: a preset name or file, then `--set path=value` overrides, then the
- * `--duration` override (ms), which rescales the timeline (see timeline.ts). Throws ScenarioError.
+ * `--duration` override (ms), which rescales the timeline (see timeline.ts). Throws ScenarioError;
+ * an unknown name is blamed on `askedBy`, the words the user typed to name it.
  */
-export function resolveScenario(nameOrPath: string, overrides: readonly string[] = [], durationOverrideMs?: number): Scenario {
-  let scenario = isScenarioPath(nameOrPath) ? loadScenarioFile(nameOrPath) : loadPreset(nameOrPath);
+export function resolveScenario(nameOrPath: string, overrides: readonly string[] = [], durationOverrideMs?: number, askedBy = '--scenario'): Scenario {
+  let scenario = isScenarioPath(nameOrPath) ? loadScenarioFile(nameOrPath) : loadPreset(nameOrPath, askedBy);
   scenario = applyOverrides(scenario, overrides);
   if (durationOverrideMs !== undefined) scenario = applyLayer(scenario, { input: { durationMs: durationOverrideMs }, where: () => '--duration' });
   return canonicalScenario(scenario);
