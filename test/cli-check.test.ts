@@ -5,7 +5,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { METRIC_PATHS, metricValue, type Metrics } from '../src/model/metrics-types.js';
+import { METRIC_PATHS, metricValue, type Metrics } from '../src/contract/metrics.js';
 import { intervalMetrics, meanMetrics } from '../src/runner/statistics.js';
 import { BIN, cleanEnv, E2E_TIMEOUT_MS, QUICK, type CliResult } from './helpers/cli.js';
 

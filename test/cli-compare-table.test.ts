@@ -46,8 +46,8 @@ describe('rcupool compare (table)', { timeout: E2E_TIMEOUT_MS }, () => {
     const unitLine = lines.find((line) => line.startsWith('│ policy'))!;
     const units = unitLine.split('│').slice(2, -1).map((cell) => cell.trim());
     expect(units.length).toBeGreaterThanOrEqual(15);
-    for (const unit of units) expect(['pages', '%', 'count', 'µs', 'ms']).toContain(unit);
-    for (const unit of ['pages', '%', 'count', 'µs', 'ms']) expect(units).toContain(unit);
+    for (const unit of units) expect(['pages', '%', 'calls', 'count', 'µs', 'ms']).toContain(unit);
+    for (const unit of ['pages', '%', 'calls', 'count', 'µs', 'ms']) expect(units).toContain(unit);
   });
 
   it('says in one sentence per policy what happened to it', () => {

@@ -1,7 +1,7 @@
 // The judgement behind `rcupool check`: thresholds (relative and absolute), direction, the
 // paired significance test over common seeds, and the four verdicts.
 import { describe, expect, it } from 'vitest';
-import type { MetricPath, Metrics } from '../src/model/metrics-types.js';
+import type { MetricPath, Metrics } from '../src/contract/metrics.js';
 import {
   CHECKED_METRICS,
   compareMetric,

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, it, expect } from 'vitest';
 import { Ajv } from 'ajv';
-import { METRIC_PATHS } from '../src/model/metrics-types.js';
+import { METRIC_PATHS } from '../src/contract/metrics.js';
 import { renderJson } from '../src/report/json.js';
 import type { CompareResult } from '../src/runner/result-types.js';
 import { multiSeedResult, singleSeedResult } from './fixtures/compare-result.js';

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { METRIC_PATHS } from '../src/model/metrics-types.js';
+import { METRIC_PATHS } from '../src/contract/metrics.js';
 import { visibleColumns } from '../src/report/columns.js';
 import { csvField, renderCsv } from '../src/report/csv.js';
 import { render } from '../src/report/index.js';

@@ -184,6 +184,6 @@ describe('number formatting', () => {
   });
 
   it('has a unit for every column', () => {
-    for (const col of METRIC_COLUMNS) expect(['pages', '%', 'count', 'µs', 'ms']).toContain(col.unit);
+    for (const col of METRIC_COLUMNS) expect(['pages', '%', 'count', 'calls', 'µs', 'ms']).toContain(col.unit);
   });
 });

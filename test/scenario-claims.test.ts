@@ -11,7 +11,7 @@ import nolockAlloc from '../policies/nolock-alloc.js';
 import refillWorker from '../policies/refill-worker.js';
 import upstream from '../policies/upstream.js';
 import { watermarks } from '../src/model/machines.js';
-import type { Metrics } from '../src/model/metrics-types.js';
+import type { Metrics } from '../src/contract/metrics.js';
 import { Simulation, type SimulationResult } from '../src/model/simulation.js';
 import { definePolicy, type ParamValues, type PolicyModule } from '../src/policy/api.js';
 import { resolveScenario } from '../src/scenario/load.js';

@@ -8,7 +8,7 @@ import { Allocator } from './allocator.js';
 import { GracePeriods } from './grace-periods.js';
 import { checkInvariants, InvariantError } from './invariants.js';
 import { KvfreeRcu } from './kvfree-rcu.js';
-import type { Metrics } from './metrics-types.js';
+import type { Metrics } from '../contract/metrics.js';
 import { OtherUsers } from './other-users.js';
 import { PolicyError } from './page-ledger.js';
 import { PolicyHost } from './policy-host.js';

@@ -1,52 +1,43 @@
-// The metric columns the table and markdown reports show, in order and grouped as DESIGN.md
-// "Output (contract)" says (reserve · failures · latency · harm), plus the cell text and the
-// best/worst ranking both reports share. CSV and JSON carry every metric instead.
-import { metricValue, type MetricPath, type Metrics } from '../model/metrics-types.js';
+// The metric columns the table and markdown reports show (the registry's metrics that have a
+// column, grouped reserve · failures · latency · harm), plus the cell text and the best/worst
+// ranking both reports share. CSV and JSON carry every metric instead.
+import { METRICS, metricValue, type ColumnGroup, type MetricPath, type MetricSpec, type Metrics, type MetricUnit } from '../contract/metrics.js';
 import type { CompareResult, Interval, MetricsInterval, PolicyResult } from '../runner/result-types.js';
 import { formatMeanWithInterval, formatNumber } from './format.js';
 
-export type ColumnGroup = 'reserve' | 'failures' | 'latency' | 'harm';
-export type ColumnUnit = 'pages' | '%' | 'count' | 'µs' | 'ms';
+export type ColumnUnit = MetricUnit | '%';
 
 export interface MetricColumn {
   path: MetricPath;
   group: ColumnGroup;
   /** Header text that stands on its own (markdown has no group row). */
   label: string;
-  /** Header text under its group in the table, where the group name gives the context; may break lines to keep columns narrow. */
+  /** Header text under its group in the table, where the group name gives the context. */
   shortLabel: string;
   unit: ColumnUnit;
   /** Multiplier from the metric to the shown number (rate → %). */
   scale: number;
-  /** Only `calls` is better when higher, and it is not a column; kept explicit for new columns. */
   lowerIsBetter: boolean;
-  /** Shown only when some policy has a non-zero value (e.g. LMK kills need an lmkd scenario). */
-  onlyWhenNonZero?: boolean;
+  onlyWhenNonZero: boolean;
 }
 
-function column(path: MetricPath, group: ColumnGroup, label: string, unit: ColumnUnit, extra: Partial<MetricColumn> = {}): MetricColumn {
-  return { path, group, label, shortLabel: label, unit, scale: 1, lowerIsBetter: true, ...extra };
-}
-
-export const METRIC_COLUMNS: readonly MetricColumn[] = [
-  column('reserve.avgPages', 'reserve', 'reserve avg', 'pages', { shortLabel: 'avg' }),
-  column('reserve.peakPages', 'reserve', 'reserve peak', 'pages', { shortLabel: 'peak' }),
-  column('inflight.peakPages', 'reserve', 'inflight peak', 'pages', { shortLabel: 'inflight\npeak' }),
-  column('failures.count', 'failures', 'failures', 'count', { shortLabel: 'total' }),
-  column('failures.rate', 'failures', 'failure rate', '%', { shortLabel: 'rate', scale: 100 }),
-  column('failures.rcuHead', 'failures', 'rcu_head fallbacks', 'count', { shortLabel: 'rcu_head' }),
-  column('failures.syncInline', 'failures', 'sync inline', 'count', { shortLabel: 'sync\ninline' }),
-  column('violations.count', 'failures', 'violations', 'count'),
-  column('latencyUs.p50', 'latency', 'latency p50', 'µs', { shortLabel: 'p50' }),
-  column('latencyUs.p99', 'latency', 'latency p99', 'µs', { shortLabel: 'p99' }),
-  column('latencyUs.max', 'latency', 'latency max', 'µs', { shortLabel: 'max' }),
-  column('harm.otherAllocFailures', 'harm', 'other alloc failures', 'count', { shortLabel: 'other alloc\nfailures' }),
-  column('harm.oomKills', 'harm', 'OOM kills', 'count', { shortLabel: 'OOM\nkills' }),
-  column('harm.lmkKills', 'harm', 'LMK kills', 'count', { shortLabel: 'LMK\nkills', onlyWhenNonZero: true }),
-  column('harm.pcpRefills', 'harm', 'PCP refills', 'count', { shortLabel: 'PCP\nrefills' }),
-  column('harm.belowMinMs', 'harm', 'below MIN', 'ms', { shortLabel: 'below\nMIN' }),
-  column('harm.kswapdWakeups', 'harm', 'kswapd wakeups', 'count', { shortLabel: 'kswapd\nwakeups' }),
-];
+/** The registry's metrics that have a column, in registry order. */
+export const METRIC_COLUMNS: readonly MetricColumn[] = METRICS.flatMap((metric: MetricSpec) => {
+  const column = metric.column;
+  if (!column) return [];
+  return [
+    {
+      path: metric.path as MetricPath,
+      group: column.group,
+      label: column.label,
+      shortLabel: column.shortLabel ?? column.label,
+      unit: column.shownUnit ?? metric.unit,
+      scale: column.shownUnit === '%' ? 100 : 1,
+      lowerIsBetter: metric.better !== 'higher',
+      onlyWhenNonZero: column.onlyWhenNonZero ?? false,
+    },
+  ];
+});
 
 /** The columns to show for this result: optional ones only when some policy has a value. */
 export function visibleColumns(result: CompareResult): MetricColumn[] {

@@ -16,7 +16,7 @@
 // Reading checks the versions first (another version may have another layout), then every field
 // `check` uses, and names the first one that is missing or wrong.
 import { readFileSync } from 'node:fs';
-import { METRIC_PATHS } from '../model/metrics-types.js';
+import { METRIC_PATHS } from '../contract/metrics.js';
 import type { ParamValues } from '../policy/api.js';
 import type { LoadedPolicy } from '../policy/loader.js';
 import { DEFAULT_EXTENDS } from '../scenario/load.js';

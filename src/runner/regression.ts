@@ -25,74 +25,34 @@
 // Context violations (violations.*) are correctness bugs, not noisy quantities: the model
 // refused a call that real kernel code must never make. Any increase regresses, significant
 // or not (a violation on one seed is a violation).
-import { METRIC_PATHS, metricValue, type MetricPath, type Metrics } from '../model/metrics-types.js';
+import { METRICS, metricValue, type MetricPath, type MetricSpec, type Metrics, type Threshold } from '../contract/metrics.js';
 import type { CompareResult, Interval, PolicyResult } from './result-types.js';
 import { confidenceInterval, mean, sampleVariance, tQuantile975 } from './statistics.js';
 
 export type Verdict = 'regressed' | 'improved' | 'unchanged' | 'inconclusive' | 'info';
 
-/** A metric's threshold: how far it may move in the worse direction before it counts. */
-export interface Threshold {
-  /** Fraction of the baseline value (0.1 = 10 %). */
-  relative: number;
-  /** In the metric's own unit, as in the JSON (pages, calls, µs, ms; failures.rate is a fraction, 0.001 = 0.1 %). */
-  absolute: number;
-}
+export type { Threshold };
 
 /** Per metric: a threshold, or 'off' (shown but never judged). */
 export type ThresholdSet = Record<JudgedMetric, Threshold | 'off'>;
 
 /** Every metric `check` reports. `calls` measures the workload, not the policy, and is left out. */
 export type JudgedMetric = Exclude<MetricPath, 'calls'>;
-export const CHECKED_METRICS: readonly JudgedMetric[] = METRIC_PATHS.filter((path): path is JudgedMetric => path !== 'calls');
+const JUDGED_SPECS = METRICS.filter((metric: MetricSpec) => metric.threshold !== 'none');
+export const CHECKED_METRICS: readonly JudgedMetric[] = JUDGED_SPECS.map((metric) => metric.path as JudgedMetric);
 
 /** Metrics shown for information only unless the user gives them a threshold. */
-export const INFORMATIONAL_METRICS: ReadonlySet<JudgedMetric> = new Set<JudgedMetric>(['pagesAllocated']);
+export const INFORMATIONAL_METRICS: ReadonlySet<JudgedMetric> = new Set(JUDGED_SPECS.filter((metric) => metric.threshold === 'off').map((metric) => metric.path as JudgedMetric));
 
 /** Metrics where any increase beyond the threshold regresses without a significance test. */
-export const NO_SIGNIFICANCE_NEEDED: ReadonlySet<JudgedMetric> = new Set<JudgedMetric>([
-  'violations.count',
-  'violations.sleepInAtomic',
-  'violations.zoneLockUnderRawLock',
-  'violations.lockRecursion',
-]);
+export const NO_SIGNIFICANCE_NEEDED: ReadonlySet<JudgedMetric> = new Set(
+  JUDGED_SPECS.filter((metric: MetricSpec) => metric.noSignificanceNeeded).map((metric) => metric.path as JudgedMetric),
+);
 
-const t = (relative: number, absolute: number): Threshold => ({ relative, absolute });
-
-/**
- * The defaults (documented in the README, "Use in CI"). Higher is worse for every judged metric. Most get
- * 10 %, the smallest change worth a look in a simulation whose seeds agree to a few per cent,
- * plus an absolute floor of about one unit of "someone would notice": a page or two of reserve,
- * five failed calls, a tenth of a µs at the median. Tail latency is noisier (p99.9: 20 %,
- * max — a single sample — 25 %). OOM and LMK kills and context violations have no floor:
- * one more is a real event.
- */
-export const DEFAULT_THRESHOLDS: Readonly<ThresholdSet> = Object.freeze({
-  pagesAllocated: 'off',
-  'reserve.avgPages': t(0.1, 1),
-  'reserve.peakPages': t(0.1, 2),
-  'inflight.avgPages': t(0.1, 2),
-  'inflight.peakPages': t(0.1, 4),
-  'failures.count': t(0.1, 5),
-  'failures.rate': t(0.1, 0.0001),
-  'failures.rcuHead': t(0.1, 5),
-  'failures.syncInline': t(0.1, 5),
-  'violations.count': t(0, 0),
-  'violations.sleepInAtomic': t(0, 0),
-  'violations.zoneLockUnderRawLock': t(0, 0),
-  'violations.lockRecursion': t(0, 0),
-  'latencyUs.p50': t(0.1, 0.1),
-  'latencyUs.p99': t(0.1, 1),
-  'latencyUs.p999': t(0.2, 10),
-  'latencyUs.max': t(0.25, 100),
-  'latencyUs.mean': t(0.1, 0.1),
-  'harm.otherAllocFailures': t(0.1, 5),
-  'harm.oomKills': t(0, 0),
-  'harm.pcpRefills': t(0.1, 10),
-  'harm.belowMinMs': t(0.1, 5),
-  'harm.kswapdWakeups': t(0.1, 2),
-  'harm.lmkKills': t(0, 0),
-});
+/** The defaults, from the metric registry (src/contract/metrics.ts says why each is what it is). */
+export const DEFAULT_THRESHOLDS: Readonly<ThresholdSet> = Object.freeze(
+  Object.fromEntries(JUDGED_SPECS.map((metric) => [metric.path, metric.threshold as Threshold | 'off'])) as ThresholdSet,
+);
 
 // ---- --threshold parsing ----
 
@@ -176,7 +136,7 @@ export function parseThresholds(values: readonly string[], defaults: Readonly<Th
         continue;
       }
       const current = result[metric];
-      const base = current === 'off' ? (defaults[metric] === 'off' ? t(0, 0) : (defaults[metric] as Threshold)) : current;
+      const base = current === 'off' ? (defaults[metric] === 'off' ? { relative: 0, absolute: 0 } : (defaults[metric] as Threshold)) : current;
       result[metric] = { relative: limit.relative ?? base.relative, absolute: limit.absolute ?? base.absolute };
     }
   }

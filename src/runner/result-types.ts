@@ -1,5 +1,5 @@
 // Result objects: what the runner hands to reports and to `check`. Reports see only these.
-import type { Metrics } from '../model/metrics-types.js';
+import type { Metrics } from '../contract/metrics.js';
 import type { Scenario } from '../scenario/types.js';
 import type { ParamValues } from '../policy/api.js';
 

@@ -1,5 +1,5 @@
 // One run: one policy, one seed, one scenario. Used the same way inline and in worker threads.
-import type { Metrics } from '../model/metrics-types.js';
+import type { Metrics } from '../contract/metrics.js';
 import { Simulation, type TimelineSample } from '../model/simulation.js';
 import type { ParamValues } from '../policy/api.js';
 import { loadPolicy, type LoadedPolicy, type PolicyLocation } from '../policy/loader.js';
