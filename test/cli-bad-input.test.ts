@@ -78,6 +78,7 @@ describe('bad input: exit code 2 and one line', { timeout: E2E_TIMEOUT_MS }, () 
     expect(usageError(['compare', '--seeds'])).toMatch(/option '--seeds <n>' argument missing/);
     expect(usageError(['compare', '--format', 'xml'])).toMatch(/'xml' is invalid.*table, json, markdown, csv/);
     expect(usageError(['compare', '--json', '--format', 'csv'])).toMatch(/--json and --format csv disagree/);
+    expect(usageError(['compare', '--columns', 'failures.cont'])).toMatch(/^rcupool: --columns failures\.cont: not a metric; did you mean "failures\.count"\?/);
     expect(usageError(['compare', '-p', 'upstream,upstream'])).toBe('rcupool: --policy upstream: given twice; name each policy once');
     expect(usageError(['compare', '--format', 'csv', '--format', 'json'])).toBe('rcupool: --format given twice (csv, then json); give it once');
   });

@@ -34,10 +34,10 @@ describe('rcupool compare --format markdown', { timeout: E2E_TIMEOUT_MS }, () =>
     expect(markdown.stdout).not.toMatch(SGR);
   });
 
-  it('shows the same failure counts as --json', () => {
-    const failures = (json.results as any[]).map((result) => result.metrics.failures.count as number);
+  it('shows the same fallback counts as --json', () => {
+    const failures = (json.results as any[]).map((result) => result.metrics.failures.rcuHead as number);
     const header = markdown.stdout.split('\n')[0]!.split('|').map((cell) => cell.trim());
-    const column = header.indexOf('failures (count)');
+    const column = header.indexOf('rcu_head fallbacks (calls)');
     expect(column).toBeGreaterThan(0);
     const shown = markdown.stdout.split('\n').slice(2, 4).map((line) => Number(line.split('|')[column]!.trim().replace(/,/g, '')));
     expect(shown).toEqual(failures);

@@ -14,6 +14,9 @@ const RESET_FG = '\x1b[39m';
 
 const lines = (text: string) => text.split('\n');
 
+/** Every column, on one line however wide: for the tests of cell text, ranks and headers. */
+const WIDE_ALL = { columns: 'all', width: 10_000 } as const;
+
 /** The cells of a policy's first table line (split on the vertical border). */
 function rowCells(table: string, policy: string): string[] {
   const line = lines(table).find((l) => l.startsWith(`│ ${policy} `));
@@ -23,7 +26,7 @@ function rowCells(table: string, policy: string): string[] {
 
 /** Index in rowCells() of the column showing `path` ('' before the first border, then policy). */
 function cellIndex(result: CompareResult, path: string): number {
-  const index = visibleColumns(result).findIndex((col) => col.path === path);
+  const index = visibleColumns(result, 'all').findIndex((col) => col.path === path);
   if (index < 0) throw new Error(`no column ${path}`);
   return 2 + index;
 }
@@ -35,54 +38,90 @@ function headerLines(table: string): string[] {
   return all.slice(1, separators[1]);
 }
 
+describe('renderTable: width and column choice', () => {
+  const widest = (text: string) => Math.max(...lines(text).map((line) => [...line].length));
+
+  it('fits the default column set in 120 columns, summary sentences included', () => {
+    const single = renderTable(singleSeedResult(), { color: false });
+    expect(widest(single)).toBeLessThanOrEqual(120);
+    expect(single.split('┌').length - 1, 'one table').toBe(1);
+    // Means ± half-widths are wider: they may stack, but still fit.
+    expect(widest(renderTable(multiSeedResult(), { color: false, reference: 'upstream' }))).toBeLessThanOrEqual(120);
+  });
+
+  it('stacks whole column groups into several tables on a narrow terminal, never wider than it', () => {
+    const result = singleSeedResult();
+    const text = renderTable(result, { color: false, columns: 'all', width: 80 });
+    expect(widest(text)).toBeLessThanOrEqual(80);
+    const tables = text.split('┌').length - 1;
+    expect(tables).toBeGreaterThan(1);
+    // Each table has the policy column and every row; the groups all appear, in order.
+    expect(text.split('\n').filter((line) => line.startsWith('│ upstream ')).length).toBe(tables);
+    const groupRows = lines(text).filter((line, index, all) => index > 0 && all[index - 1]!.startsWith('┌'));
+    const groups = groupRows.flatMap((line) => line.split('│').map((c) => c.trim()).filter(Boolean));
+    expect(groups).toEqual(['reserve', 'failures', 'latency', 'harm']);
+  });
+
+  it('shows the metrics named in columns, in that order', () => {
+    const result = singleSeedResult();
+    const header = headerLines(renderTable(result, { color: false, columns: ['latencyUs.p50', 'failures.count', 'inflight.avgPages'] }));
+    const names = header.at(-2)!.split('│').map((c) => c.trim()).slice(2, -1);
+    expect(names).toEqual(['p50', 'total', 'avgPages']);
+  });
+
+  it('writes a spread that is only floating-point noise as ± 0', () => {
+    expect(formatMeanWithInterval(0.05, { low: 0.05 - 2.1e-17, high: 0.05 + 2.1e-17 })).toBe('0.05 ± 0');
+  });
+});
+
 describe('renderTable', () => {
   it('puts the unit of every column on the last header line, in column order', () => {
     const result = singleSeedResult();
-    const header = headerLines(renderTable(result, { color: false }));
+    const header = headerLines(renderTable(result, { ...WIDE_ALL, color: false }));
     const units = header.at(-1)!.split('│').map((c) => c.trim()).slice(1, -1);
-    expect(units).toEqual(['policy', ...visibleColumns(result).map((col) => col.unit)]);
+    expect(units).toEqual(['policy', ...visibleColumns(result, 'all').map((col) => col.unit)]);
     expect(units).toEqual(expect.arrayContaining(['pages', '%', 'µs', 'ms', 'count']));
   });
 
   it('groups columns as reserve · failures · latency · harm', () => {
-    const groupLine = headerLines(renderTable(singleSeedResult(), { color: false }))[0]!;
+    const groupLine = headerLines(renderTable(singleSeedResult(), { ...WIDE_ALL, color: false }))[0]!;
     const groups = groupLine.split('│').map((c) => c.trim()).filter((c) => c !== '');
     expect(groups).toEqual(['reserve', 'failures', 'latency', 'harm']);
   });
 
-  it('shows one row per policy with thousands separators', () => {
+  it('shows one row per policy, thousands separated up to 9,999 and three significant digits above', () => {
     const result = singleSeedResult();
-    const table = renderTable(result, { color: false });
+    const table = renderTable(result, { ...WIDE_ALL, color: false });
     expect(rowCells(table, 'lockless-pcp')[cellIndex(result, 'failures.count')]).toBe('1,204');
     expect(rowCells(table, 'lockless-pcp')[cellIndex(result, 'failures.rate')]).toBe('0.8');
-    expect(rowCells(table, 'lockless-pcp')[cellIndex(result, 'latencyUs.max')]).toBe('45,000');
+    expect(rowCells(table, 'lockless-pcp')[cellIndex(result, 'latencyUs.max')]).toBe('45K');
     expect(rowCells(table, 'upstream')[cellIndex(result, 'reserve.avgPages')]).toBe('38.5');
     expect(rowCells(table, USER_POLICY_NAME)[cellIndex(result, 'violations.count')]).toBe('2');
   });
 
   it('shows the LMK kills column only when some policy has LMK kills', () => {
-    expect(renderTable(singleSeedResult(), { color: false })).not.toContain('LMK');
+    expect(renderTable(singleSeedResult(), { ...WIDE_ALL, color: false })).not.toContain('LMK');
     const result = singleSeedResult();
     result.results[1]!.metrics!.harm.lmkKills = 2;
-    const table = renderTable(result, { color: false });
+    const table = renderTable(result, { ...WIDE_ALL, color: false });
     expect(headerLines(table).join('\n')).toContain('LMK');
     expect(rowCells(table, 'lockless-pcp')[cellIndex(result, 'harm.lmkKills')]).toBe('2');
   });
 
   it('keeps a failed policy as an error row', () => {
-    const table = renderTable(singleSeedResult(), { color: false });
+    const table = renderTable(singleSeedResult(), { ...WIDE_ALL, color: false });
     expect(rowCells(table, 'broken')[2]).toBe(`error: ${BROKEN_ERROR}`);
   });
 
   it('writes no ANSI escape at all when colour is off', () => {
     for (const result of [singleSeedResult(), multiSeedResult()]) {
-      expect(renderTable(result, { color: false, reference: 'upstream' })).not.toMatch(ANSI);
+      expect(renderTable(result, { ...WIDE_ALL, color: false, reference: 'upstream' })).not.toMatch(ANSI);
     }
   });
 
   it('colours the best cell of a column green and the worst red when colour is on', () => {
     const result = singleSeedResult();
-    const table = renderTable(result, { color: true });
+    const table = renderTable(result, { ...WIDE_ALL, color: true });
     const failures = cellIndex(result, 'failures.count');
     expect(rowCells(table, 'upstream')[failures]).toBe(`${GREEN}0${RESET_FG}`);
     expect(rowCells(table, 'lockless-pcp')[failures]).toBe(`${RED}1,204${RESET_FG}`);
@@ -97,7 +136,7 @@ describe('renderTable', () => {
   it('does not colour a column whose values are all equal, and marks every tied best', () => {
     const result = singleSeedResult();
     for (const row of result.results) if (row.metrics) row.metrics.harm.kswapdWakeups = 7;
-    const table = renderTable(result, { color: true });
+    const table = renderTable(result, { ...WIDE_ALL, color: true });
     const kswapd = cellIndex(result, 'harm.kswapdWakeups');
     for (const policy of ['upstream', 'lockless-pcp', USER_POLICY_NAME]) expect(rowCells(table, policy)[kswapd]).toBe('7');
 
@@ -110,7 +149,7 @@ describe('renderTable', () => {
 
   it('shows mean ± half-width with several seeds and says what ± means', () => {
     const result = multiSeedResult();
-    const table = renderTable(result, { color: false });
+    const table = renderTable(result, { ...WIDE_ALL, color: false });
     const row = result.results[1]!;
     const interval = row.ci95!.failures.count;
     const expected = formatMeanWithInterval(row.metrics!.failures.count, interval);
@@ -120,7 +159,7 @@ describe('renderTable', () => {
   });
 
   it('adds relative text against a reference policy', () => {
-    const table = renderTable(singleSeedResult(), { color: false, reference: 'upstream' });
+    const table = renderTable(singleSeedResult(), { ...WIDE_ALL, color: false, reference: 'upstream' });
     expect(headerLines(table).at(-1)).toContain('vs upstream');
     expect(rowCells(table, 'upstream').at(-2)).toBe('reference');
     expect(rowCells(table, 'lockless-pcp').at(-2)).toBe('1,204 vs 0 failures');
@@ -129,13 +168,13 @@ describe('renderTable', () => {
   });
 
   it('says so when the reference policy is not there, instead of failing', () => {
-    const table = renderTable(singleSeedResult(), { color: false, reference: 'nope' });
+    const table = renderTable(singleSeedResult(), { ...WIDE_ALL, color: false, reference: 'nope' });
     expect(table).toContain('Reference policy "nope" is not among the results');
     expect(table).not.toContain('vs nope');
   });
 
   it('writes one sentence per policy under the table, from its numbers', () => {
-    const table = renderTable(singleSeedResult(), { color: false });
+    const table = renderTable(singleSeedResult(), { ...WIDE_ALL, color: false });
     const sentences = lines(table).filter((l) => /^[\w, -]+: /.test(l));
     expect(sentences).toHaveLength(4);
     expect(sentences[0]).toMatch(/^upstream: 0 failures in 150,500 calls with 40 reserve pages at peak.*p99 latency 0\.2 µs/);

@@ -2,12 +2,17 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { colorEnabled, render, REPORT_FORMATS, type ReportFormat } from '../report/index.js';
 import { compare } from '../runner/compare.js';
+import { isMetricPath, METRIC_PATHS, type MetricPath } from '../contract/metrics.js';
+import type { ColumnSelection } from '../report/columns.js';
+import { DEFAULT_TABLE_WIDTH } from '../report/table.js';
+import { didYouMean } from '../scenario/did-you-mean.js';
 import { EXIT_OK, EXIT_USAGE, UsageError } from './errors.js';
 import { emit, progressReporter } from './output.js';
 import { addRunOptions, parseWholeNumber, resolveRun, type RunFlags } from './run-options.js';
 
 export interface OutputFlags {
   format?: string;
+  columns?: string;
   json?: boolean;
   out?: string;
   reference?: string;
@@ -32,6 +37,7 @@ export function addOutputOptions(command: Command): Command {
     .addOption(formatOption())
     .option('--json', 'same as --format json')
     .option('-o, --out <file>', 'write the report to a file (atomically) instead of stdout')
+    .option('--columns <list>', 'table and markdown columns: default, all, or metric names (e.g. failures.count,latencyUs.p50)')
     .option('--no-color', 'no colour in the table')
     .option('-q, --quiet', 'no progress or notes on stderr');
 }
@@ -39,6 +45,25 @@ export function addOutputOptions(command: Command): Command {
 export function chosenFormat(flags: OutputFlags): ReportFormat {
   if (flags.json && flags.format && flags.format !== 'json') throw new UsageError(`--json and --format ${flags.format} disagree; use one of them`);
   return flags.json ? 'json' : ((flags.format as ReportFormat | undefined) ?? 'table');
+}
+
+/** `--columns default|all|a,b,c`: metric names as in the JSON, checked against the registry. */
+export function chosenColumns(flags: OutputFlags): ColumnSelection {
+  const text = (flags.columns ?? 'default').trim();
+  if (text === 'default' || text === 'all') return text;
+  const names = text.split(',').map((name) => name.trim()).filter(Boolean);
+  if (names.length === 0) throw new UsageError('--columns: give default, all, or metric names separated by commas');
+  for (const name of names) {
+    if (!isMetricPath(name)) throw new UsageError(`--columns ${name}: not a metric${didYouMean(name, METRIC_PATHS)} (names as in --json, e.g. failures.count)`);
+  }
+  return names as MetricPath[];
+}
+
+/** Room for the table: the terminal's width, else $COLUMNS, else 120. */
+export function outputWidth(toFile: boolean): number {
+  if (!toFile && process.stdout.isTTY && process.stdout.columns) return process.stdout.columns;
+  const fromEnv = Number(process.env.COLUMNS);
+  return Number.isInteger(fromEnv) && fromEnv >= 40 ? fromEnv : DEFAULT_TABLE_WIDTH;
 }
 
 const EXAMPLES = `
@@ -59,6 +84,7 @@ export function compareCommand(): Command {
   command.option('--reference <policy>', 'add columns relative to this policy ("2.3× fewer failures than upstream")');
   command.action(async (flags: RunFlags & OutputFlags) => {
     const format = chosenFormat(flags);
+    chosenColumns(flags); // a bad --columns is a usage error before anything runs
     const run = await resolveRun(flags);
     if (flags.reference && !run.policies.some(({ loaded }) => loaded.policy.name === flags.reference)) {
       throw new UsageError(`--reference ${flags.reference}: not one of the policies in this run (${run.policies.map(({ loaded }) => loaded.policy.name).join(', ')})`);
@@ -66,7 +92,8 @@ export function compareCommand(): Command {
     const timelinePoints = flags.timelinePoints ? parseWholeNumber('--timeline-points', flags.timelinePoints, 0) : 0;
     const result = await compare({ ...run, timelinePoints, onProgress: progressReporter(Boolean(flags.quiet)) });
     const color = colorEnabled(flags.out ? { isTTY: false } : process.stdout, process.env, flags.color);
-    emit(render(format, result, { color, reference: flags.reference }), flags.out);
+    const columns = chosenColumns(flags);
+    emit(render(format, result, { color, reference: flags.reference, columns, width: outputWidth(Boolean(flags.out)) }), flags.out);
     const failed = result.results.filter((entry) => entry.error);
     for (const entry of failed) process.stderr.write(`rcupool: policy ${entry.policy} failed: ${entry.error}\n`);
     process.exitCode = failed.length > 0 ? EXIT_USAGE : EXIT_OK;

@@ -25,6 +25,12 @@ export interface MetricColumnSpec {
   shownUnit?: '%';
   /** Shown only when some policy has a non-zero value (e.g. LMK kills need an lmkd scenario). */
   onlyWhenNonZero?: boolean;
+  /**
+   * In the default table, chosen for the question the tool answers: what the reserve costs,
+   * how often calls fall back or stall, what the slow path costs, and the harm to others
+   * (the default set fits 120 columns). `--columns all` shows every column.
+   */
+  inDefault?: boolean;
 }
 
 export interface MetricSpec {
@@ -57,11 +63,11 @@ export const METRICS = [
   { path: 'pagesAllocated', unit: 'pages', description: 'Pointer pages the policy obtained from the allocator.', better: 'lower', threshold: 'off' },
   {
     path: 'reserve.avgPages', unit: 'pages', description: "Pages held idle in the policy's reserves and caches, time-weighted average.", better: 'lower', threshold: t(0.1, 1),
-    column: { group: 'reserve', label: 'reserve avg', shortLabel: 'avg' },
+    column: { group: 'reserve', inDefault: true, label: 'reserve avg', shortLabel: 'avg' },
   },
   {
     path: 'reserve.peakPages', unit: 'pages', description: "Most pages held idle in the policy's reserves and caches at once.", better: 'lower', threshold: t(0.1, 2),
-    column: { group: 'reserve', label: 'reserve peak', shortLabel: 'peak' },
+    column: { group: 'reserve', inDefault: true, label: 'reserve peak', shortLabel: 'peak' },
   },
   { path: 'inflight.avgPages', unit: 'pages', description: 'Pointer pages holding pointers (filling, queued or waiting for a GP), time-weighted average.', better: 'lower', threshold: t(0.1, 2) },
   {
@@ -74,19 +80,19 @@ export const METRICS = [
   },
   {
     path: 'failures.rate', unit: 'fraction', description: 'failures.count / calls.', better: 'lower', threshold: t(0.1, 0.0001), isFraction: true,
-    column: { group: 'failures', label: 'failure rate', shortLabel: 'rate', shownUnit: '%' },
+    column: { group: 'failures', inDefault: true, label: 'failure rate', shortLabel: 'rate', shownUnit: '%' },
   },
   {
     path: 'failures.rcuHead', unit: 'calls', description: 'Two-argument calls chained through their rcu_head (needs no memory, blocks nobody).', better: 'lower', threshold: t(0.1, 5),
-    column: { group: 'failures', label: 'rcu_head fallbacks', shortLabel: 'rcu_head' },
+    column: { group: 'failures', inDefault: true, label: 'rcu_head fallbacks', shortLabel: 'rcu_head' },
   },
   {
     path: 'failures.syncInline', unit: 'calls', description: 'Headless calls that blocked in synchronize_rcu().', better: 'lower', threshold: t(0.1, 5),
-    column: { group: 'failures', label: 'sync inline', shortLabel: 'sync\ninline' },
+    column: { group: 'failures', inDefault: true, label: 'sync inline', shortLabel: 'sync\ninline' },
   },
   {
     path: 'violations.count', unit: 'count', description: 'Allocator calls the caller context forbids (all kinds).', better: 'lower', threshold: t(0, 0), noSignificanceNeeded: true,
-    column: { group: 'failures', label: 'violations' },
+    column: { group: 'failures', inDefault: true, label: 'violations', onlyWhenNonZero: true },
   },
   { path: 'violations.sleepInAtomic', unit: 'count', description: 'Sleeping allocations from atomic context.', better: 'lower', threshold: t(0, 0), noSignificanceNeeded: true },
   { path: 'violations.zoneLockUnderRawLock', unit: 'count', description: 'Page-allocator calls under a raw spinlock on PREEMPT_RT.', better: 'lower', threshold: t(0, 0), noSignificanceNeeded: true },
@@ -97,21 +103,21 @@ export const METRICS = [
   },
   {
     path: 'latencyUs.p99', unit: 'µs', description: '99th percentile of caller-visible kvfree_rcu() latency.', better: 'lower', threshold: t(0.1, 1),
-    column: { group: 'latency', label: 'latency p99', shortLabel: 'p99' },
+    column: { group: 'latency', inDefault: true, label: 'latency p99', shortLabel: 'p99' },
   },
   { path: 'latencyUs.p999', unit: 'µs', description: '99.9th percentile of caller-visible kvfree_rcu() latency.', better: 'lower', threshold: t(0.2, 10) },
   {
     path: 'latencyUs.max', unit: 'µs', description: 'Longest caller-visible kvfree_rcu() call.', better: 'lower', threshold: t(0.25, 100),
-    column: { group: 'latency', label: 'latency max', shortLabel: 'max' },
+    column: { group: 'latency', inDefault: true, label: 'latency max', shortLabel: 'max' },
   },
   { path: 'latencyUs.mean', unit: 'µs', description: 'Mean caller-visible kvfree_rcu() latency.', better: 'lower', threshold: t(0.1, 0.1) },
   {
     path: 'harm.otherAllocFailures', unit: 'count', description: "Other users' allocations that returned no page.", better: 'lower', threshold: t(0.1, 5),
-    column: { group: 'harm', label: 'other alloc failures', shortLabel: 'other alloc\nfailures' },
+    column: { group: 'harm', inDefault: true, label: 'other alloc failures', shortLabel: 'other alloc\nfailures' },
   },
   {
     path: 'harm.oomKills', unit: 'count', description: 'OOM-killer kills.', better: 'lower', threshold: t(0, 0),
-    column: { group: 'harm', label: 'OOM kills', shortLabel: 'OOM\nkills' },
+    column: { group: 'harm', inDefault: true, label: 'OOM kills', shortLabel: 'OOM\nkills' },
   },
   {
     path: 'harm.pcpRefills', unit: 'count', description: 'PCP refills from buddy, under the zone lock, that other users had to do.', better: 'lower', threshold: t(0.1, 10),
@@ -119,7 +125,7 @@ export const METRICS = [
   },
   {
     path: 'harm.belowMinMs', unit: 'ms', description: 'Time with buddy free pages under the MIN watermark.', better: 'lower', threshold: t(0.1, 5),
-    column: { group: 'harm', label: 'below MIN', shortLabel: 'below\nMIN' },
+    column: { group: 'harm', inDefault: true, label: 'below MIN', shortLabel: 'below\nMIN' },
   },
   {
     path: 'harm.kswapdWakeups', unit: 'count', description: 'Times kswapd was woken.', better: 'lower', threshold: t(0.1, 2),
@@ -127,7 +133,7 @@ export const METRICS = [
   },
   {
     path: 'harm.lmkKills', unit: 'count', description: 'User-space low-memory-killer kills (0 when the scenario has none).', better: 'lower', threshold: t(0, 0),
-    column: { group: 'harm', label: 'LMK kills', shortLabel: 'LMK\nkills', onlyWhenNonZero: true },
+    column: { group: 'harm', inDefault: true, label: 'LMK kills', shortLabel: 'LMK\nkills', onlyWhenNonZero: true },
   },
 ] as const satisfies readonly MetricSpec[];
 

@@ -4,7 +4,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import type { MetricComparison, PolicyComparison, RegressionReport, Verdict } from '../runner/regression.js';
-import { formatMeanWithInterval, formatNumber, formatUncertainty, halfWidth } from './format.js';
+import { formatMeanWithInterval, formatNumber, formatRatio, formatUncertainty, halfWidth } from './format.js';
 
 /** Everything a check report shows, decided by the CLI. */
 export interface CheckView {
@@ -55,13 +55,23 @@ function signed(value: number): string {
   return `${value > 0 ? '+' : '−'}${formatNumber(Math.abs(value))}`;
 }
 
+/**
+ * The change relative to the baseline, in the form a person reads at a glance: "+12 %" up to
+ * ten-fold, then "×246,000" (a percentage with seven digits says less), and "from 0 to 1,204"
+ * when there was nothing before.
+ */
+function relativeText(row: MetricComparison, scale: number): string {
+  if (row.relativeChange === null) return `from 0 to ${formatNumber(row.current * scale)}`;
+  if (row.relativeChange >= 9) return `×${formatRatio(row.current / row.baseline)}`;
+  return `${signed(row.relativeChange * 100)} %`;
+}
+
 /** "+119 ± 27 (+1,050 %)": the mean difference, its 95 % half-width, and the relative change. */
 export function changeText(row: MetricComparison): string {
   const scale = scaleOf(row);
   if (row.difference === 0) return '0';
   const spread = row.differenceCi95 === undefined ? '' : ` ± ${formatUncertainty(halfWidth(row.differenceCi95) * scale)}`;
-  const relative = row.relativeChange === null ? ' (from 0)' : ` (${signed(row.relativeChange * 100)} %)`;
-  return `${signed(row.difference * scale)}${spread}${relative}`;
+  return `${signed(row.difference * scale)}${spread} (${relativeText(row, scale)})`;
 }
 
 /** "+10 % and +5": both must be exceeded. failures.rate's absolute part in percentage points. */

@@ -1,7 +1,7 @@
 // The metric columns the table and markdown reports show (the registry's metrics that have a
 // column, grouped reserve · failures · latency · harm), plus the cell text and the best/worst
 // ranking both reports share. CSV and JSON carry every metric instead.
-import { METRICS, metricValue, type ColumnGroup, type MetricPath, type MetricSpec, type Metrics, type MetricUnit } from '../contract/metrics.js';
+import { METRICS, metricSpec, metricValue, type ColumnGroup, type MetricPath, type MetricSpec, type Metrics, type MetricUnit } from '../contract/metrics.js';
 import type { CompareResult, Interval, MetricsInterval, PolicyResult } from '../runner/result-types.js';
 import { formatMeanWithInterval, formatNumber } from './format.js';
 
@@ -19,31 +19,51 @@ export interface MetricColumn {
   scale: number;
   lowerIsBetter: boolean;
   onlyWhenNonZero: boolean;
+  inDefault: boolean;
+}
+
+/** Which columns a report shows: the default set, every column, or metrics named by path. */
+export type ColumnSelection = 'default' | 'all' | readonly MetricPath[];
+
+/** The group a metric without a column of its own is shown under, from its path. */
+function groupOf(path: string): ColumnGroup {
+  if (path.startsWith('latency')) return 'latency';
+  if (path.startsWith('harm')) return 'harm';
+  if (path.startsWith('reserve') || path.startsWith('inflight') || path === 'pagesAllocated') return 'reserve';
+  return 'failures';
+}
+
+function columnOf(metric: MetricSpec): MetricColumn {
+  const column = metric.column;
+  return {
+    path: metric.path as MetricPath,
+    group: column?.group ?? groupOf(metric.path),
+    label: column?.label ?? metric.path,
+    shortLabel: column?.shortLabel ?? column?.label ?? metric.path.split('.').at(-1)!,
+    unit: column?.shownUnit ?? metric.unit,
+    scale: column?.shownUnit === '%' ? 100 : 1,
+    lowerIsBetter: metric.better !== 'higher',
+    onlyWhenNonZero: column?.onlyWhenNonZero ?? false,
+    inDefault: column?.inDefault ?? false,
+  };
 }
 
 /** The registry's metrics that have a column, in registry order. */
-export const METRIC_COLUMNS: readonly MetricColumn[] = METRICS.flatMap((metric: MetricSpec) => {
-  const column = metric.column;
-  if (!column) return [];
-  return [
-    {
-      path: metric.path as MetricPath,
-      group: column.group,
-      label: column.label,
-      shortLabel: column.shortLabel ?? column.label,
-      unit: column.shownUnit ?? metric.unit,
-      scale: column.shownUnit === '%' ? 100 : 1,
-      lowerIsBetter: metric.better !== 'higher',
-      onlyWhenNonZero: column.onlyWhenNonZero ?? false,
-    },
-  ];
-});
+export const METRIC_COLUMNS: readonly MetricColumn[] = (METRICS as readonly MetricSpec[]).filter((metric) => metric.column).map(columnOf);
 
-/** The columns to show for this result: optional ones only when some policy has a value. */
-export function visibleColumns(result: CompareResult): MetricColumn[] {
-  return METRIC_COLUMNS.filter(
-    (col) => !col.onlyWhenNonZero || result.results.some((row) => hasMetrics(row) && metricValue(row.metrics, col.path) !== 0),
-  );
+/**
+ * The columns to show for this result: the selection, with optional ones only when some policy
+ * has a value. Named metrics come in the order given, grouped where neighbours share a group.
+ */
+export function visibleColumns(result: CompareResult, selection: ColumnSelection = 'default'): MetricColumn[] {
+  const chosen =
+    selection === 'all'
+      ? METRIC_COLUMNS
+      : selection === 'default'
+        ? METRIC_COLUMNS.filter((col) => col.inDefault)
+        : selection.map((path) => columnOf(metricSpec(path)));
+  const shown = (col: MetricColumn) => result.results.some((row) => hasMetrics(row) && metricValue(row.metrics, col.path) !== 0);
+  return chosen.filter((col) => !col.onlyWhenNonZero || typeof selection !== 'string' || shown(col));
 }
 
 /** Consecutive runs of columns in one group, for the group header row. */

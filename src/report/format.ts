@@ -9,6 +9,8 @@ export const NOT_A_NUMBER = 'n/a';
 const WHOLE = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 const THREE_SIGNIFICANT = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 3 });
 const TWO_SIGNIFICANT = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 2 });
+const COMPACT = new Intl.NumberFormat('en-US', { notation: 'compact', maximumSignificantDigits: 3 });
+const COMPACT_TWO = new Intl.NumberFormat('en-US', { notation: 'compact', maximumSignificantDigits: 2 });
 const ONE_DECIMAL = new Intl.NumberFormat('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 
 /**
@@ -39,11 +41,25 @@ export function formatUncertainty(value: number): string {
   return Math.abs(value) >= 100 ? WHOLE.format(Number(value.toPrecision(2))) : TWO_SIGNIFICANT.format(value);
 }
 
+/**
+ * A table cell: three significant digits, so a column stays narrow and claims no more than a
+ * simulation can: 12.3, 456, 7,890, then 12.3K, 1.6M.
+ */
+export function formatCell(value: number): string {
+  if (!Number.isFinite(value)) return NOT_A_NUMBER;
+  return Math.abs(value) >= 10_000 ? COMPACT.format(value) : formatNumber(value);
+}
+
+/** Relative size below which a spread is floating-point noise of equal samples, not uncertainty. */
+const NOISE = 1e-9;
+
 /** "mean ± half-width" when there is an interval, else just the mean. `scale` turns a rate into %. */
 export function formatMeanWithInterval(mean: number, interval: Interval | undefined, scale = 1): string {
-  const text = formatNumber(mean * scale);
+  const text = formatCell(mean * scale);
   if (interval === undefined) return text;
-  return `${text} ± ${formatUncertainty(halfWidth(interval) * scale)}`;
+  const spread = halfWidth(interval) * scale;
+  if (!(Math.abs(spread) > NOISE * Math.abs(mean * scale))) return `${text} ± 0`;
+  return `${text} ± ${Math.abs(spread) >= 10_000 ? COMPACT_TWO.format(spread) : formatUncertainty(spread)}`;
 }
 
 /** A time given in µs, in the unit that keeps it readable: 0.2 µs, 350 µs, 12.5 ms, 1.2 s. */
@@ -68,4 +84,25 @@ export function formatRatio(ratio: number): string {
 /** "1 failure", "0 failures", "1,204 failures", "2.33 failures" (means are plural). */
 export function countNoun(value: number, singular: string, plural = `${singular}s`): string {
   return `${formatNumber(value)} ${value === 1 ? singular : plural}`;
+}
+
+/**
+ * A sentence broken into lines of at most `width` characters at spaces; lines after the first
+ * start with `indent`, so each sentence stays visibly one item. A word longer than the line
+ * stands alone.
+ */
+export function wrapText(text: string, width: number, indent = ''): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    const room = width - (lines.length === 0 ? 0 : indent.length);
+    if (line === '') line = word;
+    else if (line.length + 1 + word.length <= room) line += ` ${word}`;
+    else {
+      lines.push(lines.length === 0 ? line : indent + line);
+      line = word;
+    }
+  }
+  if (line !== '') lines.push(lines.length === 0 ? line : indent + line);
+  return lines;
 }

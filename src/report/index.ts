@@ -1,6 +1,7 @@
 // One entry point for the CLI: pick an exporter by name. Every format ends with a newline,
 // so callers write the string to stdout as it is.
 import type { CompareResult } from '../runner/result-types.js';
+import type { ColumnSelection } from './columns.js';
 import { renderCsv } from './csv.js';
 import { renderJson } from './json.js';
 import { renderMarkdown } from './markdown.js';
@@ -14,6 +15,10 @@ export interface RenderOptions {
   color: boolean;
   /** A policy name to compare the others with (table and markdown). */
   reference?: string;
+  /** Table and markdown columns. */
+  columns?: ColumnSelection;
+  /** The table's line width. */
+  width?: number;
 }
 
 export function render(format: ReportFormat, result: CompareResult, options: RenderOptions): string {
@@ -23,7 +28,7 @@ export function render(format: ReportFormat, result: CompareResult, options: Ren
     case 'json':
       return renderJson(result);
     case 'markdown':
-      return renderMarkdown(result, { reference: options.reference });
+      return renderMarkdown(result, { reference: options.reference, columns: options.columns });
     case 'csv':
       return renderCsv(result);
   }

@@ -1,12 +1,13 @@
 // GitHub-flavoured markdown: the table's columns (units in the headers, no colour, no group
 // row since GFM has no column spans) and the per-policy sentences as a list.
 import type { CompareResult, PolicyResult } from '../runner/result-types.js';
-import { cellText, hasMetrics, isMultiSeed, visibleColumns, type MetricColumn } from './columns.js';
+import { cellText, hasMetrics, isMultiSeed, visibleColumns, type ColumnSelection, type MetricColumn } from './columns.js';
 import { findReference, referenceNote, relativeLines } from './reference.js';
 import { describeAll, runNote, seedNote } from './summary.js';
 
 export interface MarkdownOptions {
   reference?: string;
+  columns?: ColumnSelection;
 }
 
 /** Escapes text we did not write (policy names, error messages) so it cannot break the table or turn into markup. */
@@ -41,7 +42,7 @@ function row(policy: PolicyResult, columns: readonly MetricColumn[], multiSeed: 
 }
 
 export function renderMarkdown(result: CompareResult, options: MarkdownOptions = {}): string {
-  const columns = visibleColumns(result);
+  const columns = visibleColumns(result, options.columns);
   const multiSeed = isMultiSeed(result);
   const reference = findReference(result, options.reference);
   const relativeHeader = reference.kind === 'found' ? `vs ${reference.name}` : undefined;

@@ -5,11 +5,13 @@ import type { CompareResult, PolicyResult } from '../runner/result-types.js';
 import { hasMetrics, isMultiSeed } from './columns.js';
 import { countNoun, formatDurationMs, formatDurationUs, formatNumber, formatPercent } from './format.js';
 
-function failuresClause(metrics: Metrics): string {
+/** With several seeds every count is a mean over them, and reads as one ("89.7 on average"). */
+function failuresClause(metrics: Metrics, averaged: boolean): string {
   const { count, rate, syncInline } = metrics.failures;
-  if (count === 0) return `0 failures in ${countNoun(metrics.calls, 'call')}`;
-  const blocked = syncInline > 0 ? `; ${formatNumber(syncInline)} blocked in synchronize_rcu()` : '';
-  return `${countNoun(count, 'failure')} (${formatPercent(rate)} %${blocked}) in ${countNoun(metrics.calls, 'call')}`;
+  const mean = averaged ? ' on average' : '';
+  if (count === 0) return `0 failures in ${countNoun(metrics.calls, 'call')}${mean}`;
+  const blocked = syncInline > 0 ? `; ${formatNumber(syncInline)}${mean} blocked in synchronize_rcu()` : '';
+  return `${countNoun(count, 'failure')}${mean} (${formatPercent(rate)} %${blocked}) in ${countNoun(metrics.calls, 'call')}`;
 }
 
 function reserveClause(metrics: Metrics): string {
@@ -51,18 +53,18 @@ function oneLine(text: string): string {
 }
 
 /** "upstream: 0 failures in 1,000,000 calls with 40 reserve pages at peak, …; p99 latency 0.2 µs, …" */
-export function describePolicy(row: PolicyResult): string {
+export function describePolicy(row: PolicyResult, averaged = false): string {
   if (!hasMetrics(row)) {
     const message = oneLine(row.error ?? 'no metrics');
     return `${row.policy}: run failed: ${message}${/[.!?]$/.test(message) ? '' : '.'}`;
   }
   const m = row.metrics;
-  const clauses = [`${failuresClause(m)} ${reserveClause(m)}`, latencyClause(m), violationsClause(m), harmClause(m)];
+  const clauses = [`${failuresClause(m, averaged)} ${reserveClause(m)}`, latencyClause(m), violationsClause(m), harmClause(m)];
   return `${row.policy}: ${clauses.filter((c): c is string => c !== undefined).join('; ')}.`;
 }
 
 export function describeAll(result: CompareResult): string[] {
-  return result.results.map(describePolicy);
+  return result.results.map((row) => describePolicy(row, isMultiSeed(result)));
 }
 
 /** Explains "±" and that numbers are means; undefined with a single seed. */
