@@ -1,4 +1,4 @@
-// The README's "Writing a policy" example must type-check against the API and run clean, and run
+// docs/policies.md's example must type-check against the API and run clean, and run
 // as is with `rcupool compare --policy ./my-policy.ts` from a folder outside the repo.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -13,10 +13,10 @@ import { PolicyHarness, fullRun, shortScenario } from './helpers/policy-harness.
 const repo = resolve(fileURLToPath(import.meta.url), '../..');
 
 function exampleSource(): string {
-  const markdown = readFileSync(join(repo, 'README.md'), 'utf8');
-  const section = markdown.slice(markdown.indexOf('## Writing a policy'));
+  const markdown = readFileSync(join(repo, 'docs', 'policies.md'), 'utf8');
+  const section = markdown.slice(markdown.indexOf('# Writing a policy'));
   const block = /```ts\n(\/\/ my-policy\.ts\n[\s\S]*?)```/.exec(section);
-  if (!block) throw new Error('README.md "Writing a policy": no ```ts block starting with "// my-policy.ts"');
+  if (!block) throw new Error('docs/policies.md: no ```ts block starting with "// my-policy.ts"');
   return block[1];
 }
 
@@ -33,7 +33,7 @@ async function loadExample(): Promise<PolicyModule> {
   return jiti.import<PolicyModule>(file, { default: true });
 }
 
-describe('the README "Writing a policy" example', () => {
+describe('the docs/policies.md example', () => {
   it('imports only rcupool', () => {
     const imports = [...exampleSource().matchAll(/from '([^']+)'/g)].map((match) => match[1]);
     expect(imports).toEqual(['rcupool']);

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { METRIC_COLUMNS, visibleColumns } from '../src/report/columns.js';
-import { formatDurationUs, formatMeanWithInterval, formatNumber, formatPercent, formatRatio } from '../src/report/format.js';
+import { formatCell, formatDurationUs, formatMeanWithInterval, formatNumber, formatPercent, formatRatio } from '../src/report/format.js';
 import { relativePhrase } from '../src/report/reference.js';
 import { describePolicy } from '../src/report/summary.js';
 import { renderTable } from '../src/report/table.js';
@@ -94,7 +94,8 @@ describe('renderTable', () => {
     const table = renderTable(result, { ...WIDE_ALL, color: false });
     expect(rowCells(table, 'lockless-pcp')[cellIndex(result, 'failures.count')]).toBe('1,204');
     expect(rowCells(table, 'lockless-pcp')[cellIndex(result, 'failures.rate')]).toBe('0.8');
-    expect(rowCells(table, 'lockless-pcp')[cellIndex(result, 'latencyUs.max')]).toBe('45K');
+    expect(rowCells(table, 'lockless-pcp')[cellIndex(result, 'latencyUs.max')]).toBe('45'); // 45,000 µs, shown in ms
+    expect(rowCells(table, 'lockless-pcp')[cellIndex(result, 'failures.count')]).toBe('1,204');
     expect(rowCells(table, 'upstream')[cellIndex(result, 'reserve.avgPages')]).toBe('38.5');
     expect(rowCells(table, USER_POLICY_NAME)[cellIndex(result, 'violations.count')]).toBe('2');
   });
@@ -209,6 +210,13 @@ describe('relativePhrase', () => {
 });
 
 describe('number formatting', () => {
+  it('gives table cells three significant digits from 10,000 up', () => {
+    expect(formatCell(9_999)).toBe('9,999');
+    expect(formatCell(12_345)).toBe('12.3K');
+    expect(formatCell(1_598_424)).toBe('1.6M');
+    expect(formatCell(0.05)).toBe('0.05');
+  });
+
   it('uses thousands separators and sensible precision', () => {
     expect(formatNumber(1_234_567.8)).toBe('1,234,568');
     expect(formatNumber(12.345)).toBe('12.3');

@@ -171,10 +171,10 @@ describe('good scenario files', () => {
   });
 });
 
-describe('the example in src/scenario/README.md', () => {
+describe('the example in docs/scenarios.md', () => {
   it('loads and means what its comments say', () => {
-    const readme = readFileSync(fileURLToPath(new URL('../src/scenario/README.md', import.meta.url)), 'utf8');
-    const example = /```yaml\n([\s\S]*?)```/.exec(readme)?.[1];
+    const readme = readFileSync(fileURLToPath(new URL('../docs/scenarios.md', import.meta.url)), 'utf8');
+    const example = /```yaml\n(# my-phone\.yaml[\s\S]*?)```/.exec(readme)?.[1];
     expect(example).toBeDefined();
     const file = join(mkdtempSync(join(tmpdir(), 'rcupool-')), 'my-phone.yaml');
     writeFileSync(file, example!);

@@ -21,8 +21,8 @@ export interface MetricColumnSpec {
   label: string;
   /** Header text under its group in the table; may break lines to keep columns narrow. */
   shortLabel?: string;
-  /** Unit as shown, when the shown number is scaled (failures.rate → %). */
-  shownUnit?: '%';
+  /** Unit as shown, when the shown number is scaled (failures.rate → %, a µs maximum → ms). */
+  shownUnit?: '%' | 'ms';
   /** Shown only when some policy has a non-zero value (e.g. LMK kills need an lmkd scenario). */
   onlyWhenNonZero?: boolean;
   /**
@@ -108,7 +108,7 @@ export const METRICS = [
   { path: 'latencyUs.p999', unit: 'µs', description: '99.9th percentile of caller-visible kvfree_rcu() latency.', better: 'lower', threshold: t(0.2, 10) },
   {
     path: 'latencyUs.max', unit: 'µs', description: 'Longest caller-visible kvfree_rcu() call.', better: 'lower', threshold: t(0.25, 100),
-    column: { group: 'latency', inDefault: true, label: 'latency max', shortLabel: 'max' },
+    column: { group: 'latency', inDefault: true, label: 'latency max', shortLabel: 'max', shownUnit: 'ms' },
   },
   { path: 'latencyUs.mean', unit: 'µs', description: 'Mean caller-visible kvfree_rcu() latency.', better: 'lower', threshold: t(0.1, 0.1) },
   {

@@ -41,7 +41,7 @@ function columnOf(metric: MetricSpec): MetricColumn {
     label: column?.label ?? metric.path,
     shortLabel: column?.shortLabel ?? column?.label ?? metric.path.split('.').at(-1)!,
     unit: column?.shownUnit ?? metric.unit,
-    scale: column?.shownUnit === '%' ? 100 : 1,
+    scale: column?.shownUnit === '%' ? 100 : column?.shownUnit === 'ms' && metric.unit === 'µs' ? 1e-3 : 1,
     lowerIsBetter: metric.better !== 'higher',
     onlyWhenNonZero: column?.onlyWhenNonZero ?? false,
     inDefault: column?.inDefault ?? false,
