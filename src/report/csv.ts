@@ -16,11 +16,11 @@ export function csvField(text: string): string {
  * 15 significant digits are exact for any decimal a double can hold). A non-finite number
  * becomes an empty field rather than "NaN".
  */
-function numberField(value: number): string {
+export function numberField(value: number): string {
   return Number.isFinite(value) ? String(Number(value.toPrecision(15))) : '';
 }
 
-function record(fields: readonly string[]): string {
+export function record(fields: readonly string[]): string {
   return fields.map(csvField).join(',') + RECORD_END;
 }
 
