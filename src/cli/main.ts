@@ -7,6 +7,8 @@ import { compareCommand } from './compare.js';
 import { explainCommand } from './explain.js';
 import { listCommand } from './list.js';
 import { runCommand } from './run.js';
+import { mergeCommand } from './merge.js';
+import { solveCommand } from './solve.js';
 import { sweepCommand } from './sweep.js';
 import { EXIT_USAGE, reportError } from './errors.js';
 
@@ -41,6 +43,8 @@ export function buildProgram(): Command {
   program.addCommand(baselineCommand());
   program.addCommand(checkCommand());
   program.addCommand(sweepCommand());
+  program.addCommand(mergeCommand());
+  program.addCommand(solveCommand());
   // addCommand() does not copy inherited settings (only .command() does): give each its own.
   for (const command of program.commands) command.exitOverride().showSuggestionAfterError(true).configureOutput(program.configureOutput());
   return program;
