@@ -3,7 +3,9 @@
 // the run note and the one-line summary. Built from the result objects only.
 import { METRIC_PATHS, metricValue, type MetricPath, type Metrics } from '../model/metrics-types.js';
 import type { CompareResult } from '../runner/result-types.js';
-import type { SweepPointResult, SweepResult } from '../runner/sweep-types.js';
+import { pointLabel, type SweepPointResult, type SweepResult } from '../runner/sweep-types.js';
+
+export { pointLabel };
 import { hasMetrics, METRIC_COLUMNS, type ColumnGroup, type ColumnUnit, type MetricColumn } from './columns.js';
 import { formatNumber } from './format.js';
 import { runNote, seedNote } from './summary.js';
@@ -51,12 +53,6 @@ export function axisHeader(result: SweepResult, at: number): string {
 /** The varied values of one point, one cell per axis. */
 export function axisCells(result: SweepResult, point: SweepPointResult): string[] {
   return result.vary.map((axis) => (axis.name in point.values ? String(point.values[axis.name]) : NOT_VARIED));
-}
-
-/** "mempool reservePages=25, machine.preset=phone": a point in words. */
-export function pointLabel(point: SweepPointResult): string {
-  const values = Object.entries(point.values).map(([name, value]) => `${name.startsWith(`${point.policy}.`) ? name.slice(point.policy.length + 1) : name}=${String(value)}`);
-  return values.length > 0 ? `${point.policy} ${values.join(', ')}` : point.policy;
 }
 
 function asCompare(result: SweepResult): CompareResult {

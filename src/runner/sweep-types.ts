@@ -59,3 +59,9 @@ export interface SweepResult {
 
 /** Params of one point (the policy's params with its axes' values on top). */
 export type PointParams = ParamValues;
+
+/** "mempool reservePages=25, machine.preset=phone": a point in words (its policy's own params without the policy prefix). */
+export function pointLabel(point: Pick<SweepPointResult, 'policy' | 'values'>): string {
+  const values = Object.entries(point.values).map(([name, value]) => `${name.startsWith(`${point.policy}.`) ? name.slice(point.policy.length + 1) : name}=${String(value)}`);
+  return values.length > 0 ? `${point.policy} ${values.join(', ')}` : point.policy;
+}
