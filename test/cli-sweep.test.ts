@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { E2E_TIMEOUT_MS, rcupool, ROOT } from './helpers/cli.js';
+import { E2E_TIMEOUT_MS, rcupool, rcupoolOnTerminal, ROOT, SCRIPT } from './helpers/cli.js';
 
 const QUICK = ['--scenario', 'steady', '--duration', '100ms'];
 const GRID = ['sweep', ...QUICK, '--policy', 'mempool,upstream', '--vary', 'mempool.reservePages=0..50:25', '--vary', 'workload.headlessShare=0,0.5'];
@@ -79,6 +79,13 @@ describe('rcupool sweep', { timeout: E2E_TIMEOUT_MS }, () => {
     expect(text).toMatch(/are on the trade-off front of reserve avg and failure rate/);
     // Upstream (27 pages, failures > 0) is beaten on both by mempool with 0 pages: off the front.
     expect(text).not.toMatch(/│ [A-Z] │ upstream/);
+  });
+
+  it.skipIf(!SCRIPT)('shows a progress bar with runs done/total and ETA on a terminal, none on pipes', () => {
+    const terminal = rcupoolOnTerminal([...GRID, '--jobs', '1', '--metrics', 'calls']);
+    expect(terminal.status, terminal.stdout).toBe(0);
+    expect(terminal.stdout).toMatch(/sweep \[.*\] \d+\/8 runs \| ETA /);
+    expect(run([...GRID, '--metrics', 'calls']).stderr).toBe('');
   });
 
   it.each([
