@@ -55,11 +55,12 @@ export function scatterPlot(points: readonly FrontPoint[], xCol: MetricColumn, y
   const column = (x: number) => (xMax === xMin ? Math.floor(width / 2) : Math.round(((x - xMin) / (xMax - xMin)) * (width - 1)));
   const row = (y: number) => (yMax === yMin ? Math.floor(height / 2) : height - 1 - Math.round(((y - yMin) / (yMax - yMin)) * (height - 1)));
   const grid = Array.from({ length: height }, () => Array<string>(width).fill(' '));
-  // Off-front dots first, then the front, so a letter is never hidden.
+  // Off-front dots first, then the front, so a letter is never hidden by a dot; two front points in one cell show as "*".
   for (const entry of [...points].reverse()) {
     const cell = grid[row(entry.y)]!;
     const at = column(entry.x);
-    if (entry.onFront || cell[at] === ' ') cell[at] = entry.mark ?? '·';
+    if (!entry.onFront) cell[at] = cell[at] === ' ' ? '·' : cell[at]!;
+    else cell[at] = cell[at] === ' ' || cell[at] === '·' ? entry.mark! : '*';
   }
   const yLabels = new Map([
     [0, formatNumber(yMax)],
@@ -72,7 +73,7 @@ export function scatterPlot(points: readonly FrontPoint[], xCol: MetricColumn, y
   const low = formatNumber(xMin);
   const high = formatNumber(xMax);
   lines.push(`${' '.repeat(labelWidth + 2)}${low}${' '.repeat(Math.max(1, width - low.length - high.length))}${high}`);
-  lines.push(`${' '.repeat(labelWidth + 2)}→ ${axisTitle(xCol)}; letters: the front (table above), ·: dominated points`);
+  lines.push(`${' '.repeat(labelWidth + 2)}→ ${axisTitle(xCol)}; letters: the front (table above), *: several of it in one cell, ·: dominated points`);
   return lines;
 }
 

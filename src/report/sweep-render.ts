@@ -46,7 +46,7 @@ function renderTable(result: SweepResult, options: SweepRenderOptions): string {
   const table = new Table({ style: { head: [], border: [], compact: true } });
   if (options.front) {
     const front = frontSection(result, options.front);
-    table.push(front.header.map((text) => chalk.bold(text)), ...front.rows);
+    table.push(front.header.map((text) => chalk.bold(text)), ...front.rows.map((cells) => cells.map((text, at) => ({ content: text, hAlign: at < 2 ? 'left' : 'right' }) as Table.Cell)));
     return [table.toString(), '', ...front.plot, '', front.note, ...sweepNotes(result), summary].join('\n') + '\n';
   }
   const leading = result.vary.length + 1;
