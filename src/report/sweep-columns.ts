@@ -62,7 +62,9 @@ function asCompare(result: SweepResult): CompareResult {
 /** The scenario, seeds and version line, and the seeds note, as compare's reports write them. */
 export function sweepNotes(result: SweepResult): string[] {
   const compare = asCompare(result);
-  return [runNote(compare), seedNote(compare)].filter((note): note is string => note !== undefined);
+  const scenarioAxes = result.vary.filter((axis) => axis.target === 'scenario').map((axis) => axis.name);
+  const perPoint = scenarioAxes.length > 0 ? `Each point applies its ${scenarioAxes.join(', ')} to this scenario.` : undefined;
+  return [runNote(compare), perPoint, seedNote(compare)].filter((note): note is string => note !== undefined);
 }
 
 /** One line: how big the sweep was and where the first shown metric was best and worst. */

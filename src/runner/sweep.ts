@@ -92,7 +92,12 @@ export function resolveAxes(specs: readonly AxisSpec[], base: Scenario, policies
           const reason = error.message.replace(/^--set [^:]*: /, '');
           const section = spec.name.split(/[.[]/)[0]!;
           const names = policies.map(({ loaded }) => loaded.policy.name).join(', ');
-          const hint = section in base ? '' : ` ("${section}" is neither a policy of this run (${names}) nor a scenario section)`;
+          const otherField = !reason.startsWith(`${spec.name}:`);
+          const hint = !(section in base)
+            ? ` ("${section}" is neither a policy of this run (${names}) nor a scenario section)`
+            : otherField
+              ? ` (the rest of scenario ${base.name} must fit every value: change it with --set, or start from a scenario made for it)`
+              : '';
           throw new GridError(`${flag}: value ${text}: ${reason}${hint}`);
         }
         throw error;
