@@ -10,7 +10,7 @@ import { EXIT_OK, UsageError } from './errors.js';
 import { emit } from './output.js';
 import { addRunOptions, parseParamFlags, resolveRun, type RunFlags } from './run-options.js';
 import { asUsage, progressBar } from './sweep.js';
-import { jsonText } from './text.js';
+import { alignColumns, jsonText } from './text.js';
 
 interface SolveFlags extends RunFlags {
   minimize: string;
@@ -65,6 +65,11 @@ function settingsFor(flags: SolveFlags, integerParam: boolean | undefined, specR
   return { low, high, step: integer ? Math.max(1, Math.round(step)) : step, integer, gridProbes };
 }
 
+/** A knob value as it was run (not rounded for reading: 0.59375 must not show as 0.594). */
+function knobText(value: number): string {
+  return String(Number(value.toPrecision(10)));
+}
+
 function checkText(check: Probe['checks'][number], constraint: Constraint, seeds: number): string {
   const interval = seeds > 1 ? ` (95 % interval ${formatNumber(check.low)}..${formatNumber(check.high)})` : '';
   return `${constraint.metric} ${formatNumber(check.mean)}${interval}, ${check.holds ? '' : 'not '}${constraint.op} ${formatNumber(constraint.limit)}`;
@@ -77,15 +82,15 @@ function textReport(flags: SolveFlags, outcome: SolveOutcome, constraints: reado
   const lines: string[] = [];
   const probeAt = (value: number | null) => outcome.probes.find((probe) => probe.value === value);
   if (outcome.answer === null) {
-    lines.push(`No value of ${flags.minimize} from ${formatNumber(outcome.probes[0]!.value)} to ${formatNumber(outcome.probes.at(-1)!.value)}${unit} meets ${want} ${confidence} on scenario ${plan.scenario.name}.`);
+    lines.push(`No value of ${flags.minimize} from ${knobText(outcome.probes[0]!.value)} to ${knobText(outcome.probes.at(-1)!.value)}${unit} meets ${want} ${confidence} on scenario ${plan.scenario.name}.`);
   } else {
-    lines.push(`${flags.minimize} = ${formatNumber(outcome.answer)}${unit}: the smallest value that meets ${want} ${confidence} on scenario ${plan.scenario.name}.`);
+    lines.push(`${flags.minimize} = ${knobText(outcome.answer)}${unit}: the smallest value that meets ${want} ${confidence} on scenario ${plan.scenario.name}.`);
     const at = probeAt(outcome.answer)!;
     const below = probeAt(outcome.failsAt);
     lines.push(
       below
-        ? `Bracket: ${formatNumber(below.value)} fails (${below.checks.map((check, index) => checkText(check, constraints[index]!, seeds)).join('; ')}), ${formatNumber(at.value)} holds (${at.checks.map((check, index) => checkText(check, constraints[index]!, seeds)).join('; ')}).`
-        : `Bracket: ${formatNumber(at.value)} is the low end of the range and holds (${at.checks.map((check, index) => checkText(check, constraints[index]!, seeds)).join('; ')}).`,
+        ? `Bracket: ${knobText(below.value)} fails (${below.checks.map((check, index) => checkText(check, constraints[index]!, seeds)).join('; ')}), ${knobText(at.value)} holds (${at.checks.map((check, index) => checkText(check, constraints[index]!, seeds)).join('; ')}).`
+        : `Bracket: ${knobText(at.value)} is the low end of the range and holds (${at.checks.map((check, index) => checkText(check, constraints[index]!, seeds)).join('; ')}).`,
     );
   }
   if (outcome.monotone) {
@@ -93,14 +98,16 @@ function textReport(flags: SolveFlags, outcome: SolveOutcome, constraints: reado
   } else {
     const { holdsAt, failsAt } = outcome.counterexample!;
     lines.push(
-      `Monotone: NO: ${formatNumber(holdsAt)} holds but the larger ${formatNumber(failsAt)} fails, so bisection's assumption does not hold; the answer is the first crossing found and others may lie between probes (sweep the range to see it).`,
+      `Monotone: NO: ${knobText(holdsAt)} holds but the larger ${knobText(failsAt)} fails, so bisection's assumption does not hold; the answer is the first crossing found and others may lie between probes (sweep the range to see it).`,
     );
   }
-  lines.push('', 'value  holds  ' + constraints.map((constraint) => `${constraint.metric} (mean; 95 % interval)`).join('  '));
-  for (const probe of outcome.probes) {
-    const cells = probe.checks.map((check) => (seeds > 1 ? `${formatNumber(check.mean)}; ${formatNumber(check.low)}..${formatNumber(check.high)}` : formatNumber(check.mean)));
-    lines.push(`${formatNumber(probe.value).padStart(5)}  ${(probe.feasible ? 'yes' : 'no').padEnd(5)}  ${cells.join('  ')}`);
-  }
+  const header = ['value', 'holds', ...constraints.map((constraint) => `${constraint.metric} (mean${seeds > 1 ? '; 95 % interval' : ''})`)];
+  const rows = outcome.probes.map((probe) => [
+    knobText(probe.value),
+    probe.feasible ? 'yes' : 'no',
+    ...probe.checks.map((check) => (seeds > 1 ? `${formatNumber(check.mean)}; ${formatNumber(check.low)}..${formatNumber(check.high)}` : formatNumber(check.mean))),
+  ]);
+  lines.push('', ...alignColumns([header, ...rows]));
   lines.push('', `${outcome.probes.length} probes × ${seeds} seed${seeds === 1 ? '' : 's'} = ${outcome.probes.length * seeds} runs, rcupool ${TOOL_VERSION}.`);
   return lines.join('\n') + '\n';
 }
