@@ -114,6 +114,8 @@ describe('sweep --shard and rcupool merge', { timeout: E2E_TIMEOUT_MS }, () => {
     const shards = [0, 1, 2].map((index) => JSON.parse(readFileSync(shardFile(index), 'utf8')));
     expect(shards.map((shard) => shard.points.length).reduce((a, b) => a + b)).toBe(8);
     expect(shards.every((shard) => shard.points.length >= 2)).toBe(true);
+    const validate = new Ajv({ allErrors: true }).compile(schema);
+    for (const shard of shards) expect(validate(shard), JSON.stringify(validate.errors)).toBe(true);
     expect(run(['merge', shardFile(2), shardFile(0), shardFile(1), '--json']).stdout).toBe(whole);
     expect(run(['merge', shardFile(0), shardFile(1), shardFile(2), '--format', 'csv']).stdout).toBe(run([...GRID, '--format', 'csv']).stdout);
   });
