@@ -23,6 +23,13 @@ describe('baseline --vary and check', { timeout: E2E_TIMEOUT_MS }, () => {
     expect(check.stdout).not.toMatch(/"verdict": "regressed"/);
   });
 
+  it('check --update of an unchanged sweep rewrites the same bytes', () => {
+    const before = readFileSync(file, 'utf8');
+    const update = rcupool(['check', '--baseline', file, '--update', '--jobs', '1', '--quiet']);
+    expect(update.status, update.stderr).toBe(0);
+    expect(readFileSync(file, 'utf8')).toBe(before);
+  });
+
   it('a point that is worse today than in the baseline is a regression naming the point (exit 1)', () => {
     const baseline = JSON.parse(readFileSync(file, 'utf8'));
     // Pretend mempool with 25 pages per CPU once held 150 reserve pages, not 200: today is 50 pages worse on both seeds.

@@ -15,6 +15,7 @@ import type { Scenario } from '../scenario/types.js';
 import { BASELINE_VERSION, BaselineError, type BaselinePolicy, type RunPolicy } from './baseline-file.js';
 import { compareResults, type PolicyComparison, type RegressionReport, type ThresholdSet, type VerdictCounts } from './regression.js';
 import type { CompareResult } from './result-types.js';
+import { firstDifference } from './shard.js';
 import { resolveAxes, type SweepPlan } from './sweep.js';
 import { pointLabel, type SweepPointResult, type SweepResult } from './sweep-types.js';
 
@@ -68,7 +69,9 @@ export function readSweepBaseline(file: string): SweepBaseline {
 
 function recordedScenario(file: string, recorded: Scenario): Scenario {
   try {
-    return applyLayer(presetScenario(DEFAULT_EXTENDS), { input: recorded, where: () => `baseline ${file}: scenario` });
+    const checked = applyLayer(presetScenario(DEFAULT_EXTENDS), { input: recorded, where: () => `baseline ${file}: scenario` });
+    // The same values keep the recorded key order, so `check --update` of an unchanged sweep rewrites the same bytes.
+    return firstDifference(checked, recorded) === undefined ? recorded : checked;
   } catch (error) {
     if (error instanceof ScenarioError) throw new BaselineError(error.message);
     throw error;
