@@ -4,7 +4,7 @@ import { Command, Option } from 'commander';
 import cliProgress from 'cli-progress';
 import type { MetricPath } from '../model/metrics-types.js';
 import { colorEnabled } from '../report/index.js';
-import { isMetricPath } from '../report/sweep-columns.js';
+import { isMetricPath, summaryLine, sweepColumns } from '../report/sweep-columns.js';
 import { renderSweep, SWEEP_FORMATS, type SweepFormat, type SweepRenderOptions } from '../report/sweep-render.js';
 import { GridError, parseAxes } from '../runner/grid.js';
 import { parseShard } from '../runner/shard.js';
@@ -158,6 +158,10 @@ export function sweepCommand(): Command {
       progress.stop();
     }
     emit(renderSweep(format, result, options), flags.out);
+    // Table and markdown end with the summary; a person watching JSON or CSV go by gets it on stderr.
+    if ((format === 'json' || format === 'csv' || flags.out) && !flags.quiet && process.stderr.isTTY) {
+      process.stderr.write(`rcupool: ${summaryLine(result, sweepColumns(result, options.metrics))}\n`);
+    }
     process.exitCode = reportFailedPoints(result);
   });
   return command;
