@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { builtinPolicies, rcupool } from './helpers/cli.js';
+import { builtinPolicies, E2E_TIMEOUT_MS, rcupool } from './helpers/cli.js';
 
 function bashCompletions(script: string, words: string[]): string[] {
   const file = join(tmpdir(), `rcupool-completion-${process.pid}.bash`);
@@ -17,7 +17,7 @@ function bashCompletions(script: string, words: string[]): string[] {
   return result.stdout.split('\n').filter(Boolean);
 }
 
-describe('rcupool completion', () => {
+describe('rcupool completion', { timeout: E2E_TIMEOUT_MS }, () => {
   const bash = rcupool(['completion', 'bash']);
 
   it('bash completes command names', () => {

@@ -8,9 +8,11 @@ import { compare } from '../runner/compare.js';
 import { EXIT_OK, EXIT_USAGE, UsageError } from './errors.js';
 import { progressReporter, writeAtomically } from './output.js';
 import { addRunOptions, parseParamFlags, resolveRun, type RunFlags } from './run-options.js';
+import { recordSweepBaseline } from './sweep-baseline.js';
 
 interface BaselineFlags extends RunFlags {
   out: string;
+  vary: string[];
   force?: boolean;
   color?: boolean;
   quiet?: boolean;
@@ -35,11 +37,13 @@ export function baselineCommand(): Command {
   command.option('--force', 'overwrite an existing file');
   addRunOptions(command);
   command.option('--no-color', 'no colour in the table').option('-q, --quiet', 'no progress or notes on stderr');
+  command.option('--vary <name=values>', 'record a sweep instead (as `rcupool sweep --vary`; repeatable)', (value: string, previous: string[] = []) => [...previous, value], []);
   command.action(async (flags: BaselineFlags) => {
     // Refuse before spending minutes running: the file is checked again nowhere else.
     if (!flags.force && existsSync(flags.out)) {
       throw new UsageError(`--out ${flags.out}: the file exists; add --force to overwrite it (or run \`rcupool check --baseline ${flags.out} --update\` to refresh it)`);
     }
+    if (flags.vary.length > 0) return recordSweepBaseline(flags);
     const run = await resolveRun(flags);
     const result = await compare({ ...run, onProgress: progressReporter(Boolean(flags.quiet)) });
     const color = colorEnabled(process.stdout, process.env, flags.color);

@@ -17,6 +17,8 @@ import { TOOL_VERSION } from '../version.js';
 import { EXIT_OK, EXIT_REGRESSION, EXIT_USAGE, isUserError, UsageError } from './errors.js';
 import { progressReporter, writeAtomically } from './output.js';
 import { parseWholeNumber } from './run-options.js';
+import { checkSweepBaseline } from './sweep-baseline.js';
+import { isSweepBaselineFile } from '../runner/sweep-baseline.js';
 
 const CHECK_FORMATS = ['table', 'markdown', 'json'] as const;
 type CheckFormat = (typeof CHECK_FORMATS)[number];
@@ -167,6 +169,7 @@ export function checkCommand(): Command {
     .option('--no-color', 'no colour in the table')
     .option('-q, --quiet', 'no progress or notes on stderr');
   command.action(async (flags: CheckFlags) => {
+    if (isSweepBaselineFile(flags.baseline)) return checkSweepBaseline(flags);
     const format = chosenFormat(flags);
     const thresholds = thresholdsFrom(flags.threshold);
     const jobs = flags.jobs === undefined ? availableParallelism() : parseWholeNumber('--jobs', flags.jobs, 1);

@@ -15,6 +15,9 @@ const COMMANDS: Record<string, CommandFactory> = {
   explain: async () => (await import('./explain.js')).explainCommand(),
   baseline: async () => (await import('./baseline.js')).baselineCommand(),
   check: async () => (await import('./check.js')).checkCommand(),
+  sweep: async () => (await import('./sweep.js')).sweepCommand(),
+  solve: async () => (await import('./solve.js')).solveCommand(),
+  merge: async () => (await import('./merge.js')).mergeCommand(),
   completion: async () => (await import('./completion.js')).completionCommand(everyCommandButCompletion),
 };
 

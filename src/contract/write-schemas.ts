@@ -3,11 +3,13 @@
 // test/contract-schema-files.test.ts fails when a committed file and its generator disagree.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { compareJsonSchema } from './compare-schema.js';
+import { sweepJsonSchema } from './sweep-schema.js';
 import { METRICS, type MetricSpec } from './metrics.js';
 
 /** File under schema/ → its schema object. */
 export const SCHEMA_FILES: Record<string, () => Record<string, unknown>> = {
   'compare.schema.json': compareJsonSchema,
+  'sweep.schema.json': sweepJsonSchema,
 };
 
 export function schemaText(schema: Record<string, unknown>): string {

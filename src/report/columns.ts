@@ -6,6 +6,7 @@ import type { CompareResult, Interval, MetricsInterval, PolicyResult } from '../
 import { formatMeanWithInterval, formatNumber } from './format.js';
 
 export type ColumnUnit = MetricUnit | '%';
+export type { ColumnGroup };
 
 export interface MetricColumn {
   path: MetricPath;
@@ -46,6 +47,11 @@ function columnOf(metric: MetricSpec): MetricColumn {
     onlyWhenNonZero: column?.onlyWhenNonZero ?? false,
     inDefault: column?.inDefault ?? false,
   };
+}
+
+/** The column of any metric: its own, or one built from the registry entry (label = its path). */
+export function columnFor(path: MetricPath): MetricColumn {
+  return columnOf(metricSpec(path));
 }
 
 /** The registry's metrics that have a column, in registry order. */

@@ -16,11 +16,11 @@ export function csvField(text: string): string {
  * the same double, up to 17 significant digits), so a script joining CSV and JSON sees equal
  * numbers. A non-finite number becomes an empty field rather than "NaN".
  */
-function numberField(value: number): string {
+export function numberField(value: number): string {
   return Number.isFinite(value) ? String(value) : '';
 }
 
-function record(fields: readonly string[]): string {
+export function record(fields: readonly string[]): string {
   return fields.map(csvField).join(',') + RECORD_END;
 }
 

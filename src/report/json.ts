@@ -7,7 +7,7 @@ import type { CompareResult } from '../runner/result-types.js';
  * a document with such a null fails validation: a non-finite metric is a bug to be caught,
  * not a value to be passed on silently. Keys keep the order the objects have them.
  */
-function finiteOrNull(_key: string, value: unknown): unknown {
+export function finiteOrNull(_key: string, value: unknown): unknown {
   return typeof value === 'number' && !Number.isFinite(value) ? null : value;
 }
 

@@ -97,28 +97,36 @@ export async function compare(request: CompareRequest): Promise<CompareResult> {
   }
   let done = 0;
   const onDone = () => request.onProgress?.(++done, tasks.length);
-  const canUseWorkers = existsSync(fileURLToPath(WORKER_URL));
-  const outcomes = request.jobs > 1 && tasks.length > 1 && canUseWorkers ? await runInWorkers(tasks, request.jobs, onDone) : await runInline(tasks, onDone);
-
-  const results: PolicyResult[] = request.policies.map(({ loaded, params }, policyIndex) => {
-    const own = outcomes.slice(policyIndex * request.seeds.length, (policyIndex + 1) * request.seeds.length);
-    const base: PolicyResult = {
-      policy: loaded.policy.name,
-      source: loaded.location.kind === 'builtin' ? 'builtin' : loaded.location.spec,
-      ...(loaded.fileHash ? { fileHash: loaded.fileHash } : {}),
-      params,
-    };
-    const failed = own.find((outcome) => !outcome.ok);
-    if (failed && !failed.ok) return { ...base, error: failed.error };
-    const perSeed = own.map((outcome) => (outcome.ok ? outcome.metrics : undefined)!);
-    const result: PolicyResult = { ...base, metrics: perSeed.length === 1 ? perSeed[0] : meanMetrics(perSeed) };
-    if (perSeed.length > 1) {
-      result.perSeed = perSeed;
-      result.ci95 = intervalMetrics(perSeed);
-    }
-    const first = own[0];
-    if ((request.timelinePoints ?? 0) > 0 && first.ok) result.timeline = first.timeline as TimelinePoint[];
-    return result;
-  });
+  const outcomes = await runTasks(tasks, request.jobs, onDone);
+  const results: PolicyResult[] = request.policies.map(({ loaded, params }, policyIndex) =>
+    policyResult(loaded, params, outcomes.slice(policyIndex * request.seeds.length, (policyIndex + 1) * request.seeds.length), request.timelinePoints ?? 0),
+  );
   return { schemaVersion: 1, tool: { name: 'rcupool', version: TOOL_VERSION }, scenario: request.scenario, seeds: request.seeds, results };
+}
+
+/** Any list of runs (sweeps build their own), in worker threads when jobs > 1; outcomes in task order. */
+export function runTasks(tasks: RunTask[], jobs: number, onDone: () => void): Promise<RunOutcome[]> {
+  const canUseWorkers = existsSync(fileURLToPath(WORKER_URL));
+  return jobs > 1 && tasks.length > 1 && canUseWorkers ? runInWorkers(tasks, jobs, onDone) : runInline(tasks, onDone);
+}
+
+/** One policy's runs (one per seed, in seed order) folded into its result: mean, perSeed, ci95, or the first error. */
+export function policyResult(loaded: LoadedPolicy, params: ParamValues, own: RunOutcome[], timelinePoints: number): PolicyResult {
+  const base: PolicyResult = {
+    policy: loaded.policy.name,
+    source: loaded.location.kind === 'builtin' ? 'builtin' : loaded.location.spec,
+    ...(loaded.fileHash ? { fileHash: loaded.fileHash } : {}),
+    params,
+  };
+  const failed = own.find((outcome) => !outcome.ok);
+  if (failed && !failed.ok) return { ...base, error: failed.error };
+  const perSeed = own.map((outcome) => (outcome.ok ? outcome.metrics : undefined)!);
+  const result: PolicyResult = { ...base, metrics: perSeed.length === 1 ? perSeed[0] : meanMetrics(perSeed) };
+  if (perSeed.length > 1) {
+    result.perSeed = perSeed;
+    result.ci95 = intervalMetrics(perSeed);
+  }
+  const first = own[0];
+  if (timelinePoints > 0 && first.ok) result.timeline = first.timeline as TimelinePoint[];
+  return result;
 }

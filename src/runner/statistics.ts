@@ -25,6 +25,9 @@ export function mean(values: number[]): number {
 
 export function sampleVariance(values: number[]): number {
   if (values.length < 2) return 0;
+  // Identical values have no spread; summing them can still leave a rounding residue in the mean
+  // (3 × 0.05 / 3 = 0.05000000000000001) that would print as "± 0.000000000000000021".
+  if (values.every((value) => value === values[0])) return 0;
   const average = mean(values);
   let sum = 0;
   for (const value of values) sum += (value - average) ** 2;
