@@ -5,11 +5,11 @@
 import asciichart from 'asciichart';
 import { Command } from 'commander';
 import { watermarks, type Watermarks } from '../model/machines.js';
-import { colorEnabled, render, renderJson, renderMarkdown, renderTable } from '../report/index.js';
+import { colorEnabled, renderJson, renderMarkdown, renderTable, type ReportFormat } from '../report/index.js';
 import { formatDurationMs, formatNumber } from '../report/format.js';
 import { compare } from '../runner/compare.js';
 import type { CompareResult, PolicyResult, TimelinePoint } from '../runner/result-types.js';
-import { addOutputOptions, chosenFormat, type OutputFlags } from './compare.js';
+import { addOutputOptions, chosenFormat, reportText, writeChartSpecs, type OutputFlags } from './compare.js';
 import { EXIT_OK, EXIT_USAGE, UsageError } from './errors.js';
 import { emit, progressReporter } from './output.js';
 import { addRunOptions, parseWholeNumber, resolveRun, type RunFlags } from './run-options.js';
@@ -25,6 +25,7 @@ Examples:
   rcupool run --policy ./mine.ts --timeline --timeline-points 400    finer sampling (default ${DEFAULT_TIMELINE_POINTS})
   rcupool run --policy upstream --json                     the compare document, with "timeline"
   rcupool run --policy upstream --timeline --format csv    the timeline samples as CSV
+  rcupool run --policy upstream --out run.html             one self-contained page with the charts
 `;
 
 // ---- time axis ----
@@ -294,6 +295,14 @@ export function timelineCsv(row: PolicyResult): string {
 
 // ---- the command ----
 
+/** `--timeline` in a terminal format: charts (and the table), or the samples. */
+function timelineText(format: ReportFormat, result: CompareResult, row: PolicyResult, color: boolean, width: number): string {
+  if (format === 'json') return renderJson(result);
+  if (format === 'csv') return timelineCsv(row);
+  if (format === 'markdown') return '```text\n' + renderTimeline(result, row, { color: false, width }) + '```\n\n' + renderMarkdown(result);
+  return renderTimeline(result, row, { color, width }) + '\n' + renderTable(result, { color });
+}
+
 interface RunCommandFlags extends RunFlags, OutputFlags {
   timeline?: boolean;
 }
@@ -332,13 +341,10 @@ export function runCommand(): Command {
     const row = result.results[0]!;
     const color = colorEnabled(flags.out ? { isTTY: false } : process.stdout, process.env, flags.color);
     const width = flags.out ? 100 : outputWidth();
-    let text: string;
-    if (!flags.timeline || row.error !== undefined) text = render(format, result, { color });
-    else if (format === 'json') text = renderJson(result);
-    else if (format === 'csv') text = timelineCsv(row);
-    else if (format === 'markdown') text = '```text\n' + renderTimeline(result, row, { color: false, width }) + '```\n\n' + renderMarkdown(result);
-    else text = renderTimeline(result, row, { color, width }) + '\n' + renderTable(result, { color });
-    emit(text, flags.out);
+    // The page always has the timeline: it is what a picture of one policy is for.
+    const asReport = format === 'html' || !flags.timeline || row.error !== undefined;
+    if (!asReport && flags.vegaSpecs !== undefined) writeChartSpecs(flags.vegaSpecs, result);
+    emit(asReport ? await reportText(format, result, flags, { color, command: 'run' }) : timelineText(format, result, row, color, width), flags.out);
     if (row.error !== undefined) {
       process.stderr.write(`rcupool: policy ${row.policy} failed: ${row.error}\n`);
       process.exitCode = EXIT_USAGE;
