@@ -61,7 +61,7 @@ pre { background: var(--head); padding: .75rem; overflow-x: auto; font-size: .8r
 
 /** A chart as a figure: its SVG inline, an id per chart so tests and links find it. */
 export async function chartFigure(chart: NamedChart, caption?: string): Promise<string> {
-  const svg = await renderSvg(chart.spec);
+  const svg = await renderSvg(chart.spec, chart.id);
   const text = caption ? `<figcaption>${escapeHtml(caption)}</figcaption>` : '';
   return `<figure class="chart" id="chart-${escapeHtml(chart.id)}" aria-label="${escapeHtml(chart.title)}">${svg}${text}</figure>`;
 }

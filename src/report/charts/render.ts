@@ -5,13 +5,20 @@ import { compile, type TopLevelSpec } from 'vega-lite';
 
 /**
  * The SVG as an element to put inline in HTML. The xmlns attributes go: the HTML parser puts
- * <svg> in the SVG namespace itself, and the page then names no http(s) URL at all.
+ * <svg> in the SVG namespace itself, and the page then names no http(s) URL at all. vega
+ * numbers clip paths from a process-wide counter; they are renumbered under `idPrefix` so
+ * the same chart gives the same bytes however many were drawn before, and ids stay unique
+ * on a page that holds several charts (give each its own prefix).
  */
-export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+export async function renderSvg(spec: TopLevelSpec, idPrefix = 'chart'): Promise<string> {
   const view = new View(parse(compile(spec).spec), { renderer: 'none', logLevel: 0 });
   try {
-    const svg = await view.toSVG();
-    return svg.replace(/^<svg xmlns="[^"]*" xmlns:xlink="[^"]*" /, '<svg ');
+    const svg = (await view.toSVG()).replace(/^<svg xmlns="[^"]*" xmlns:xlink="[^"]*" /, '<svg ');
+    const renamed = new Map<string, string>();
+    return svg.replace(/\b(clip\d+)\b/g, (id) => {
+      if (!renamed.has(id)) renamed.set(id, `${idPrefix}-clip${renamed.size + 1}`);
+      return renamed.get(id)!;
+    });
   } finally {
     view.finalize();
   }
