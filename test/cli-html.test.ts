@@ -27,6 +27,7 @@ describe('rcupool --format html', { timeout: E2E_TIMEOUT_MS }, () => {
   it('compare --out report.html writes the page: metric groups and a timeline per policy', () => {
     expect(compared.status, compared.stderr).toBe(0);
     expect(compared.stdout).toBe('');
+    expect(compared.stderr).toBe('');
     const html = readFileSync(at('report.html'), 'utf8');
     expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
     expect([...figures(parseHtml(html)).keys()].sort()).toEqual([...GROUPS, 'chart-timeline-upstream', 'chart-timeline-mempool'].sort());

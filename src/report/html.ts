@@ -27,6 +27,8 @@ const PAGE_CSS = `
   body { max-width: none; padding: 0; font-size: 10pt; }
   nav { display: none; }
   .scroll { overflow: visible; }
+  table { font-size: 7pt; }
+  th, td { padding: .15rem .25rem; }
   section { break-before: auto; }
 }
 * { box-sizing: border-box; }
