@@ -44,13 +44,13 @@ describe('rcupool run --timeline', { timeout: E2E_TIMEOUT_MS }, () => {
 
   it('says in words when the failures happened and how low free memory went', () => {
     expect(chart.stdout).toMatch(/^(No failures: every call found a pointer page\.|Failures: [\d,]+ in the arrival window; the first between .* and .*; the most .*)$/m);
-    expect(chart.stdout).toMatch(/^Free pages: lowest [\d,]+ at [\d.]+ ms \((under MIN|under LOW|under HIGH|above HIGH)\)/m);
+    expect(chart.stdout).toMatch(/^Free pages: lowest [\d,]+ (at [\d.]+ ms|between [\d.]+ ms and [\d.]+ ms) \((under MIN|under LOW|under HIGH|above HIGH)\)/m);
     expect(chart.stdout).toMatch(/^Reserve: /m);
   });
 
   it('ends with the policy table and its sentence, uncoloured in a pipe', () => {
     expect(chart.stdout).toContain('│ upstream');
-    expect(chart.stdout).toMatch(/^upstream: .* calls with .*\.$/m);
+    expect(chart.stdout.replace(/\n  /g, ' ')).toMatch(/^upstream: .* calls with .*\.$/m);
     expect(chart.stdout).not.toMatch(SGR);
   });
 
@@ -68,7 +68,16 @@ describe('rcupool run --json and other formats', { timeout: E2E_TIMEOUT_MS }, ()
     expect(json.results).toHaveLength(1);
     const timeline = json.results[0].timeline as Record<string, number>[];
     expect(timeline).toHaveLength(101);
-    expect(timeline[0]).toEqual({ timeMs: 0, freePages: expect.any(Number), reservePages: expect.any(Number), inflightPages: expect.any(Number), failures: 0 });
+    expect(timeline[0]).toEqual({
+      timeMs: 0,
+      freePages: expect.any(Number),
+      reservePages: expect.any(Number),
+      inflightPages: expect.any(Number),
+      failures: 0,
+      lowestFreePages: expect.any(Number),
+      belowMinMs: 0,
+      peakInflightPages: expect.any(Number),
+    });
     expect(timeline.at(-1)!.timeMs).toBe(300);
     const failures = timeline.reduce((sum, point) => sum + point.failures, 0);
     expect(failures).toBeLessThanOrEqual(json.results[0].metrics.failures.count);
@@ -91,7 +100,7 @@ describe('rcupool run --json and other formats', { timeout: E2E_TIMEOUT_MS }, ()
     const result = rcupool(['run', '--policy', 'upstream', ...QUICK, '--timeline', '--timeline-points', '10', '--format', 'csv']);
     expect(result.status, result.stderr).toBe(0);
     const records = result.stdout.slice(0, -2).split('\r\n');
-    expect(records[0]).toBe('timeMs,freePages,reservePages,inflightPages,failures');
+    expect(records[0]).toBe('timeMs,freePages,reservePages,inflightPages,failures,lowestFreePages,belowMinMs,peakInflightPages');
     expect(records).toHaveLength(12);
     expect(records[11]!.startsWith('300,')).toBe(true);
   });

@@ -8,6 +8,7 @@ import { loadPolicies, loadPolicy, locatePolicy } from '../policy/loader.js';
 import { parseParamValue } from '../policy/validate.js';
 import { renderCheckJson } from '../report/check-json.js';
 import { renderCheckMarkdown } from '../report/check-markdown.js';
+import { renderCheckHtml } from '../report/html-check.js';
 import { changeText, currentText, baselineText, renderCheckTable, thresholdText, type CheckView } from '../report/check-table.js';
 import { colorEnabled } from '../report/index.js';
 import { BaselineError, makeBaseline, readBaseline, serializeBaseline, type BaselineFile, type BaselinePolicy, type LoadedBaseline, type RunPolicy } from '../runner/baseline-file.js';
@@ -20,7 +21,7 @@ import { parseWholeNumber } from './run-options.js';
 import { checkSweepBaseline } from './sweep-baseline.js';
 import { isSweepBaselineFile } from '../runner/sweep-baseline.js';
 
-const CHECK_FORMATS = ['table', 'markdown', 'json'] as const;
+const CHECK_FORMATS = ['table', 'markdown', 'json', 'html'] as const;
 type CheckFormat = (typeof CHECK_FORMATS)[number];
 
 interface CheckFlags {
@@ -207,7 +208,8 @@ export function checkCommand(): Command {
       updated,
     };
     const color = colorEnabled(process.stdout, process.env, flags.color);
-    process.stdout.write(format === 'json' ? renderCheckJson(view) : format === 'markdown' ? renderCheckMarkdown(view) : renderCheckTable(view, { color }));
+    if (format === 'html') process.stdout.write(await renderCheckHtml(view, current));
+    else process.stdout.write(format === 'json' ? renderCheckJson(view) : format === 'markdown' ? renderCheckMarkdown(view) : renderCheckTable(view, { color }));
 
     // stderr names what failed, whatever the format, so a CI log says it without the report.
     for (const policy of report.policies) {

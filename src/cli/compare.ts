@@ -1,13 +1,19 @@
 // `rcupool compare`: every chosen policy on one scenario and the same seeds; one report.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { colorEnabled, render, REPORT_FORMATS, type ReportFormat } from '../report/index.js';
-import { compare } from '../runner/compare.js';
 import { isMetricPath, METRIC_PATHS, type MetricPath } from '../contract/metrics.js';
+import { watermarks } from '../model/machines.js';
+import type { NamedChart } from '../report/charts/generic.js';
+import { specFileText } from '../report/charts/render.js';
 import type { ColumnSelection } from '../report/columns.js';
-import { DEFAULT_TABLE_WIDTH } from '../report/table.js';
+import { colorEnabled, compareCharts, renderReport, REPORT_FORMATS, type CompareCharts, type ReportFormat } from '../report/index.js';
+import { compare } from '../runner/compare.js';
+import type { CompareResult } from '../runner/result-types.js';
 import { didYouMean } from '../scenario/did-you-mean.js';
 import { EXIT_OK, EXIT_USAGE, UsageError } from './errors.js';
-import { emit, progressReporter } from './output.js';
+import { emit, progressReporter, writeAtomically } from './output.js';
+import { tableWidth } from './text.js';
 import { addRunOptions, parseWholeNumber, resolveRun, type RunFlags } from './run-options.js';
 
 export interface OutputFlags {
@@ -19,6 +25,7 @@ export interface OutputFlags {
   color?: boolean;
   quiet?: boolean;
   timelinePoints?: string;
+  vegaSpecs?: string;
 }
 
 /** --format once, from the known formats: a second --format would otherwise win silently. */
@@ -36,15 +43,54 @@ export function addOutputOptions(command: Command): Command {
   return command
     .addOption(formatOption())
     .option('--json', 'same as --format json')
-    .option('-o, --out <file>', 'write the report to a file (atomically) instead of stdout')
+    .option('-o, --out <file>', 'write the report to a file (atomically) instead of stdout; a .html file gets --format html')
     .option('--columns <list>', 'table and markdown columns: default, all, or metric names (e.g. failures.count,latencyUs.p50)')
+    .option('--vega-specs <dir>', 'also write the Vega-Lite spec of every chart of the HTML report to this folder (one .vl.json each)')
     .option('--no-color', 'no colour in the table')
     .option('-q, --quiet', 'no progress or notes on stderr');
 }
 
 export function chosenFormat(flags: OutputFlags): ReportFormat {
   if (flags.json && flags.format && flags.format !== 'json') throw new UsageError(`--json and --format ${flags.format} disagree; use one of them`);
-  return flags.json ? 'json' : ((flags.format as ReportFormat | undefined) ?? 'table');
+  if (flags.json) return 'json';
+  if (flags.format) return flags.format as ReportFormat;
+  return flags.out && /\.html?$/i.test(flags.out) ? 'html' : 'table';
+}
+
+/** Timeline samples per run for the HTML page's timelines (the terminal `run --timeline` default). */
+export const HTML_TIMELINE_POINTS = 100;
+
+/** Whether this run's report needs the charts (the page, or their specs). */
+export function wantsCharts(format: ReportFormat, flags: OutputFlags): boolean {
+  return format === 'html' || flags.vegaSpecs !== undefined;
+}
+
+/** Writes each chart's spec as DIR/<id>.vl.json (the folder is made when missing). */
+export function writeVegaSpecs(dir: string, charts: readonly NamedChart[]): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    throw new UsageError(`--vega-specs ${dir}: cannot make the folder (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); give a writable path`);
+  }
+  for (const chart of charts) writeAtomically(join(dir, `${chart.id}.vl.json`), specFileText(chart.spec));
+}
+
+/** Builds the page's charts and writes their specs to `dir`; returns them for the page. */
+export function writeChartSpecs(dir: string, result: CompareResult): CompareCharts {
+  const charts = compareCharts(result, watermarks(result.scenario.machine));
+  writeVegaSpecs(dir, [...charts.metricGroups, ...charts.timelines]);
+  return charts;
+}
+
+/** The report text in any format; the charts are built once, for the page and for --vega-specs. */
+export async function reportText(
+  format: ReportFormat,
+  result: CompareResult,
+  flags: OutputFlags,
+  options: { color: boolean; reference?: string; columns?: ColumnSelection; width?: number; command: string },
+): Promise<string> {
+  const charts = flags.vegaSpecs !== undefined ? writeChartSpecs(flags.vegaSpecs, result) : undefined;
+  return renderReport(format, result, { ...options, watermarks: watermarks(result.scenario.machine), charts });
 }
 
 /** `--columns default|all|a,b,c`: metric names as in the JSON, checked against the registry. */
@@ -59,13 +105,6 @@ export function chosenColumns(flags: OutputFlags): ColumnSelection {
   return names as MetricPath[];
 }
 
-/** Room for the table: the terminal's width, else $COLUMNS, else 120. */
-export function outputWidth(toFile: boolean): number {
-  if (!toFile && process.stdout.isTTY && process.stdout.columns) return process.stdout.columns;
-  const fromEnv = Number(process.env.COLUMNS);
-  return Number.isInteger(fromEnv) && fromEnv >= 40 ? fromEnv : DEFAULT_TABLE_WIDTH;
-}
-
 const EXAMPLES = `
 Examples:
   rcupool compare                                   every built-in policy on the default scenario
@@ -74,6 +113,7 @@ Examples:
   rcupool compare --policy ./my-policy.ts --reference upstream
   rcupool compare --json | node -e "..."            the JSON contract, for scripts
   rcupool compare --format markdown --out report.md
+  rcupool compare --out report.html                 one self-contained page: table, charts, timelines
 `;
 
 export function compareCommand(): Command {
@@ -89,11 +129,14 @@ export function compareCommand(): Command {
     if (flags.reference && !run.policies.some(({ loaded }) => loaded.policy.name === flags.reference)) {
       throw new UsageError(`--reference ${flags.reference}: not one of the policies in this run (${run.policies.map(({ loaded }) => loaded.policy.name).join(', ')})`);
     }
-    const timelinePoints = flags.timelinePoints ? parseWholeNumber('--timeline-points', flags.timelinePoints, 0) : 0;
+    // The page draws timelines; other formats sample none unless asked (they cost a few events).
+    const defaultPoints = wantsCharts(format, flags) ? HTML_TIMELINE_POINTS : 0;
+    const timelinePoints = flags.timelinePoints ? parseWholeNumber('--timeline-points', flags.timelinePoints, 0) : defaultPoints;
     const result = await compare({ ...run, timelinePoints, onProgress: progressReporter(Boolean(flags.quiet)) });
     const color = colorEnabled(flags.out ? { isTTY: false } : process.stdout, process.env, flags.color);
     const columns = chosenColumns(flags);
-    emit(render(format, result, { color, reference: flags.reference, columns, width: outputWidth(Boolean(flags.out)) }), flags.out);
+    const width = tableWidth(Boolean(flags.out));
+    emit(await reportText(format, result, flags, { color, reference: flags.reference, columns, width, command: 'compare' }), flags.out);
     const failed = result.results.filter((entry) => entry.error);
     for (const entry of failed) process.stderr.write(`rcupool: policy ${entry.policy} failed: ${entry.error}\n`);
     process.exitCode = failed.length > 0 ? EXIT_USAGE : EXIT_OK;

@@ -5,15 +5,16 @@
 import asciichart from 'asciichart';
 import { Command } from 'commander';
 import { watermarks, type Watermarks } from '../model/machines.js';
-import { colorEnabled, render, renderJson, renderMarkdown, renderTable } from '../report/index.js';
-import { formatNumber } from '../report/format.js';
+import type { ColumnSelection } from '../report/columns.js';
+import { colorEnabled, renderJson, renderMarkdown, renderTable, type ReportFormat } from '../report/index.js';
+import { formatDurationMs, formatNumber } from '../report/format.js';
 import { compare } from '../runner/compare.js';
 import type { CompareResult, PolicyResult, TimelinePoint } from '../runner/result-types.js';
-import { addOutputOptions, chosenFormat, type OutputFlags } from './compare.js';
+import { addOutputOptions, chosenColumns, chosenFormat, reportText, writeChartSpecs, type OutputFlags } from './compare.js';
 import { EXIT_OK, EXIT_USAGE, UsageError } from './errors.js';
 import { emit, progressReporter } from './output.js';
 import { addRunOptions, parseWholeNumber, resolveRun, type RunFlags } from './run-options.js';
-import { outputWidth } from './text.js';
+import { outputWidth, tableWidth } from './text.js';
 
 /** Timeline intervals per run unless --timeline-points says otherwise. */
 export const DEFAULT_TIMELINE_POINTS = 100;
@@ -25,6 +26,7 @@ Examples:
   rcupool run --policy ./mine.ts --timeline --timeline-points 400    finer sampling (default ${DEFAULT_TIMELINE_POINTS})
   rcupool run --policy upstream --json                     the compare document, with "timeline"
   rcupool run --policy upstream --timeline --format csv    the timeline samples as CSV
+  rcupool run --policy upstream --out run.html             one self-contained page with the charts
 `;
 
 // ---- time axis ----
@@ -75,24 +77,31 @@ export function timeAxis(left: number, width: number, totalMs: number): string[]
 
 export type Aggregate = 'min' | 'max' | 'sum';
 
+/** Sample indices [start, end) of each of `width` columns: each sample goes to the column nearest to it. */
+export function columnBuckets(length: number, width: number): Array<[number, number]> {
+  if (length <= width) return Array.from({ length }, (_, index) => [index, index + 1]);
+  const last = length - 1;
+  const buckets: Array<[number, number]> = [];
+  let start = 0;
+  for (let column = 0; column < width; column++) {
+    // Sample i belongs to the column nearest to it: i / step < column + 0.5.
+    const end = column === width - 1 ? length : Math.ceil(((column + 0.5) * last) / (width - 1));
+    buckets.push([start, Math.max(end, start + 1)]);
+    start = Math.max(end, start + 1);
+  }
+  return buckets;
+}
+
 /**
  * Samples (at 0, T/N, …, T) squeezed to `width` columns at 0, T/(width-1), …, T: each column
  * aggregates the samples nearest to it (min, max or sum, so a dip, a peak or a count survives).
  */
 export function resample(values: readonly number[], width: number, aggregate: Aggregate): number[] {
-  if (values.length <= width) return [...values];
-  const last = values.length - 1;
-  const columns: number[] = [];
-  let start = 0;
-  for (let column = 0; column < width; column++) {
-    // Sample i belongs to the column nearest to it: i / step < column + 0.5.
-    const end = column === width - 1 ? values.length : Math.ceil(((column + 0.5) * last) / (width - 1));
-    const bucket = values.slice(start, Math.max(end, start + 1));
-    start = Math.max(end, start + 1);
-    if (aggregate === 'sum') columns.push(bucket.reduce((a, b) => a + b, 0));
-    else columns.push(aggregate === 'min' ? Math.min(...bucket) : Math.max(...bucket));
-  }
-  return columns;
+  return columnBuckets(values.length, width).map(([start, end]) => {
+    const bucket = values.slice(start, end);
+    if (aggregate === 'sum') return bucket.reduce((a, b) => a + b, 0);
+    return aggregate === 'min' ? Math.min(...bucket) : Math.max(...bucket);
+  });
 }
 
 // ---- charts ----
@@ -163,36 +172,47 @@ function chart(spec: ChartSpec, totalMs: number, color: boolean): string[] {
   return [title, ...marked.map(paint).map((line) => line.trimEnd()), ...timeAxis(AXIS_COLUMN, spec.values.length, totalMs)];
 }
 
-/** When things happened, in words: the first failure, the worst interval, the lowest free memory. */
-export function timelineMoments(points: readonly TimelinePoint[], marks: Watermarks, totalMs: number): string[] {
+/**
+ * When things happened, in words, from the same numbers the charts draw (`columns` as in the
+ * charts) and agreeing with the table: the failures add up to failures.count, the time under
+ * MIN to harm.belowMinMs, the in-flight peak is inflight.peakPages.
+ */
+export function timelineMoments(points: readonly TimelinePoint[], marks: Watermarks, totalMs: number, columns = points.length): string[] {
   const at = (ms: number) => formatTime(ms, totalMs);
+  // A point's counts cover the time since the previous point; a column covers its points'.
+  const span = ([start, end]: [number, number]) => `between ${at(start > 0 ? points[start - 1]!.timeMs : 0)} and ${at(points[end - 1]!.timeMs)}`;
+  const singleIntervals = columns >= points.length;
+  const buckets = columnBuckets(points.length, columns);
   const lines: string[] = [];
-  const failing = points.findIndex((point) => point.failures > 0);
-  if (failing < 0) lines.push('No failures: every call found a pointer page.');
+  const total = points.reduce((sum, point) => sum + point.failures, 0);
+  if (total === 0) lines.push('No failures: every call found a pointer page.');
   else {
-    const total = points.reduce((sum, point) => sum + point.failures, 0);
-    let worst = failing;
-    for (let index = failing; index < points.length; index++) if (points[index]!.failures > points[worst]!.failures) worst = index;
-    const from = (index: number) => (index > 0 ? points[index - 1]!.timeMs : 0);
+    const perColumn = buckets.map(([start, end]) => points.slice(start, end).reduce((sum, point) => sum + point.failures, 0));
+    const first = perColumn.findIndex((count) => count > 0);
+    const worst = perColumn.indexOf(Math.max(...perColumn));
     lines.push(
-      `Failures: ${formatNumber(total)} in the arrival window; the first between ${at(from(failing))} and ${at(points[failing]!.timeMs)}; ` +
-        `the most (${formatNumber(points[worst]!.failures)}) between ${at(from(worst))} and ${at(points[worst]!.timeMs)}.`,
+      `Failures: ${formatNumber(total)} in the arrival window; the first ${span(buckets[first]!)}; ` +
+        `the most ${singleIntervals ? 'in one interval' : 'in one column'} (${formatNumber(perColumn[worst]!)}) ${span(buckets[worst]!)}.`,
     );
   }
   let lowest = 0;
-  points.forEach((point, index) => (point.freePages < points[lowest]!.freePages ? (lowest = index) : undefined));
+  points.forEach((point, index) => (point.lowestFreePages < points[lowest]!.lowestFreePages ? (lowest = index) : undefined));
   const low = points[lowest];
   if (low) {
-    const zone = low.freePages < marks.minPages ? 'under MIN' : low.freePages < marks.lowPages ? 'under LOW' : low.freePages < marks.highPages ? 'under HIGH' : 'above HIGH';
-    const underMin = points.filter((point) => point.freePages < marks.minPages);
-    const minNote = underMin.length > 0 ? `; under MIN first at ${at(underMin[0]!.timeMs)} (${underMin.length} of ${points.length} samples)` : '';
-    lines.push(`Free pages: lowest ${formatNumber(low.freePages)} at ${at(low.timeMs)} (${zone})${minNote}.`);
+    const value = low.lowestFreePages;
+    const zone = value < marks.minPages ? 'under MIN' : value < marks.lowPages ? 'under LOW' : value < marks.highPages ? 'under HIGH' : 'above HIGH';
+    const when = lowest === 0 ? `at ${at(low.timeMs)}` : span([lowest, lowest + 1]);
+    const underMin = points.findIndex((point) => point.lowestFreePages < marks.minPages);
+    const belowMinMs = points.reduce((sum, point) => sum + point.belowMinMs, 0);
+    const minNote = underMin >= 0 ? `; under MIN for ${formatDurationMs(belowMinMs)} in all, first ${underMin === 0 ? `at ${at(0)}` : span([underMin, underMin + 1])}` : '';
+    lines.push(`Free pages: lowest ${formatNumber(value)} ${when} (${zone})${minNote}.`);
   }
   const empty = points.filter((point, index) => index > 0 && point.reservePages === 0);
-  const peak = points.reduce((best, point) => (point.inflightPages > best.inflightPages ? point : best), points[0]!);
+  const peakIndex = points.reduce((best, point, index) => (point.peakInflightPages > points[best]!.peakInflightPages ? index : best), 0);
+  const peakWhen = peakIndex === 0 ? `at ${at(0)}` : span([peakIndex, peakIndex + 1]);
   lines.push(
     (empty.length > 0 ? `Reserve: empty in ${empty.length} of ${points.length - 1} samples, first at ${at(empty[0]!.timeMs)}` : 'Reserve: never empty after the start') +
-      `; pages in flight peak at ${formatNumber(peak.inflightPages)} (${at(peak.timeMs)}).`,
+      `; pages in flight peak at ${formatNumber(points[peakIndex]!.peakInflightPages)} (${peakWhen}).`,
   );
   return lines;
 }
@@ -205,9 +225,9 @@ export function renderTimeline(result: CompareResult, row: PolicyResult, options
   const marks = watermarks(result.scenario.machine);
   const columns = Math.max(10, Math.min(points.length, options.width - AXIS_COLUMN - 8));
   const interval = totalMs / (points.length - 1);
-  const free = resample(points.map((point) => point.freePages), columns, 'min');
+  const free = resample(points.map((point) => point.lowestFreePages), columns, 'min');
   const squeezed = columns < points.length;
-  const lowest = squeezed ? '; lowest per column' : '';
+  const lowest = squeezed ? '; lowest per column' : '; lowest per interval';
   const watermarkLines: ReferenceLine[] = [
     { value: marks.highPages, label: `HIGH ${formatNumber(marks.highPages)}` },
     { value: marks.lowPages, label: `LOW ${formatNumber(marks.lowPages)}` },
@@ -242,14 +262,14 @@ export function renderTimeline(result: CompareResult, row: PolicyResult, options
   const specs: ChartSpec[] = [
     ...freeCharts,
     {
-      title: `reserve pages (idle in the policy's reserves${lowest})`,
+      title: `reserve pages (idle in the policy's reserves${squeezed ? '; lowest per column' : ''})`,
       values: resample(points.map((point) => point.reservePages), columns, 'min'),
       height: 6,
       color: ANSI.cyan,
     },
     {
-      title: `pages in flight (pointer pages holding pointers${squeezed ? '; highest per column' : ''})`,
-      values: resample(points.map((point) => point.inflightPages), columns, 'max'),
+      title: `pages in flight (pointer pages holding pointers; highest per ${squeezed ? 'column' : 'interval'})`,
+      values: resample(points.map((point) => point.peakInflightPages), columns, 'max'),
       height: 6,
       color: ANSI.blue,
     },
@@ -264,17 +284,25 @@ export function renderTimeline(result: CompareResult, row: PolicyResult, options
     `${row.policy} on ${result.scenario.name}, seed ${result.seeds[0]}: ${formatTime(totalMs, totalMs)} of arrivals, ` +
     `sampled every ${formatTime(interval, totalMs)}`;
   const charts = specs.flatMap((spec) => [...chart(spec, totalMs, options.color), '']);
-  return [heading, '', ...charts, ...timelineMoments(points, marks, totalMs)].join('\n') + '\n';
+  return [heading, '', ...charts, ...timelineMoments(points, marks, totalMs, columns)].join('\n') + '\n';
 }
 
 /** The timeline as CSV (RFC 4180, CRLF): one row per sample. */
 export function timelineCsv(row: PolicyResult): string {
-  const header = ['timeMs', 'freePages', 'reservePages', 'inflightPages', 'failures'];
-  const lines = (row.timeline ?? []).map((point) => [point.timeMs, point.freePages, point.reservePages, point.inflightPages, point.failures].map((value) => String(Number(value.toPrecision(15)))).join(','));
+  const header = ['timeMs', 'freePages', 'reservePages', 'inflightPages', 'failures', 'lowestFreePages', 'belowMinMs', 'peakInflightPages'];
+  const lines = (row.timeline ?? []).map((point) => header.map((name) => point[name as keyof TimelinePoint]).map((value) => String(Number(value.toPrecision(15)))).join(','));
   return [header.join(','), ...lines].map((line) => `${line}\r\n`).join('');
 }
 
 // ---- the command ----
+
+/** `--timeline` in a terminal format: charts (and the table), or the samples. */
+function timelineText(format: ReportFormat, result: CompareResult, row: PolicyResult, color: boolean, width: number, table: { columns: ColumnSelection; width: number }): string {
+  if (format === 'json') return renderJson(result);
+  if (format === 'csv') return timelineCsv(row);
+  if (format === 'markdown') return '```text\n' + renderTimeline(result, row, { color: false, width }) + '```\n\n' + renderMarkdown(result, { columns: table.columns });
+  return renderTimeline(result, row, { color, width }) + '\n' + renderTable(result, { color, ...table });
+}
 
 interface RunCommandFlags extends RunFlags, OutputFlags {
   timeline?: boolean;
@@ -314,13 +342,11 @@ export function runCommand(): Command {
     const row = result.results[0]!;
     const color = colorEnabled(flags.out ? { isTTY: false } : process.stdout, process.env, flags.color);
     const width = flags.out ? 100 : outputWidth();
-    let text: string;
-    if (!flags.timeline || row.error !== undefined) text = render(format, result, { color });
-    else if (format === 'json') text = renderJson(result);
-    else if (format === 'csv') text = timelineCsv(row);
-    else if (format === 'markdown') text = '```text\n' + renderTimeline(result, row, { color: false, width }) + '```\n\n' + renderMarkdown(result);
-    else text = renderTimeline(result, row, { color, width }) + '\n' + renderTable(result, { color });
-    emit(text, flags.out);
+    // The page always has the timeline: it is what a picture of one policy is for.
+    const asReport = format === 'html' || !flags.timeline || row.error !== undefined;
+    if (!asReport && flags.vegaSpecs !== undefined) writeChartSpecs(flags.vegaSpecs, result);
+    const table = { columns: chosenColumns(flags), width: tableWidth(Boolean(flags.out)) };
+    emit(asReport ? await reportText(format, result, flags, { color, command: 'run', ...table }) : timelineText(format, result, row, color, width, table), flags.out);
     if (row.error !== undefined) {
       process.stderr.write(`rcupool: policy ${row.policy} failed: ${row.error}\n`);
       process.exitCode = EXIT_USAGE;

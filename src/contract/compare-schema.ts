@@ -87,13 +87,16 @@ export function compareJsonSchema(): JsonSchema {
       timelinePoint: {
         type: 'object',
         additionalProperties: false,
-        required: ['timeMs', 'freePages', 'reservePages', 'inflightPages', 'failures'],
+        required: ['timeMs', 'freePages', 'reservePages', 'inflightPages', 'failures', 'lowestFreePages', 'belowMinMs', 'peakInflightPages'],
         properties: {
           timeMs: { type: 'number', minimum: 0 },
           freePages: { type: 'number', minimum: 0 },
           reservePages: { type: 'number', minimum: 0 },
           inflightPages: { type: 'number', minimum: 0 },
           failures: { type: 'number', minimum: 0, description: 'Fallback calls since the previous point.' },
+          lowestFreePages: { type: 'number', minimum: 0, description: 'Lowest free pages since the previous point.' },
+          belowMinMs: { type: 'number', minimum: 0, description: 'ms with free pages under MIN since the previous point; the points add up to harm.belowMinMs.' },
+          peakInflightPages: { type: 'number', minimum: 0, description: 'Highest pages in flight since the previous point.' },
         },
       },
       policyResult: {

@@ -68,6 +68,7 @@ export class Histogram {
 export class LevelTracker {
   private level = 0;
   private peakLevel = 0;
+  private windowPeak = 0;
   private area = 0;
   private since = 0;
 
@@ -88,6 +89,14 @@ export class LevelTracker {
     this.since = now;
     this.level += delta;
     if (this.level > this.peakLevel) this.peakLevel = this.level;
+    if (this.level > this.windowPeak) this.windowPeak = this.level;
+  }
+
+  /** The highest level since the previous call (or the start); the next window starts at the current level. */
+  takeWindowPeak(): number {
+    const peak = this.windowPeak;
+    this.windowPeak = this.level;
+    return peak;
   }
 
   average(endTime: number): number {

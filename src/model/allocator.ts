@@ -45,6 +45,8 @@ export class Allocator {
 
   private belowMinSince = -1;
   private belowMinUs = 0;
+  /** Lowest freePages since the last takeLowestFree(): a timeline sample must not miss a dip between samples. */
+  private lowestFree = Number.POSITIVE_INFINITY;
   private readonly reclaimCost: ReturnType<typeof lognormalFromMedianP99>;
   private readonly reclaimStreams: Record<'pointerPages' | 'others', Stream>;
 
@@ -70,6 +72,13 @@ export class Allocator {
     this.reclaimCost = lognormalFromMedianP99(cost.directReclaimMedianMs * 1000, cost.directReclaimP99Ms * 1000, cost.directReclaimMaxMs * 1000);
     this.reclaimStreams = { pointerPages: streams.stream('reclaim/pointer-pages'), others: streams.stream('reclaim/others') };
     this.noteFree();
+  }
+
+  /** The lowest free count since the previous call (or the start); the next window starts at the current count. */
+  takeLowestFree(): number {
+    const lowest = Math.min(this.lowestFree, this.freePages);
+    this.lowestFree = this.freePages;
+    return lowest;
   }
 
   get belowMinMs(): number {
@@ -171,6 +180,7 @@ export class Allocator {
 
   /** Called after anything changes freePages, to keep time-below-MIN exact. */
   noteFree(): void {
+    if (this.freePages < this.lowestFree) this.lowestFree = this.freePages;
     const below = this.freePages < this.minPages;
     if (below && this.belowMinSince < 0) this.belowMinSince = this.scheduler.now;
     else if (!below && this.belowMinSince >= 0) {

@@ -29,6 +29,12 @@ export interface TimelineSample {
   reservePages: number;
   inflightPages: number;
   failures: number;
+  /** Lowest free count since the previous sample: a dip under MIN between two samples still shows. */
+  lowestFreePages: number;
+  /** Time under MIN since the previous sample; the samples add up to harm.belowMinMs. */
+  belowMinMs: number;
+  /** Highest in-flight count since the previous sample; the samples' maximum is inflight.peakPages. */
+  peakInflightPages: number;
 }
 
 export interface SimulationResult {
@@ -133,17 +139,23 @@ export class Simulation {
     if (points <= 0) return;
     const stepUs = this.endUs / points;
     let lastFailures = 0;
+    let lastBelowMinMs = 0;
     for (let index = 0; index <= points; index++) {
       this.scheduler.at(index * stepUs, Priority.sample, () => {
         const failures = this.kvfree.counters.fallbacks;
+        const belowMinMs = this.allocator.belowMinMs;
         this.timeline.push({
           timeMs: this.scheduler.now / 1000,
           freePages: this.allocator.freePages,
           reservePages: this.host.reservePages(),
           inflightPages: this.kvfree.inflight.value,
           failures: failures - lastFailures,
+          lowestFreePages: this.allocator.takeLowestFree(),
+          belowMinMs: belowMinMs - lastBelowMinMs,
+          peakInflightPages: this.kvfree.inflight.takeWindowPeak(),
         });
         lastFailures = failures;
+        lastBelowMinMs = belowMinMs;
       });
     }
   }

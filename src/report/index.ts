@@ -1,14 +1,18 @@
 // One entry point for the CLI: pick an exporter by name. Every format ends with a newline,
-// so callers write the string to stdout as it is.
+// so callers write the string to stdout as it is. HTML renders its charts asynchronously
+// (vega), so it goes through renderReport(); the text formats also through render().
 import type { CompareResult } from '../runner/result-types.js';
 import type { ColumnSelection } from './columns.js';
+import type { WatermarkLevels } from './charts/timelines.js';
 import { renderCsv } from './csv.js';
+import { compareCharts, renderCompareHtml, type CompareCharts } from './html-compare.js';
 import { renderJson } from './json.js';
 import { renderMarkdown } from './markdown.js';
 import { renderTable } from './table.js';
 
-export const REPORT_FORMATS = ['table', 'json', 'markdown', 'csv'] as const;
+export const REPORT_FORMATS = ['table', 'json', 'markdown', 'csv', 'html'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
+export type TextFormat = Exclude<ReportFormat, 'html'>;
 
 export interface RenderOptions {
   /** Only the table uses colour; decide it with colorEnabled(). */
@@ -21,7 +25,15 @@ export interface RenderOptions {
   width?: number;
 }
 
-export function render(format: ReportFormat, result: CompareResult, options: RenderOptions): string {
+export interface HtmlRenderOptions extends RenderOptions {
+  watermarks: WatermarkLevels;
+  /** The command named in the page title. */
+  command?: string;
+  /** Charts already built (for --vega-specs); built from the result when absent. */
+  charts?: CompareCharts;
+}
+
+export function render(format: TextFormat, result: CompareResult, options: RenderOptions): string {
   switch (format) {
     case 'table':
       return renderTable(result, options);
@@ -34,5 +46,11 @@ export function render(format: ReportFormat, result: CompareResult, options: Ren
   }
 }
 
+export async function renderReport(format: ReportFormat, result: CompareResult, options: HtmlRenderOptions): Promise<string> {
+  if (format !== 'html') return render(format, result, options);
+  return renderCompareHtml(result, options, options.charts ?? compareCharts(result, options.watermarks));
+}
+
 export { colorEnabled } from './color.js';
+export { compareCharts, type CompareCharts };
 export { renderCsv, renderJson, renderMarkdown, renderTable };

@@ -20,6 +20,12 @@ export interface TimelinePoint {
   inflightPages: number;
   /** Fallback calls since the previous point. */
   failures: number;
+  /** Lowest free pages since the previous point (the dip a point sample could miss). */
+  lowestFreePages: number;
+  /** ms with free pages under MIN since the previous point; the points add up to harm.belowMinMs. */
+  belowMinMs: number;
+  /** Highest pages in flight since the previous point; their maximum is inflight.peakPages. */
+  peakInflightPages: number;
 }
 
 export interface PolicyResult {
