@@ -7,6 +7,7 @@ import { compareCommand } from './compare.js';
 import { explainCommand } from './explain.js';
 import { listCommand } from './list.js';
 import { runCommand } from './run.js';
+import { traceCommand } from './trace.js';
 import { EXIT_USAGE, reportError } from './errors.js';
 
 /**
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
   program.addCommand(explainCommand());
   program.addCommand(baselineCommand());
   program.addCommand(checkCommand());
+  program.addCommand(traceCommand());
   // addCommand() does not copy inherited settings (only .command() does): give each its own.
   for (const command of program.commands) command.exitOverride().showSuggestionAfterError(true).configureOutput(program.configureOutput());
   return program;

@@ -1,0 +1,254 @@
+// Streaming a capture: chunks from a read stream, split into lines by hand (faster than
+// readline, same constant memory), each line a header, an event or a malformed line. Events
+// rcupool uses are parsed further and handed on in time order through a bounded reorder buffer,
+// so lines unordered across CPUs (per-CPU buffers printed one after another, or merged out of
+// order) still pair up, as long as a line is at most REORDER_WINDOW used events out of place.
+import { createReadStream } from 'node:fs';
+import { parseHeaderLine, parseTraceLine, type HeaderFacts } from './line.js';
+import {
+  EVENTS,
+  isUsedEvent,
+  parseBulk,
+  parseCallSite,
+  parseGracePeriod,
+  parseInvokeKvfree,
+  parseKvfreeCallback,
+  parsePageAlloc,
+  parsePageFree,
+  parseQueueWork,
+  parseWorkPointer,
+  type EventName,
+} from './events.js';
+
+/** One used event, its fields flattened so every record has the same shape. */
+export interface TraceEvent {
+  timeUs: number;
+  /** Line number (1-based), to keep equal timestamps in file order. */
+  line: number;
+  cpu: number;
+  event: EventName;
+  /** The event's number: GP seq, nr_records, qlen, pfn. */
+  value: number;
+  /** order for page events. */
+  order: number;
+  /** GP event ("start"/"end"), work struct pointer, gfp flags, call site. */
+  text: string;
+  /** Workqueue name (queue_work), or the function. */
+  detail: string;
+}
+
+export interface ReadSummary {
+  lines: number;
+  headerLines: number;
+  /** Event lines of events rcupool does not use (sched_switch, ...). */
+  otherEvents: number;
+  usedEvents: number;
+  skipped: number;
+  firstSkipped?: { line: number; text: string };
+  header: HeaderFacts;
+  /** Events that reached the analysis more than the reorder window late. */
+  lateEvents: number;
+}
+
+/** Used events that may arrive out of time order and still be put back in order. */
+export const REORDER_WINDOW = 65_536;
+
+/** A binary min-heap on (timeUs, line). */
+class ReorderBuffer {
+  private readonly heap: TraceEvent[] = [];
+
+  get size(): number {
+    return this.heap.length;
+  }
+
+  push(event: TraceEvent): void {
+    const heap = this.heap;
+    heap.push(event);
+    let index = heap.length - 1;
+    while (index > 0) {
+      const parent = (index - 1) >> 1;
+      if (!before(heap[index]!, heap[parent]!)) break;
+      [heap[index], heap[parent]] = [heap[parent]!, heap[index]!];
+      index = parent;
+    }
+  }
+
+  pop(): TraceEvent {
+    const heap = this.heap;
+    const top = heap[0]!;
+    const last = heap.pop()!;
+    if (heap.length > 0) {
+      heap[0] = last;
+      let index = 0;
+      for (;;) {
+        const left = 2 * index + 1;
+        const right = left + 1;
+        let smallest = index;
+        if (left < heap.length && before(heap[left]!, heap[smallest]!)) smallest = left;
+        if (right < heap.length && before(heap[right]!, heap[smallest]!)) smallest = right;
+        if (smallest === index) break;
+        [heap[index], heap[smallest]] = [heap[smallest]!, heap[index]!];
+        index = smallest;
+      }
+    }
+    return top;
+  }
+}
+
+function before(a: TraceEvent, b: TraceEvent): boolean {
+  return a.timeUs < b.timeUs || (a.timeUs === b.timeUs && a.line < b.line);
+}
+
+function event(timeUs: number, line: number, cpu: number, name: EventName, value: number, text = '', detail = '', order = 0): TraceEvent {
+  return { timeUs, line, cpu, event: name, value, order, text, detail };
+}
+
+/** The used event on `line`, or null when its text does not have the event's format. */
+function usedEvent(name: EventName, args: string, timeUs: number, line: number, cpu: number): TraceEvent | null {
+  switch (name) {
+    case EVENTS.gracePeriod: {
+      const gp = parseGracePeriod(args);
+      return gp ? event(timeUs, line, cpu, name, gp.seq, gp.what, gp.flavor) : null;
+    }
+    case EVENTS.invokeBulk: {
+      const records = parseBulk(args);
+      return records === null ? null : event(timeUs, line, cpu, name, records);
+    }
+    case EVENTS.kvfreeCallback: {
+      const queued = parseKvfreeCallback(args);
+      return queued === null ? null : event(timeUs, line, cpu, name, queued);
+    }
+    case EVENTS.invokeKvfree:
+      return parseInvokeKvfree(args) ? event(timeUs, line, cpu, name, 1) : null;
+    case EVENTS.queueWork: {
+      const work = parseQueueWork(args);
+      return work ? event(timeUs, line, cpu, name, 0, work.work, work.workqueue) : null;
+    }
+    case EVENTS.activateWork:
+    case EVENTS.executeStart:
+    case EVENTS.executeEnd: {
+      const work = parseWorkPointer(args);
+      return work ? event(timeUs, line, cpu, name, 0, work) : null;
+    }
+    case EVENTS.pageAlloc: {
+      const page = parsePageAlloc(args);
+      return page ? event(timeUs, line, cpu, name, page.pfn, page.gfp, '', page.order) : null;
+    }
+    case EVENTS.pageFree: {
+      const page = parsePageFree(args);
+      return page ? event(timeUs, line, cpu, name, page.pfn, '', '', page.order) : null;
+    }
+    case EVENTS.kfree:
+    case EVENTS.kmemCacheFree: {
+      const site = parseCallSite(args);
+      return site ? event(timeUs, line, cpu, name, 0, site) : null;
+    }
+  }
+}
+
+const SKIPPED_QUOTE_CHARS = 120;
+
+/** Splits `text` into lines, keeping an unterminated tail for the next chunk. */
+export class LineSplitter {
+  private tail = '';
+
+  constructor(private readonly onLine: (line: string) => void) {}
+
+  push(chunk: string): void {
+    let text = this.tail + chunk;
+    let start = 0;
+    for (;;) {
+      const end = text.indexOf('\n', start);
+      if (end < 0) break;
+      const stop = end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end; // CRLF
+      this.onLine(text.slice(start, stop));
+      start = end + 1;
+    }
+    this.tail = text.slice(start);
+    text = '';
+  }
+
+  /** The last line, when the file does not end with a newline (e.g. a capture cut mid-line). */
+  end(): void {
+    if (this.tail !== '') this.onLine(this.tail);
+    this.tail = '';
+  }
+}
+
+/** Classifies lines and feeds used events, in time order, to `onEvent`. */
+export class TraceReader {
+  readonly summary: ReadSummary = { lines: 0, headerLines: 0, otherEvents: 0, usedEvents: 0, skipped: 0, header: {}, lateEvents: 0 };
+  private readonly buffer = new ReorderBuffer();
+  private lastOutUs = -Infinity;
+
+  constructor(private readonly onEvent: (event: TraceEvent) => void) {}
+
+  line(text: string): void {
+    const number = ++this.summary.lines;
+    const parsed = parseTraceLine(text);
+    if (parsed === null) {
+      const header = parseHeaderLine(text);
+      if (header) {
+        this.summary.headerLines++;
+        Object.assign(this.summary.header, header);
+      } else this.skip(number, text);
+      return;
+    }
+    if (!isUsedEvent(parsed.event)) {
+      this.summary.otherEvents++;
+      return;
+    }
+    const used = usedEvent(parsed.event, parsed.args, parsed.timeUs, number, parsed.cpu);
+    if (!used) {
+      this.skip(number, text);
+      return;
+    }
+    this.summary.usedEvents++;
+    this.buffer.push(used);
+    if (this.buffer.size > REORDER_WINDOW) this.emit(this.buffer.pop());
+  }
+
+  end(): void {
+    while (this.buffer.size > 0) this.emit(this.buffer.pop());
+  }
+
+  private emit(event: TraceEvent): void {
+    if (event.timeUs < this.lastOutUs) this.summary.lateEvents++;
+    else this.lastOutUs = event.timeUs;
+    this.onEvent(event);
+  }
+
+  private skip(line: number, text: string): void {
+    this.summary.skipped++;
+    if (!this.summary.firstSkipped) {
+      const quoted = text.length > SKIPPED_QUOTE_CHARS ? `${text.slice(0, SKIPPED_QUOTE_CHARS)}…` : text;
+      this.summary.firstSkipped = { line, text: quoted };
+    }
+  }
+}
+
+export class TraceFileError extends Error {}
+
+/** Streams `file` through a TraceReader; resolves when the whole file has been read. */
+export async function readTraceFile(file: string, onEvent: (event: TraceEvent) => void): Promise<ReadSummary> {
+  const reader = new TraceReader(onEvent);
+  const splitter = new LineSplitter((line) => reader.line(line));
+  const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
+  try {
+    for await (const chunk of stream) splitter.push(chunk as string);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
+    throw new TraceFileError(`${file}: expected a readable ftrace text capture, found ${reason}`);
+  }
+  splitter.end();
+  reader.end();
+  return reader.summary;
+}
+
+/** "12 lines skipped, first at line 88: …" or null when nothing was skipped. */
+export function skippedText(summary: ReadSummary): string | null {
+  if (summary.skipped === 0 || !summary.firstSkipped) return null;
+  const { line, text } = summary.firstSkipped;
+  return `${summary.skipped.toLocaleString('en-US')} line${summary.skipped === 1 ? '' : 's'} skipped (not ftrace event lines in a known format), first at line ${line}: ${text}`;
+}
