@@ -7,6 +7,7 @@ import { Simulation } from '../src/model/simulation.js';
 import { loadPolicies } from '../src/policy/loader.js';
 import { resolveParams } from '../src/policy/validate.js';
 import { resolveScenario } from '../src/scenario/load.js';
+import { benchTraceParse } from './trace-parse.js';
 
 interface BenchCase {
   scenario: string;
@@ -20,9 +21,9 @@ const DEFAULT_CASES: BenchCase[] = [
 ];
 
 function parseCases(argv: string[]): BenchCase[] {
-  // bench [scenario:policy ...]
+  // bench [scenario:policy ...] [trace-parse]
   if (argv.length === 0) return DEFAULT_CASES;
-  return argv.map((text) => {
+  return argv.filter((text) => text !== 'trace-parse').map((text) => {
     const [scenario, policy = 'upstream'] = text.split(':');
     return { scenario, policy };
   });
@@ -60,3 +61,6 @@ async function main(): Promise<void> {
 }
 
 await main();
+// Reading captures (`rcupool trace stats|fit`): lines per second, the ≥ 1 M lines/s goal.
+const args = process.argv.slice(2);
+if (args.length === 0 || args.includes('trace-parse')) await benchTraceParse();

@@ -67,27 +67,41 @@ export interface GracePeriodArgs {
 }
 
 export function parseGracePeriod(args: string): GracePeriodArgs | null {
-  const parts = args.split(/\s+/);
-  if (parts.length !== 3) return null;
-  const seq = Number(parts[1]);
-  if (!Number.isSafeInteger(seq) || parts[2] === '') return null;
-  return { flavor: parts[0]!, seq, what: parts[2]! };
+  const first = args.indexOf(' ');
+  const second = first < 0 ? -1 : args.indexOf(' ', first + 1);
+  if (second < 0 || args.indexOf(' ', second + 1) >= 0) return null;
+  const seq = digitsAt(args, first + 1, second);
+  if (Number.isNaN(seq) || second === args.length - 1) return null;
+  return { flavor: args.slice(0, first), seq, what: args.slice(second + 1) };
 }
 
-/** Digits after `key=` in `args` (decimal, or hex with 0x), or NaN. */
+/** The decimal number in [start, end), or NaN. */
+function digitsAt(text: string, start: number, end: number): number {
+  if (end <= start) return NaN;
+  let value = 0;
+  for (let index = start; index < end; index++) {
+    const code = text.charCodeAt(index);
+    if (code < 48 || code > 57) return NaN;
+    value = value * 10 + code - 48;
+  }
+  return value;
+}
+
+/** Digits after `key` in `args` (decimal, or hex with 0x), or NaN. */
 function numberField(args: string, key: string): number {
   const at = args.indexOf(key);
   if (at < 0) return NaN;
   const start = at + key.length;
-  let end = start;
-  while (end < args.length && args.charCodeAt(end) !== 32) end++;
-  const text = args.slice(start, end);
-  if (text === '') return NaN;
-  if (/^0x[0-9a-f]+$/i.test(text)) return parseInt(text.slice(2), 16);
-  return /^-?\d+$/.test(text) ? Number(text) : NaN;
+  let end = args.indexOf(' ', start);
+  if (end < 0) end = args.length;
+  if (args.startsWith('0x', start)) {
+    const hex = args.slice(start + 2, end);
+    return /^[0-9a-f]+$/i.test(hex) ? parseInt(hex, 16) : NaN;
+  }
+  return digitsAt(args, start, end);
 }
 
-/** The text after `key=` up to the next space. */
+/** The text after `key` up to the next space. */
 function textField(args: string, key: string): string | null {
   const at = args.indexOf(key);
   if (at < 0) return null;
@@ -99,18 +113,25 @@ function textField(args: string, key: string): string | null {
 
 /** rcu_invoke_kfree_bulk_callback: the records freed from one pointer page. */
 export function parseBulk(args: string): number | null {
+  if (args.indexOf(' bulk=') < 0) return null;
   const records = numberField(args, 'nr_records=');
-  return Number.isSafeInteger(records) && records >= 0 && args.includes(' bulk=') ? records : null;
+  return Number.isNaN(records) ? null : records;
 }
 
-/** rcu_kvfree_callback: the queue length; rcu_invoke_kvfree_callback: just a check of the shape. */
+/** rcu_kvfree_callback: the queue length (the last field). */
 export function parseKvfreeCallback(args: string): number | null {
-  const match = /^\S+ rhp=\S+ func=-?\d+ (-?\d+)$/.exec(args);
-  return match ? Number(match[1]) : null;
+  const last = args.lastIndexOf(' ');
+  const func = args.indexOf(' func=');
+  if (last < 0 || func < 0 || func >= last || args.indexOf(' rhp=') < 0) return null;
+  const negative = args.charCodeAt(last + 1) === 45;
+  const queued = digitsAt(args, last + (negative ? 2 : 1), args.length);
+  return Number.isNaN(queued) ? null : negative ? -queued : queued;
 }
 
+/** rcu_invoke_kvfree_callback: just a check of the shape. */
 export function parseInvokeKvfree(args: string): boolean {
-  return /^\S+ rhp=\S+ func=-?\d+$/.test(args);
+  const func = args.indexOf(' func=');
+  return func > 0 && args.indexOf(' rhp=') > 0 && args.indexOf(' ', func + 1) < 0;
 }
 
 export interface QueueWorkArgs {
@@ -128,8 +149,11 @@ export function parseQueueWork(args: string): QueueWorkArgs | null {
 
 /** workqueue_execute_start / _end / activate_work: the work struct pointer. */
 export function parseWorkPointer(args: string): string | null {
-  const match = /^work struct (\S+?):?(?: function \S+)?$/.exec(args);
-  return match ? match[1]! : null;
+  if (!args.startsWith('work struct ')) return null;
+  let end = args.indexOf(' ', 12);
+  if (end < 0) end = args.length;
+  if (args.charCodeAt(end - 1) === 58 /* : */) end--;
+  return end > 12 ? args.slice(12, end) : null;
 }
 
 export interface PageAllocArgs {

@@ -29,95 +29,111 @@ export interface TraceLine {
 const CODE_0 = 48;
 const CODE_9 = 57;
 const CODE_SPACE = 32;
+const CODE_DOT = 46;
+const CODE_COLON = 58;
 
 function isDigit(code: number): boolean {
   return code >= CODE_0 && code <= CODE_9;
 }
 
-/** "[007]" starting at `open`: the CPU number, or -1. */
+function isFlagLetter(code: number): boolean {
+  return code === CODE_DOT || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+}
+
+function isFlagCount(code: number): boolean {
+  return code === CODE_DOT || isDigit(code) || (code >= 97 && code <= 102);
+}
+
+/** "[007]" with its "[" at `open`: the CPU number, or -1. */
 function cpuAt(line: string, open: number): number {
   let index = open + 1;
   let cpu = 0;
-  let digits = 0;
-  while (index < line.length && isDigit(line.charCodeAt(index))) {
-    cpu = cpu * 10 + line.charCodeAt(index) - CODE_0;
-    index++;
-    digits++;
+  while (index < line.length && isDigit(line.charCodeAt(index))) cpu = cpu * 10 + line.charCodeAt(index++) - CODE_0;
+  return index > open + 1 && line.charCodeAt(index) === 93 /* ] */ ? cpu : -1;
+}
+
+/** A latency-flags column in [start, end): 4 or 5 characters, "d..1.", "dNh2", "....". */
+function isFlags(line: string, start: number, end: number): boolean {
+  const length = end - start;
+  if (length !== 4 && length !== 5) return false;
+  for (let index = start; index < start + 3; index++) if (!isFlagLetter(line.charCodeAt(index))) return false;
+  for (let index = start + 3; index < end; index++) if (!isFlagCount(line.charCodeAt(index))) return false;
+  return true;
+}
+
+function skipSpaces(line: string, from: number): number {
+  while (from < line.length && line.charCodeAt(from) === CODE_SPACE) from++;
+  return from;
+}
+
+function tokenEnd(line: string, from: number): number {
+  while (from < line.length && line.charCodeAt(from) !== CODE_SPACE) from++;
+  return from;
+}
+
+/** "5630.989714:" in [start, end) as µs (seconds and fraction apart, so µs stay exact), or NaN. */
+function timestampUs(line: string, start: number, end: number): number {
+  if (end - start < 4 || line.charCodeAt(end - 1) !== CODE_COLON) return NaN;
+  let index = start;
+  let seconds = 0;
+  while (index < end && isDigit(line.charCodeAt(index))) seconds = seconds * 10 + line.charCodeAt(index++) - CODE_0;
+  if (index === start || line.charCodeAt(index) !== CODE_DOT) return NaN;
+  index++;
+  let fraction = 0;
+  let scale = 1e6;
+  const digitsStart = index;
+  while (index < end - 1 && isDigit(line.charCodeAt(index))) {
+    fraction = fraction * 10 + line.charCodeAt(index++) - CODE_0;
+    scale /= 10;
   }
-  return digits > 0 && line.charCodeAt(index) === 93 /* ] */ ? cpu : -1;
-}
-
-/** A latency-flags column: 4 or 5 characters of letters, digits and dots ("d..1.", "dNh2", "...."). */
-function isFlags(token: string): boolean {
-  return (token.length === 4 || token.length === 5) && /^[a-zA-Z.][a-zA-Z.][a-zA-Z.][0-9a-f.]{1,2}$/.test(token);
-}
-
-/** "5630.989714:" as µs, or NaN. */
-function timestampUs(token: string): number {
-  if (token.length < 4 || token.charCodeAt(token.length - 1) !== 58 /* : */) return NaN;
-  const dot = token.indexOf('.');
-  if (dot <= 0) return NaN;
-  for (let index = 0; index < token.length - 1; index++) {
-    const code = token.charCodeAt(index);
-    if (index !== dot && !isDigit(code)) return NaN;
-  }
-  // Seconds and the fraction apart: 5630.989714 × 1e6 as one double would carry rounding noise.
-  const seconds = Number(token.slice(0, dot));
-  const fraction = token.slice(dot + 1, -1);
-  return seconds * 1e6 + Number(fraction) * 10 ** (6 - fraction.length);
-}
-
-/** The next space-separated token from `from`: [start, end). */
-function nextToken(line: string, from: number): [number, number] {
-  let start = from;
-  while (start < line.length && line.charCodeAt(start) === CODE_SPACE) start++;
-  let end = start;
-  while (end < line.length && line.charCodeAt(end) !== CODE_SPACE) end++;
-  return [start, end];
+  if (index !== end - 1 || index === digitsStart) return NaN;
+  return seconds * 1e6 + fraction * scale;
 }
 
 /** An event line, or null when `line` is not one (a header, a comment or a malformed line). */
 export function parseTraceLine(line: string): TraceLine | null {
   // The CPU column: the first "[digits]" preceded by a space (a task name may hold brackets).
-  let open = line.indexOf('[');
+  let open = line.indexOf(' [');
   let cpu = -1;
-  while (open > 0) {
-    if (line.charCodeAt(open - 1) === CODE_SPACE) {
-      cpu = cpuAt(line, open);
-      if (cpu >= 0) break;
-    }
-    open = line.indexOf('[', open + 1);
+  while (open >= 0) {
+    cpu = cpuAt(line, open + 1);
+    if (cpu >= 0) break;
+    open = line.indexOf(' [', open + 2);
   }
   if (cpu < 0) return null;
 
   // TASK-PID, maybe followed by "(  TGID)" or "(-------)".
-  let head = line.slice(0, open).trimEnd();
-  if (head.endsWith(')')) {
-    const tgidOpen = head.lastIndexOf('(');
+  let headEnd = open;
+  while (headEnd > 0 && line.charCodeAt(headEnd - 1) === CODE_SPACE) headEnd--;
+  if (line.charCodeAt(headEnd - 1) === 41 /* ) */) {
+    const tgidOpen = line.lastIndexOf('(', headEnd - 1);
     if (tgidOpen < 0) return null;
-    head = head.slice(0, tgidOpen).trimEnd();
+    headEnd = tgidOpen;
+    while (headEnd > 0 && line.charCodeAt(headEnd - 1) === CODE_SPACE) headEnd--;
   }
-  const dash = head.lastIndexOf('-');
-  if (dash < 0 || dash === head.length - 1) return null;
-  const pidText = head.slice(dash + 1);
-  for (let index = 0; index < pidText.length; index++) if (!isDigit(pidText.charCodeAt(index))) return null;
-  const task = head.slice(0, dash).trimStart();
+  let pidStart = headEnd;
+  while (pidStart > 0 && isDigit(line.charCodeAt(pidStart - 1))) pidStart--;
+  if (pidStart === headEnd || pidStart === 0 || line.charCodeAt(pidStart - 1) !== 45 /* - */) return null;
+  let pid = 0;
+  for (let index = pidStart; index < headEnd; index++) pid = pid * 10 + line.charCodeAt(index) - CODE_0;
+  const task = line.slice(skipSpaces(line, 0), pidStart - 1);
 
-  let [start, end] = nextToken(line, line.indexOf(']', open) + 1);
-  let token = line.slice(start, end);
-  if (isFlags(token)) {
-    [start, end] = nextToken(line, end);
-    token = line.slice(start, end);
+  let start = skipSpaces(line, line.indexOf(']', open) + 1);
+  let end = tokenEnd(line, start);
+  if (isFlags(line, start, end)) {
+    start = skipSpaces(line, end);
+    end = tokenEnd(line, start);
   }
-  const timeUs = timestampUs(token);
+  const timeUs = timestampUs(line, start, end);
   if (Number.isNaN(timeUs)) return null;
 
   // "event_name: args"; trace-cmd pads after the colon.
-  [start, end] = nextToken(line, end);
-  if (end - start < 2 || line.charCodeAt(end - 1) !== 58 /* : */) return null;
+  start = skipSpaces(line, end);
+  end = tokenEnd(line, start);
+  if (end - start < 2 || line.charCodeAt(end - 1) !== CODE_COLON) return null;
   const event = line.slice(start, end - 1);
-  const args = line.slice(end).trim();
-  return { task, pid: Number(pidText), cpu, timeUs, event, args };
+  const args = line.slice(skipSpaces(line, end)).trimEnd();
+  return { task, pid, cpu, timeUs, event, args };
 }
 
 /** What a header or comment line says about the capture. */

@@ -53,45 +53,41 @@ export interface ReadSummary {
 /** Used events that may arrive out of time order and still be put back in order. */
 export const REORDER_WINDOW = 65_536;
 
-/** A binary min-heap on (timeUs, line). */
+/**
+ * Events kept sorted on (timeUs, line). A capture is mostly in order, so an event usually
+ * joins at the end; one out of place is inserted where it belongs (binary search).
+ */
 class ReorderBuffer {
-  private readonly heap: TraceEvent[] = [];
+  private items: TraceEvent[] = [];
+  private head = 0;
 
   get size(): number {
-    return this.heap.length;
+    return this.items.length - this.head;
   }
 
   push(event: TraceEvent): void {
-    const heap = this.heap;
-    heap.push(event);
-    let index = heap.length - 1;
-    while (index > 0) {
-      const parent = (index - 1) >> 1;
-      if (!before(heap[index]!, heap[parent]!)) break;
-      [heap[index], heap[parent]] = [heap[parent]!, heap[index]!];
-      index = parent;
+    const items = this.items;
+    if (items.length === this.head || !before(event, items[items.length - 1]!)) {
+      items.push(event);
+      return;
     }
+    let low = this.head;
+    let high = items.length - 1;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (before(event, items[middle]!)) high = middle;
+      else low = middle + 1;
+    }
+    items.splice(low, 0, event);
   }
 
   pop(): TraceEvent {
-    const heap = this.heap;
-    const top = heap[0]!;
-    const last = heap.pop()!;
-    if (heap.length > 0) {
-      heap[0] = last;
-      let index = 0;
-      for (;;) {
-        const left = 2 * index + 1;
-        const right = left + 1;
-        let smallest = index;
-        if (left < heap.length && before(heap[left]!, heap[smallest]!)) smallest = left;
-        if (right < heap.length && before(heap[right]!, heap[smallest]!)) smallest = right;
-        if (smallest === index) break;
-        [heap[index], heap[smallest]] = [heap[smallest]!, heap[index]!];
-        index = smallest;
-      }
+    const event = this.items[this.head++]!;
+    if (this.head > 4_096 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
     }
-    return top;
+    return event;
   }
 }
 
@@ -221,7 +217,8 @@ export class TraceReader {
   private skip(line: number, text: string): void {
     this.summary.skipped++;
     if (!this.summary.firstSkipped) {
-      const quoted = text.length > SKIPPED_QUOTE_CHARS ? `${text.slice(0, SKIPPED_QUOTE_CHARS)}…` : text;
+      const utf8 = Buffer.from(text, 'latin1').toString('utf8');
+      const quoted = utf8.length > SKIPPED_QUOTE_CHARS ? `${utf8.slice(0, SKIPPED_QUOTE_CHARS)}…` : utf8;
       this.summary.firstSkipped = { line, text: quoted };
     }
   }
@@ -233,7 +230,9 @@ export class TraceFileError extends Error {}
 export async function readTraceFile(file: string, onEvent: (event: TraceEvent) => void): Promise<ReadSummary> {
   const reader = new TraceReader(onEvent);
   const splitter = new LineSplitter((line) => reader.line(line));
-  const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
+  // latin1 decodes without UTF-8 validation (a third of the reading time); everything parsed is
+  // ASCII, and the one line ever shown (the first skipped) is turned back into UTF-8 for it.
+  const stream = createReadStream(file, { encoding: 'latin1', highWaterMark: 1 << 20 });
   try {
     for await (const chunk of stream) splitter.push(chunk as string);
   } catch (error) {
