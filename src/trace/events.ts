@@ -39,10 +39,18 @@ export type EventName = (typeof EVENTS)[keyof typeof EVENTS];
 /** Every event name read, in the order error messages list them. */
 export const USED_EVENTS: readonly EventName[] = Object.values(EVENTS);
 
-const USED = new Set<string>(USED_EVENTS);
+const USED = new Map<string, EventName>(USED_EVENTS.map((name) => [name, name]));
 
 export function isUsedEvent(name: string): name is EventName {
   return USED.has(name);
+}
+
+/**
+ * The used event named `name`, as the constant string (so later comparisons are by identity,
+ * not character by character as with the sliced name); undefined for other events.
+ */
+export function usedEventName(name: string): EventName | undefined {
+  return USED.get(name);
 }
 
 /**

@@ -26,6 +26,12 @@ export interface TraceLine {
   args: string;
 }
 
+/** Where the parts are in the line (parseTraceLineInto): the args are cut out only when needed. */
+export interface TraceLineSpans extends TraceLine {
+  argsStart: number;
+  argsEnd: number;
+}
+
 const CODE_0 = 48;
 const CODE_9 = 57;
 const CODE_SPACE = 32;
@@ -92,6 +98,18 @@ function timestampUs(line: string, start: number, end: number): number {
 
 /** An event line, or null when `line` is not one (a header, a comment or a malformed line). */
 export function parseTraceLine(line: string): TraceLine | null {
+  const parsed: TraceLineSpans = { task: '', pid: 0, cpu: 0, timeUs: 0, event: '', args: '', argsStart: 0, argsEnd: 0 };
+  if (!parseTraceLineInto(line, parsed, true)) return null;
+  const { argsStart, argsEnd, ...fields } = parsed;
+  return { ...fields, args: line.slice(argsStart, argsEnd) };
+}
+
+/**
+ * parseTraceLine() into `out` (the reader reuses one object for every line), leaving `args`
+ * alone (see argsStart/argsEnd); the task name is cut out only when asked for. False when
+ * `line` is not an event line.
+ */
+export function parseTraceLineInto(line: string, out: TraceLineSpans, withTask: boolean): boolean {
   // The CPU column: the first "[digits]" preceded by a space (a task name may hold brackets).
   let open = line.indexOf(' [');
   let cpu = -1;
@@ -100,23 +118,23 @@ export function parseTraceLine(line: string): TraceLine | null {
     if (cpu >= 0) break;
     open = line.indexOf(' [', open + 2);
   }
-  if (cpu < 0) return null;
+  if (cpu < 0) return false;
 
   // TASK-PID, maybe followed by "(  TGID)" or "(-------)".
   let headEnd = open;
   while (headEnd > 0 && line.charCodeAt(headEnd - 1) === CODE_SPACE) headEnd--;
   if (line.charCodeAt(headEnd - 1) === 41 /* ) */) {
     const tgidOpen = line.lastIndexOf('(', headEnd - 1);
-    if (tgidOpen < 0) return null;
+    if (tgidOpen < 0) return false;
     headEnd = tgidOpen;
     while (headEnd > 0 && line.charCodeAt(headEnd - 1) === CODE_SPACE) headEnd--;
   }
   let pidStart = headEnd;
   while (pidStart > 0 && isDigit(line.charCodeAt(pidStart - 1))) pidStart--;
-  if (pidStart === headEnd || pidStart === 0 || line.charCodeAt(pidStart - 1) !== 45 /* - */) return null;
+  if (pidStart === headEnd || pidStart === 0 || line.charCodeAt(pidStart - 1) !== 45 /* - */) return false;
   let pid = 0;
   for (let index = pidStart; index < headEnd; index++) pid = pid * 10 + line.charCodeAt(index) - CODE_0;
-  const task = line.slice(skipSpaces(line, 0), pidStart - 1);
+  out.task = withTask ? line.slice(skipSpaces(line, 0), pidStart - 1) : '';
 
   let start = skipSpaces(line, line.indexOf(']', open) + 1);
   let end = tokenEnd(line, start);
@@ -125,15 +143,21 @@ export function parseTraceLine(line: string): TraceLine | null {
     end = tokenEnd(line, start);
   }
   const timeUs = timestampUs(line, start, end);
-  if (Number.isNaN(timeUs)) return null;
+  if (Number.isNaN(timeUs)) return false;
 
   // "event_name: args"; trace-cmd pads after the colon.
   start = skipSpaces(line, end);
   end = tokenEnd(line, start);
-  if (end - start < 2 || line.charCodeAt(end - 1) !== CODE_COLON) return null;
-  const event = line.slice(start, end - 1);
-  const args = line.slice(skipSpaces(line, end)).trimEnd();
-  return { task, pid, cpu, timeUs, event, args };
+  if (end - start < 2 || line.charCodeAt(end - 1) !== CODE_COLON) return false;
+  out.pid = pid;
+  out.cpu = cpu;
+  out.timeUs = timeUs;
+  out.event = line.slice(start, end - 1);
+  out.argsStart = skipSpaces(line, end);
+  let argsEnd = line.length;
+  while (argsEnd > out.argsStart && line.charCodeAt(argsEnd - 1) === CODE_SPACE) argsEnd--;
+  out.argsEnd = argsEnd;
+  return true;
 }
 
 /** What a header or comment line says about the capture. */
