@@ -12,9 +12,11 @@ function num(value: number, digits = 3): string {
   return Math.abs(rounded) >= 1000 ? n(rounded) : String(rounded);
 }
 
-function columns(rows: string[][]): string[] {
+/** Numbers right-aligned; the first column (and the last, when it is words) left-aligned. */
+function columns(rows: string[][], wordsLast = false): string[] {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  return rows.map((row) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ').trimEnd());
+  const last = rows[0]!.length - 1;
+  return rows.map((row) => row.map((cell, column) => (column === 0 || (wordsLast && column === last) ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ').trimEnd());
 }
 
 function quantileRow(label: string, q: Quantiles): string[] {
@@ -58,7 +60,7 @@ export function statsText(stats: TraceStats): string {
       ['  failures.rcuHead', n(m.failures.rcuHead), 'rcu_invoke_kvfree_callback'],
       ['  failures.syncInline', n(m.failures.syncInline), 'kfree from kvfree_call_rcu'],
       ['  gp.count', n(m.gp.count), 'rcu_grace_period start/end pairs'],
-    ]),
+    ], true),
   );
   lines.push('');
 
@@ -70,8 +72,8 @@ export function statsText(stats: TraceStats): string {
     lines.push(
       ...columns([
         ['  records', 'pages', ''],
-        ...fill.buckets.map((bucket) => [`  ${bucket.from}–${bucket.to}`, n(bucket.pages), '#'.repeat(widest > 0 ? Math.round((bucket.pages / widest) * 40) : 0).padEnd(40)]),
-      ]),
+        ...fill.buckets.map((bucket) => [`  ${bucket.from}–${bucket.to}`, n(bucket.pages), '#'.repeat(widest > 0 ? Math.round((bucket.pages / widest) * 40) : 0)]),
+      ], true),
     );
   }
   lines.push('');

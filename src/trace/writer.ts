@@ -61,6 +61,8 @@ export class TraceWriter implements TraceSink {
   private syncWaiters = new Map<number, number[]>();
   /** Objects each CPU has handed to kvfree_rcu() and not yet freed: rcu_kvfree_callback's qlen. */
   private outstanding: number[] = [];
+  /** The work item that started last: a page allocated on its CPU at that moment is its doing. */
+  private running: { cpu: number; queue: TraceWorkQueue; timeUs: number } | null = null;
   readonly bulkCalls?: (cpu: number, first: number, count: number, times: CallTimes) => void;
 
   constructor(options: TraceWriterOptions = {}) {
@@ -82,6 +84,7 @@ export class TraceWriter implements TraceSink {
     this.nextWork = this.nextObject = this.nextRecords = 1;
     this.syncWaiters = new Map();
     this.outstanding = [];
+    this.running = null;
   }
 
   // ---- the sink -----------------------------------------------------------------------
@@ -145,11 +148,14 @@ export class TraceWriter implements TraceSink {
     const work = this.works.get(id);
     if (!work) return;
     this.works.delete(id);
+    this.running = { cpu: work.cpu, queue: work.queue, timeUs };
     this.emit(timeUs, ...kworker(work.cpu, work.queue), '.....', 'workqueue_execute_start', `work struct ${pointer(WORK_BASE + id * 64)}: function ${work.fn}`);
   }
 
   pageAllocated(cpu: number, page: number, gfp: TraceGfp, timeUs: number): void {
-    this.emit(timeUs, ...caller(cpu), '.....', 'mm_page_alloc', `page=${pagePointer(page)} pfn=0x${(PFN_BASE + page).toString(16)} order=0 migratetype=0 gfp_flags=${GFP_TEXT[gfp]}`);
+    const running = this.running;
+    const task = running && running.cpu === cpu && running.timeUs === timeUs ? kworker(cpu, running.queue) : caller(cpu);
+    this.emit(timeUs, ...task, '.....', 'mm_page_alloc', `page=${pagePointer(page)} pfn=0x${(PFN_BASE + page).toString(16)} order=0 migratetype=0 gfp_flags=${GFP_TEXT[gfp]}`);
   }
 
   pageFreed(cpu: number, page: number, timeUs: number): void {
