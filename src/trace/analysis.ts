@@ -2,8 +2,10 @@
 // not grow with the file: counters, 1 % histograms (src/engine/histogram.ts), the few pending
 // pairs (GPs in flight, work items queued, pages allocated) and per-10 ms rate bins.
 import { Histogram } from '../engine/histogram.js';
-import { EVENTS, USED_EVENTS, isInlineSyncFree, isPointerPageGfp, type EventName } from './events.js';
+import { EVENTS, USED_EVENTS, isInlineSyncFree, isPointerPageGfp } from './events.js';
 import type { ReadSummary, TraceEvent } from './read.js';
+
+const EVENT_INDEX = new Map<string, number>(USED_EVENTS.map((name, index) => [name, index]));
 
 /** Rate bins: counts per 10 ms, from the first used event. */
 export const BIN_US = 10_000;
@@ -45,7 +47,8 @@ class Bins {
 export class TraceAnalysis {
   firstUs = Infinity;
   lastUs = -Infinity;
-  readonly perCpu = new Map<number, Map<EventName, number>>();
+  /** Per CPU, counts per event in USED_EVENTS order. */
+  readonly perCpu = new Map<number, Float64Array>();
 
   // Grace periods: rcu_grace_period "start" and "end" paired by gp_seq.
   readonly gpLengthsMs = new Histogram();
@@ -54,7 +57,8 @@ export class TraceAnalysis {
   gpStallMinMs = Infinity;
   gpStallMaxMs = 0;
   gpUnpaired = 0;
-  private readonly gpStarts = new Map<string, number>();
+  /** Start times by gp_seq, per RCU flavor. */
+  private readonly gpStarts = new Map<string, Map<number, number>>();
 
   // Objects freed: per pointer page (bulk), via rcu_head (one by one), inline after synchronize_rcu().
   readonly recordsPerPage = new Float64Array(MAX_RECORDS + 1);
@@ -87,8 +91,8 @@ export class TraceAnalysis {
     if (this.firstUs === Infinity) this.firstUs = event.timeUs;
     if (event.timeUs > this.lastUs) this.lastUs = event.timeUs;
     let counts = this.perCpu.get(event.cpu);
-    if (!counts) this.perCpu.set(event.cpu, (counts = new Map()));
-    counts.set(event.event, (counts.get(event.event) ?? 0) + 1);
+    if (!counts) this.perCpu.set(event.cpu, (counts = new Float64Array(USED_EVENTS.length)));
+    counts[EVENT_INDEX.get(event.event)!]++;
     const bin = Math.max(0, Math.floor((event.timeUs - this.firstUs) / BIN_US));
     switch (event.event) {
       case EVENTS.gracePeriod:
@@ -140,18 +144,19 @@ export class TraceAnalysis {
   }
 
   private gracePeriod(event: TraceEvent): void {
-    const key = `${event.detail} ${event.value}`;
+    let starts = this.gpStarts.get(event.detail);
+    if (!starts) this.gpStarts.set(event.detail, (starts = new Map()));
     if (event.text === 'start') {
-      if (this.gpStarts.size < MAX_PENDING) this.gpStarts.set(key, event.timeUs);
+      if (starts.size < MAX_PENDING) starts.set(event.value, event.timeUs);
       return;
     }
     if (event.text !== 'end') return;
-    const start = this.gpStarts.get(key);
+    const start = starts.get(event.value);
     if (start === undefined) {
       this.gpUnpaired++;
       return;
     }
-    this.gpStarts.delete(key);
+    starts.delete(event.value);
     const lengthMs = (event.timeUs - start) / 1000;
     this.gpLengthsMs.add(lengthMs);
     if (lengthMs > STALL_MS) {
@@ -261,7 +266,7 @@ function pageFill(analysis: TraceAnalysis): TraceStats['pageFill'] {
 export function traceStats(file: string, read: ReadSummary, analysis: TraceAnalysis): TraceStats {
   const perCpu = [...analysis.perCpu.entries()]
     .sort(([a], [b]) => a - b)
-    .map(([cpu, counts]) => ({ cpu, events: Object.fromEntries(USED_EVENTS.filter((name) => counts.has(name)).map((name) => [name, counts.get(name)!])) }));
+    .map(([cpu, counts]) => ({ cpu, events: Object.fromEntries(USED_EVENTS.map((name, index) => [name, counts[index]!] as const).filter(([, count]) => count > 0)) }));
   const wakeUpUs: Record<string, Quantiles> = {};
   for (const name of [...analysis.wakeUs.keys()].sort()) wakeUpUs[name] = quantiles(analysis.wakeUs.get(name)!);
   const seen = perCpu.length === 0 ? 0 : perCpu[perCpu.length - 1]!.cpu + 1;

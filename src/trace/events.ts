@@ -39,18 +39,22 @@ export type EventName = (typeof EVENTS)[keyof typeof EVENTS];
 /** Every event name read, in the order error messages list them. */
 export const USED_EVENTS: readonly EventName[] = Object.values(EVENTS);
 
-const USED = new Map<string, EventName>(USED_EVENTS.map((name) => [name, name]));
+const USED = new Set<string>(USED_EVENTS);
 
 export function isUsedEvent(name: string): name is EventName {
   return USED.has(name);
 }
 
-/**
- * The used event named `name`, as the constant string (so later comparisons are by identity,
- * not character by character as with the sliced name); undefined for other events.
- */
-export function usedEventName(name: string): EventName | undefined {
-  return USED.get(name);
+/** Used event names by length: most lines are told apart without a comparison. */
+const BY_LENGTH: EventName[][] = [];
+for (const name of USED_EVENTS) (BY_LENGTH[name.length] ??= []).push(name);
+
+/** The used event named by text[start, end), without cutting it out; undefined for other events. */
+export function usedEventAt(text: string, start: number, end: number): EventName | undefined {
+  const candidates = BY_LENGTH[end - start];
+  if (candidates === undefined) return undefined;
+  for (const name of candidates) if (text.startsWith(name, start)) return name;
+  return undefined;
 }
 
 /**

@@ -26,8 +26,15 @@ export interface TraceLine {
   args: string;
 }
 
-/** Where the parts are in the line (parseTraceLineInto): the args are cut out only when needed. */
-export interface TraceLineSpans extends TraceLine {
+/** Where the parts of a line are (parseTraceLineSpans): [start, end) offsets into the text. */
+export interface TraceLineSpans {
+  pid: number;
+  cpu: number;
+  timeUs: number;
+  taskStart: number;
+  taskEnd: number;
+  eventStart: number;
+  eventEnd: number;
   argsStart: number;
   argsEnd: number;
 }
@@ -51,10 +58,10 @@ function isFlagCount(code: number): boolean {
 }
 
 /** "[007]" with its "[" at `open`: the CPU number, or -1. */
-function cpuAt(line: string, open: number): number {
+function cpuAt(line: string, open: number, to: number): number {
   let index = open + 1;
   let cpu = 0;
-  while (index < line.length && isDigit(line.charCodeAt(index))) cpu = cpu * 10 + line.charCodeAt(index++) - CODE_0;
+  while (index < to && isDigit(line.charCodeAt(index))) cpu = cpu * 10 + line.charCodeAt(index++) - CODE_0;
   return index > open + 1 && line.charCodeAt(index) === 93 /* ] */ ? cpu : -1;
 }
 
@@ -67,13 +74,13 @@ function isFlags(line: string, start: number, end: number): boolean {
   return true;
 }
 
-function skipSpaces(line: string, from: number): number {
-  while (from < line.length && line.charCodeAt(from) === CODE_SPACE) from++;
+function skipSpaces(line: string, from: number, to: number): number {
+  while (from < to && line.charCodeAt(from) === CODE_SPACE) from++;
   return from;
 }
 
-function tokenEnd(line: string, from: number): number {
-  while (from < line.length && line.charCodeAt(from) !== CODE_SPACE) from++;
+function tokenEnd(line: string, from: number, to: number): number {
+  while (from < to && line.charCodeAt(from) !== CODE_SPACE) from++;
   return from;
 }
 
@@ -98,63 +105,71 @@ function timestampUs(line: string, start: number, end: number): number {
 
 /** An event line, or null when `line` is not one (a header, a comment or a malformed line). */
 export function parseTraceLine(line: string): TraceLine | null {
-  const parsed: TraceLineSpans = { task: '', pid: 0, cpu: 0, timeUs: 0, event: '', args: '', argsStart: 0, argsEnd: 0 };
-  if (!parseTraceLineInto(line, parsed, true)) return null;
-  const { argsStart, argsEnd, ...fields } = parsed;
-  return { ...fields, args: line.slice(argsStart, argsEnd) };
+  const spans: TraceLineSpans = { pid: 0, cpu: 0, timeUs: 0, taskStart: 0, taskEnd: 0, eventStart: 0, eventEnd: 0, argsStart: 0, argsEnd: 0 };
+  if (!parseTraceLineSpans(line, 0, line.length, spans)) return null;
+  return {
+    task: line.slice(spans.taskStart, spans.taskEnd),
+    pid: spans.pid,
+    cpu: spans.cpu,
+    timeUs: spans.timeUs,
+    event: line.slice(spans.eventStart, spans.eventEnd),
+    args: line.slice(spans.argsStart, spans.argsEnd),
+  };
 }
 
 /**
- * parseTraceLine() into `out` (the reader reuses one object for every line), leaving `args`
- * alone (see argsStart/argsEnd); the task name is cut out only when asked for. False when
- * `line` is not an event line.
+ * The line in text[from, to) parsed into `out` as positions, so the reader cuts nothing out of
+ * a line it has no use for (every line of a capture passes here). False when it is not an
+ * event line.
  */
-export function parseTraceLineInto(line: string, out: TraceLineSpans, withTask: boolean): boolean {
+export function parseTraceLineSpans(line: string, from: number, to: number, out: TraceLineSpans): boolean {
   // The CPU column: the first "[digits]" preceded by a space (a task name may hold brackets).
-  let open = line.indexOf(' [');
+  let open = line.indexOf(' [', from);
   let cpu = -1;
-  while (open >= 0) {
-    cpu = cpuAt(line, open + 1);
+  while (open >= 0 && open < to) {
+    cpu = cpuAt(line, open + 1, to);
     if (cpu >= 0) break;
     open = line.indexOf(' [', open + 2);
   }
-  if (cpu < 0) return false;
+  if (cpu < 0 || open >= to) return false;
 
   // TASK-PID, maybe followed by "(  TGID)" or "(-------)".
   let headEnd = open;
-  while (headEnd > 0 && line.charCodeAt(headEnd - 1) === CODE_SPACE) headEnd--;
+  while (headEnd > from && line.charCodeAt(headEnd - 1) === CODE_SPACE) headEnd--;
   if (line.charCodeAt(headEnd - 1) === 41 /* ) */) {
     const tgidOpen = line.lastIndexOf('(', headEnd - 1);
-    if (tgidOpen < 0) return false;
+    if (tgidOpen < from) return false;
     headEnd = tgidOpen;
-    while (headEnd > 0 && line.charCodeAt(headEnd - 1) === CODE_SPACE) headEnd--;
+    while (headEnd > from && line.charCodeAt(headEnd - 1) === CODE_SPACE) headEnd--;
   }
   let pidStart = headEnd;
-  while (pidStart > 0 && isDigit(line.charCodeAt(pidStart - 1))) pidStart--;
-  if (pidStart === headEnd || pidStart === 0 || line.charCodeAt(pidStart - 1) !== 45 /* - */) return false;
+  while (pidStart > from && isDigit(line.charCodeAt(pidStart - 1))) pidStart--;
+  if (pidStart === headEnd || pidStart === from || line.charCodeAt(pidStart - 1) !== 45 /* - */) return false;
   let pid = 0;
   for (let index = pidStart; index < headEnd; index++) pid = pid * 10 + line.charCodeAt(index) - CODE_0;
-  out.task = withTask ? line.slice(skipSpaces(line, 0), pidStart - 1) : '';
 
-  let start = skipSpaces(line, line.indexOf(']', open) + 1);
-  let end = tokenEnd(line, start);
+  let start = skipSpaces(line, line.indexOf(']', open) + 1, to);
+  let end = tokenEnd(line, start, to);
   if (isFlags(line, start, end)) {
-    start = skipSpaces(line, end);
-    end = tokenEnd(line, start);
+    start = skipSpaces(line, end, to);
+    end = tokenEnd(line, start, to);
   }
   const timeUs = timestampUs(line, start, end);
   if (Number.isNaN(timeUs)) return false;
 
   // "event_name: args"; trace-cmd pads after the colon.
-  start = skipSpaces(line, end);
-  end = tokenEnd(line, start);
+  start = skipSpaces(line, end, to);
+  end = tokenEnd(line, start, to);
   if (end - start < 2 || line.charCodeAt(end - 1) !== CODE_COLON) return false;
   out.pid = pid;
   out.cpu = cpu;
   out.timeUs = timeUs;
-  out.event = line.slice(start, end - 1);
-  out.argsStart = skipSpaces(line, end);
-  let argsEnd = line.length;
+  out.taskStart = skipSpaces(line, from, to);
+  out.taskEnd = pidStart - 1;
+  out.eventStart = start;
+  out.eventEnd = end - 1;
+  out.argsStart = skipSpaces(line, end, to);
+  let argsEnd = to;
   while (argsEnd > out.argsStart && line.charCodeAt(argsEnd - 1) === CODE_SPACE) argsEnd--;
   out.argsEnd = argsEnd;
   return true;

@@ -4,10 +4,10 @@
 // so lines unordered across CPUs (per-CPU buffers printed one after another, or merged out of
 // order) still pair up, as long as a line is at most REORDER_WINDOW used events out of place.
 import { open } from 'node:fs/promises';
-import { parseHeaderLine, parseTraceLineInto, type HeaderFacts, type TraceLineSpans } from './line.js';
+import { parseHeaderLine, parseTraceLineSpans, type HeaderFacts, type TraceLineSpans } from './line.js';
 import {
   EVENTS,
-  usedEventName,
+  usedEventAt,
   parseBulk,
   parseCallSite,
   parseGracePeriod,
@@ -144,29 +144,44 @@ function usedEvent(name: EventName, args: string, timeUs: number, line: number, 
 
 const SKIPPED_QUOTE_CHARS = 120;
 
-/** Splits `text` into lines, keeping an unterminated tail for the next chunk. */
+/** Splits text into lines, as [start, end) ranges of the chunk; an unterminated tail waits for the next chunk. */
 export class LineSplitter {
   private tail = '';
 
-  constructor(private readonly onLine: (line: string) => void) {}
+  constructor(private readonly onLine: (text: string, start: number, end: number) => void) {}
 
   push(chunk: string): void {
-    let text = this.tail + chunk;
+    // Lines are parsed in the chunk itself: joining the tail and the chunk into one string
+    // would make every character access go through the join.
     let start = 0;
-    for (;;) {
-      const end = text.indexOf('\n', start);
-      if (end < 0) break;
-      const stop = end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end; // CRLF
-      this.onLine(text.slice(start, stop));
+    let end = chunk.indexOf('\n');
+    if (this.tail !== '') {
+      if (end < 0) {
+        this.tail += chunk;
+        return;
+      }
+      const first = this.tail + chunk.slice(0, end);
+      this.tail = '';
+      this.emit(first, 0, first.length);
       start = end + 1;
+      end = chunk.indexOf('\n', start);
     }
-    this.tail = text.slice(start);
-    text = '';
+    while (end >= 0) {
+      this.emit(chunk, start, end);
+      start = end + 1;
+      end = chunk.indexOf('\n', start);
+    }
+    this.tail = chunk.slice(start);
+  }
+
+  /** CRLF lines too. */
+  private emit(text: string, start: number, end: number): void {
+    this.onLine(text, start, end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end);
   }
 
   /** The last line, when the file does not end with a newline (e.g. a capture cut mid-line). */
   end(): void {
-    if (this.tail !== '') this.onLine(this.tail);
+    if (this.tail !== '') this.onLine(this.tail, 0, this.tail.length);
     this.tail = '';
   }
 }
@@ -176,29 +191,31 @@ export class TraceReader {
   readonly summary: ReadSummary = { lines: 0, headerLines: 0, otherEvents: 0, usedEvents: 0, skipped: 0, header: {}, lateEvents: 0 };
   private readonly buffer = new ReorderBuffer();
   private lastOutUs = -Infinity;
-  private readonly parsed: TraceLineSpans = { task: '', pid: 0, cpu: 0, timeUs: 0, event: '', args: '', argsStart: 0, argsEnd: 0 };
+  private readonly parsed: TraceLineSpans = { pid: 0, cpu: 0, timeUs: 0, taskStart: 0, taskEnd: 0, eventStart: 0, eventEnd: 0, argsStart: 0, argsEnd: 0 };
 
   constructor(private readonly onEvent: (event: TraceEvent) => void) {}
 
-  line(text: string): void {
+  /** The line text[start, end) (the whole of `text` when no range is given). */
+  line(text: string, start = 0, end = text.length): void {
     const number = ++this.summary.lines;
     const parsed = this.parsed;
-    if (!parseTraceLineInto(text, parsed, false)) {
-      const header = parseHeaderLine(text);
+    if (!parseTraceLineSpans(text, start, end, parsed)) {
+      const line = text.slice(start, end);
+      const header = parseHeaderLine(line);
       if (header) {
         this.summary.headerLines++;
         Object.assign(this.summary.header, header);
-      } else this.skip(number, text);
+      } else this.skip(number, line);
       return;
     }
-    const name = usedEventName(parsed.event);
+    const name = usedEventAt(text, parsed.eventStart, parsed.eventEnd);
     if (name === undefined) {
       this.summary.otherEvents++;
       return;
     }
     const used = usedEvent(name, text.slice(parsed.argsStart, parsed.argsEnd), parsed.timeUs, number, parsed.cpu);
     if (!used) {
-      this.skip(number, text);
+      this.skip(number, text.slice(start, end));
       return;
     }
     this.summary.usedEvents++;
@@ -245,7 +262,7 @@ function readError(file: string, error: unknown): TraceFileError {
  */
 export async function readTraceFile(file: string, onEvent: (event: TraceEvent) => void): Promise<ReadSummary> {
   const reader = new TraceReader(onEvent);
-  const splitter = new LineSplitter((line) => reader.line(line));
+  const splitter = new LineSplitter((text, start, end) => reader.line(text, start, end));
   let handle;
   try {
     handle = await open(file, 'r');
