@@ -90,3 +90,15 @@ describe('trace fit, field by field', async () => {
     expect(fit.evidence.get('others.backgroundAllocsPerSecPerCpu')).toMatch(/^200 order-0 mm_page_alloc/);
   });
 });
+
+describe('trace fit on a capture that shows little', () => {
+  it('GPs only, 2 CPUs: calls stay the preset\'s, but its active CPUs shrink to the capture\'s', async () => {
+    const base = presetScenario('default');
+    const fit = fitScenario(await readCapture('test/fixtures/traces/cut.txt'), base, 'default');
+    expect(fit.scenario.machine.cpus).toBe(2);
+    expect(fit.scenario.workload.activeCpus).toBe(2);
+    expect(fit.scenario.workload.phases).toEqual(base.workload.phases);
+    expect(fit.kept).toContain('workload.phases');
+    expect(fit.kept).toContain('timing'); // one GP pair is too few for a distribution
+  });
+});

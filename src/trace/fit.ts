@@ -32,6 +32,7 @@ function round(value: number, digits = 4): number {
 }
 
 interface RateEvidence {
+  kind: 'calls' | 'frees';
   bins: { values: Float64Array; length: number };
   cpus: number;
   source: string;
@@ -47,7 +48,7 @@ function rateEvidence(analysis: TraceAnalysis, shiftUs: number): RateEvidence | 
   // rcu_kvfree_callback is the call itself, but kernels that batch kvfree_rcu() into pointer
   // pages do not trace it per call: use it only when it accounts for every object freed.
   if (analysis.calls > 0 && analysis.calls >= analysis.objectsFreed) {
-    return { bins: analysis.callBins, cpus: analysis.cpusCalling.size, source: `${count(analysis.calls)} rcu_kvfree_callback calls`, shiftBins: 0, minObjectsPerCpu: 100, lastPagesObjects: 0 };
+    return { kind: 'calls', bins: analysis.callBins, cpus: analysis.cpusCalling.size, source: `${count(analysis.calls)} rcu_kvfree_callback calls`, shiftBins: 0, minObjectsPerCpu: 100, lastPagesObjects: 0 };
   }
   if (analysis.objectsFreed === 0) return null;
   const parts = [`${count(analysis.bulkRecords)} records in ${count(analysis.bulkPages)} rcu_invoke_kfree_bulk_callback page frees`];
@@ -55,6 +56,7 @@ function rateEvidence(analysis: TraceAnalysis, shiftUs: number): RateEvidence | 
   if (analysis.inlineSyncObjects > 0) parts.push(`${count(analysis.inlineSyncObjects)} kfree() from kvfree_call_rcu`);
   const pageObjects = Math.max(1, analysis.recordsHistogram.max);
   return {
+    kind: 'frees',
     bins: analysis.freedBins,
     cpus: analysis.cpusFreeing.size,
     source: `objects freed (${parts.join(', ')})`,
@@ -94,9 +96,10 @@ function trimTail(series: number[], lastPagesObjects: number): number {
 /** Constant phases from the rate series: windows of equal length, neighbours within 10 % merged. */
 function fitPhases(evidence: RateEvidence): { phases: RatePhase[]; windowMs: number; trimmedMs: number } {
   const { bins, cpus, shiftBins } = evidence;
-  const series = Array.from({ length: Math.max(0, bins.length - shiftBins) }, (_, index) => bins.values[index + shiftBins]!);
-  // Objects freed before the shift point belong to calls just before the capture began.
-  if (shiftBins > 0 && series.length > 0) series[0] += bins.values.slice(0, shiftBins).reduce((a, b) => a + b, 0);
+  const shift = Math.min(shiftBins, bins.length - 1);
+  const series = Array.from({ length: bins.length - shift }, (_, index) => bins.values[index + shift]!);
+  // Objects freed before the shift point belong to calls in the capture's first bin (or before it).
+  if (shift > 0) series[0] += bins.values.slice(0, shift).reduce((a, b) => a + b, 0);
   const keptBins = Math.max(1, trimTail(series, evidence.lastPagesObjects));
   const trimmedMs = ((series.length - keptBins) * BIN_US) / 1000;
   // Frees come a page at a time: a window must hold enough of them per CPU for its rate to mean something.
@@ -204,10 +207,15 @@ export function fitScenario(capture: Capture, base: Scenario, baseName: string):
     s.workload.activeCpus = Math.min(rates.cpus, s.machine.cpus);
     s.workload.phases = phases;
     s.durationMs = phases.reduce((sum, phase) => sum + phase.durationMs, 0);
-    evidence.set('workload.activeCpus', `CPUs with ${rates.shiftBins > 0 ? 'objects freed' : 'calls'}: ${rates.cpus}`);
+    evidence.set('workload.activeCpus', `CPUs with ${rates.kind === 'frees' ? 'objects freed' : 'calls'}: ${rates.cpus}`);
     const shift = rates.shiftBins > 0 ? `, moved back ${ms((rates.shiftBins * BIN_US) / 1000)} (median GP + wake-up) from free to call time` : '';
     evidence.set('workload.phases', `${rates.source} per ${ms(windowMs)} window and active CPU${shift}; windows within ${MERGE_TOLERANCE * 100} % merged into ${phases.length} phase${phases.length === 1 ? '' : 's'}`);
     evidence.set('durationMs', `the phases' total${trimmedMs > 0 ? `; the last ${ms(trimmedMs)} of the capture held only the last partial pages (freed a drain delay after the calls) or under 10 % of the typical rate per 100 ms, and is left out` : ''}`);
+  }
+
+  if (!evidence.has('workload.activeCpus') && s.workload.activeCpus > s.machine.cpus) {
+    s.workload.activeCpus = s.machine.cpus;
+    evidence.set('workload.activeCpus', `the capture's ${s.machine.cpus} CPUs (the preset's ${base.workload.activeCpus} do not fit)`);
   }
 
   // Other users' allocations: order-0 mm_page_alloc without kvfree_rcu's GFP flags.
