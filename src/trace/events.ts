@@ -39,12 +39,6 @@ export type EventName = (typeof EVENTS)[keyof typeof EVENTS];
 /** Every event name read, in the order error messages list them. */
 export const USED_EVENTS: readonly EventName[] = Object.values(EVENTS);
 
-const USED = new Set<string>(USED_EVENTS);
-
-export function isUsedEvent(name: string): name is EventName {
-  return USED.has(name);
-}
-
 /** Used event names by length: most lines are told apart without a comparison. */
 const BY_LENGTH: EventName[][] = [];
 for (const name of USED_EVENTS) (BY_LENGTH[name.length] ??= []).push(name);
