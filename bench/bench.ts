@@ -4,11 +4,13 @@
 // peak RSS. Not a test: figures vary with the machine, so compare runs on the same machine:
 // `--save FILE` keeps this run's figures, `--against FILE` prints each figure as a ratio to a
 // saved run (measure the old commit, then the new one, back to back).
-//   npm run bench -- [--save F] [--against F] [--duration MS] [scenario:policy ...]
+//   npm run bench -- [--save F] [--against F] [--duration MS] [scenario:policy ...] [trace-parse]
+// `trace-parse` (also part of the default run) times reading ftrace captures, in lines/s.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { CaseFigures } from './bench-case.js';
+import { benchTraceParse } from './trace-parse.js';
 
 interface BenchCase {
   scenario: string;
@@ -17,6 +19,7 @@ interface BenchCase {
 
 interface BenchArgs {
   cases: BenchCase[];
+  traceParse: boolean;
   save?: string;
   against?: string;
   durationMs?: number;
@@ -42,12 +45,12 @@ function defaultCases(): BenchCase[] {
 }
 
 function usage(message: string): never {
-  process.stderr.write(`bench: ${message}\nusage: npm run bench -- [--save FILE] [--against FILE] [--duration MS] [scenario:policy ...]\n`);
+  process.stderr.write(`bench: ${message}\nusage: npm run bench -- [--save FILE] [--against FILE] [--duration MS] [scenario:policy ...] [trace-parse]\n`);
   process.exit(2);
 }
 
 function parseArgs(argv: string[]): BenchArgs {
-  const args: BenchArgs = { cases: [] };
+  const args: BenchArgs = { cases: [], traceParse: false };
   for (let index = 0; index < argv.length; index++) {
     const word = argv[index];
     const value = () => argv[++index] ?? usage(`${word} needs a value`);
@@ -56,13 +59,17 @@ function parseArgs(argv: string[]): BenchArgs {
     else if (word === '--duration') {
       args.durationMs = Number(value());
       if (!(args.durationMs > 0)) usage('--duration takes a number of ms > 0');
-    } else if (word.startsWith('-')) usage(`unknown flag ${word}`);
+    } else if (word === 'trace-parse') args.traceParse = true;
+    else if (word.startsWith('-')) usage(`unknown flag ${word}`);
     else {
       const [scenario, policy = 'upstream'] = word.split(':');
       args.cases.push({ scenario, policy });
     }
   }
-  if (args.cases.length === 0) args.cases = defaultCases();
+  if (args.cases.length === 0 && !args.traceParse) {
+    args.cases = defaultCases();
+    args.traceParse = true;
+  }
   return args;
 }
 
@@ -84,7 +91,7 @@ const COLUMNS = [
   { label: 'peak RSS MiB', width: 13, higherIsBetter: false, of: (f: CaseFigures) => f.peakRssMiB },
 ];
 
-function main(): void {
+async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const before: Record<string, CaseFigures> = args.against ? JSON.parse(readFileSync(args.against, 'utf8')) : {};
   const figures: Record<string, CaseFigures> = {};
@@ -104,6 +111,7 @@ function main(): void {
     console.log([name.padEnd(32), now.calls.toExponential(2).padStart(10), ...cells].join(' '));
   }
   if (args.save) writeFileSync(args.save, `${JSON.stringify(figures, null, 2)}\n`);
+  if (args.traceParse) await benchTraceParse();
 }
 
-main();
+await main();

@@ -18,6 +18,7 @@ const COMMANDS: Record<string, CommandFactory> = {
   sweep: async () => (await import('./sweep.js')).sweepCommand(),
   solve: async () => (await import('./solve.js')).solveCommand(),
   merge: async () => (await import('./merge.js')).mergeCommand(),
+  trace: async () => (await import('./trace.js')).traceCommand(),
   completion: async () => (await import('./completion.js')).completionCommand(everyCommandButCompletion),
 };
 

@@ -15,6 +15,7 @@ import { EXIT_OK, EXIT_USAGE, UsageError } from './errors.js';
 import { emit, progressReporter } from './output.js';
 import { addRunOptions, parseWholeNumber, resolveRun, type RunFlags } from './run-options.js';
 import { outputWidth, tableWidth } from './text.js';
+import { traceRun } from '../trace/record.js';
 
 /** Timeline intervals per run unless --timeline-points says otherwise. */
 export const DEFAULT_TIMELINE_POINTS = 100;
@@ -306,6 +307,21 @@ function timelineText(format: ReportFormat, result: CompareResult, row: PolicyRe
 
 interface RunCommandFlags extends RunFlags, OutputFlags {
   timeline?: boolean;
+  traceOut?: string;
+  traceCalls?: boolean;
+}
+
+/** --trace-out: the first seed's run again with a trace writer (docs/trace.md). */
+function writeTrace(run: Awaited<ReturnType<typeof resolveRun>>, file: string, everyCall: boolean): void {
+  const { loaded, params } = run.policies[0]!;
+  const seed = run.seeds[0]!;
+  const traced = traceRun({ scenario: run.scenario, policy: loaded.policy, params, seed, everyCall });
+  try {
+    traced.writer.writeFile(file, traced.header);
+  } catch (error) {
+    throw new UsageError(`--trace-out ${file}: cannot write it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); check the folder exists and is writable`);
+  }
+  process.stderr.write(`rcupool: wrote ${traced.writer.lineCount.toLocaleString('en-US')} trace lines (seed ${seed}) to ${file}\n`);
 }
 
 export function runCommand(): Command {
@@ -328,6 +344,8 @@ export function runCommand(): Command {
   }
   addOutputOptions(command);
   command.option('-t, --timeline', 'charts over time (table and markdown), timeline samples (csv)');
+  command.option('--trace-out <file>', 'also write the run (first seed) as ftrace text in the kernel\'s event formats (docs/trace.md)');
+  command.option('--trace-calls', 'with --trace-out: one rcu_kvfree_callback line per call (millions of lines), not only per call that needed a page');
   command.action(async (flags: RunCommandFlags) => {
     const format = chosenFormat(flags);
     const specs = (flags.policy ?? []).flatMap((value) => value.split(',')).map((spec) => spec.trim()).filter(Boolean);
@@ -337,6 +355,7 @@ export function runCommand(): Command {
       );
     }
     const run = await resolveRun({ ...flags, policy: specs });
+    if (flags.traceCalls && !flags.traceOut) throw new UsageError('--trace-calls needs --trace-out <file>');
     const timelinePoints = flags.timelinePoints !== undefined ? parseWholeNumber('--timeline-points', flags.timelinePoints, 2) : DEFAULT_TIMELINE_POINTS;
     const result = await compare({ ...run, timelinePoints, onProgress: progressReporter(Boolean(flags.quiet)) });
     const row = result.results[0]!;
@@ -347,6 +366,7 @@ export function runCommand(): Command {
     if (!asReport && flags.vegaSpecs !== undefined) writeChartSpecs(flags.vegaSpecs, result);
     const table = { columns: chosenColumns(flags), width: tableWidth(Boolean(flags.out)) };
     emit(asReport ? await reportText(format, result, flags, { color, command: 'run', ...table }) : timelineText(format, result, row, color, width, table), flags.out);
+    if (flags.traceOut && row.error === undefined) writeTrace(run, flags.traceOut, Boolean(flags.traceCalls));
     if (row.error !== undefined) {
       process.stderr.write(`rcupool: policy ${row.policy} failed: ${row.error}\n`);
       process.exitCode = EXIT_USAGE;

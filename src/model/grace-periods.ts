@@ -4,6 +4,7 @@
 import { Priority, type Scheduler } from '../engine/scheduler.js';
 import { lognormalFromMedianP99, type Lognormal, type Stream } from '../engine/random.js';
 import type { TimingSpec } from '../scenario/types.js';
+import type { TraceSink } from './trace-sink.js';
 
 export class GracePeriods {
   completed = 0;
@@ -14,6 +15,8 @@ export class GracePeriods {
   private readonly waiters = new Map<number, Array<(endTime: number) => void>>();
   /** How many GPs have completed, for tests and diagnostics. */
   count = 0;
+  /** `run --trace-out` only (trace-sink.ts). */
+  trace?: TraceSink;
 
   constructor(
     private readonly scheduler: Scheduler,
@@ -56,6 +59,7 @@ export class GracePeriods {
   private start(): void {
     this.running = this.completed + 1;
     this.nextRequested = false;
+    this.trace?.gpStart(this.running, this.scheduler.now); // trace: rcu_grace_period start
     const stalled = this.stream.bernoulli(this.stall.stallProbability);
     const lengthUs = stalled ? this.stream.uniformRange(this.stall.stallMinMs, this.stall.stallMaxMs) * 1000 : this.stream.lognormal(this.duration);
     this.scheduler.after(lengthUs, Priority.gracePeriod, () => this.end());
@@ -65,6 +69,7 @@ export class GracePeriods {
     this.completed = this.running;
     this.running = 0;
     this.count++;
+    this.trace?.gpEnd(this.completed, this.scheduler.now); // trace: rcu_grace_period end
     const list = this.waiters.get(this.completed);
     this.waiters.delete(this.completed);
     if (this.nextRequested || this.waiters.size > 0) this.start();

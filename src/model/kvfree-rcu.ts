@@ -13,6 +13,7 @@ import { CallSequence, RateProfile } from './arrivals.js';
 import type { GracePeriods } from './grace-periods.js';
 import { PageState, PolicyError } from './page-ledger.js';
 import type { PolicyHost } from './policy-host.js';
+import type { TraceSink } from './trace-sink.js';
 import type { WakeLatency } from './workqueues.js';
 
 interface PointerPage {
@@ -80,6 +81,8 @@ export class KvfreeRcu {
   private readonly signatureStreams: IndexedStream[] = [];
   /** Per CPU, so one CPU's extra monitor runs never shift another CPU's wake-ups. */
   private readonly modelWork: Stream[] = [];
+  /** `run --trace-out` only (trace-sink.ts). */
+  trace?: TraceSink;
 
   constructor(
     private readonly scheduler: Scheduler,
@@ -180,6 +183,7 @@ export class KvfreeRcu {
   }
 
   private fastCalls(state: CpuState, count: number): void {
+    this.trace?.bulkCalls?.(state.cpu, state.processed, count, state.calls); // trace: rcu_kvfree_callback per call (--trace-calls)
     state.processed += count;
     state.waitingObjects += count;
     this.counters.calls += count;
@@ -312,6 +316,7 @@ export class KvfreeRcu {
         state.current = pointerPage;
       } else state.current = { page, objects: 1, snapshot: this.gp.snapshot() };
       state.waitingObjects++;
+      this.trace?.call(state.cpu, this.scheduler.now); // trace: rcu_kvfree_callback
       this.inflight.add(this.scheduler.now, 1);
       this.latency.add(this.fastPathUs + costUs);
       state.memo = null;
@@ -343,6 +348,7 @@ export class KvfreeRcu {
   }
 
   private fallback(state: CpuState, form: CallForm, costUs: number, callTime = this.scheduler.now): void {
+    this.trace?.fallback(state.cpu, callTime, form, this.gp.snapshot()); // trace: rcu_kvfree_callback; later the object's free
     this.counters.fallbacks++;
     if (form === 'two-arg') {
       // Channel 3: the object is chained through its own rcu_head; no memory needed.
@@ -391,7 +397,9 @@ export class KvfreeRcu {
       if (token !== state.monitorToken) return;
       // The monitor is delayed work on system_wq: it runs after a normal wake-up.
       const wake = this.wakeLatency.sample('normal', this.modelWork[state.cpu]);
+      const work = this.trace?.workQueued(state.cpu, 'kfree_rcu_monitor', 'normal', this.scheduler.now) ?? 0; // trace: workqueue_queue_work
       this.scheduler.after(wake, Priority.work, () => {
+        this.trace?.workStarted(work, this.scheduler.now); // trace: workqueue_execute_start
         if (token === state.monitorToken) this.runMonitor(state);
       });
     });
@@ -430,7 +438,9 @@ export class KvfreeRcu {
 
   private batchGracePeriodDone(state: CpuState, slotIndex: number): void {
     const wake = this.wakeLatency.sample('normal', this.modelWork[state.cpu]);
+    const work = this.trace?.workQueued(state.cpu, 'kfree_rcu_work', 'normal', this.scheduler.now) ?? 0; // trace: workqueue_queue_work
     this.scheduler.after(wake, Priority.work, () => {
+      this.trace?.workStarted(work, this.scheduler.now); // trace: workqueue_execute_start
       const batch = state.slots[slotIndex]!;
       state.slots[slotIndex] = null; // kfree_rcu_work() detaches the lists first
       this.reclaim(state.cpu, batch.pages, batch.headObjects);
@@ -443,6 +453,7 @@ export class KvfreeRcu {
     let pageObjects = 0;
     for (const pointerPage of pages) pageObjects += pointerPage.objects;
     const workUs = (pageObjects * costs.bulkPerObject + headObjects * costs.rcuHeadPerObject) / 1000;
+    this.trace?.reclaim(cpu, this.scheduler.now, pages.map((pointerPage) => pointerPage.objects), headObjects); // trace: rcu_invoke_kfree_bulk_callback, rcu_invoke_kvfree_callback
     this.pagesInReclaim += pages.length;
     this.objectsInReclaim += pageObjects + headObjects;
     this.reclaiming.add(pages);

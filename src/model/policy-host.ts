@@ -8,6 +8,7 @@ import type { Stream } from '../engine/random.js';
 import type { CallContext, Gfp, Kernel, MemoryView, Page, PageRequest, PolicyHooks, Reserve, WorkQueue } from '../policy/api.js';
 import type { Allocator } from './allocator.js';
 import { PageLedger, PageState, PolicyError } from './page-ledger.js';
+import type { TraceGfp, TraceSink } from './trace-sink.js';
 import type { WakeLatency } from './workqueues.js';
 
 export interface Violations {
@@ -103,6 +104,8 @@ export class PolicyHost {
   readonly violations: Violations = { sleepInAtomic: 0, zoneLockUnderRawLock: 0, lockRecursion: 0 };
   hooks!: PolicyHooks;
   readonly kernel: Kernel;
+  /** `run --trace-out` only (trace-sink.ts). */
+  trace?: TraceSink;
   private readonly reserves: ReserveHolder[] = [];
   private current: HookContext = { context: 'sleepable', holdsAllocatorLock: false, touchedMemory: false, violated: false, cpu: -1, unrepeatable: false };
   private started = false;
@@ -295,9 +298,11 @@ export class PolicyHost {
     return null;
   }
 
-  private mint(): Page {
+  private mint(cpu: number, gfp: TraceGfp): Page {
     this.pagesAllocated++;
-    return this.ledger.mint();
+    const page = this.ledger.mint();
+    this.trace?.pageAllocated(cpu, page, gfp, this.scheduler.now); // trace: mm_page_alloc
+    return page;
   }
 
   private checkCpu(cpu: number, what: string): void {
@@ -336,11 +341,12 @@ export class PolicyHost {
         if (gfp !== 'NOWAIT' && gfp !== 'ATOMIC' && gfp !== 'KERNEL' && gfp !== 'KERNEL_NORETRY') throw new PolicyError(`alloc: unknown GFP class "${gfp}"`);
         const sleeps = gfp === 'KERNEL' || gfp === 'KERNEL_NORETRY';
         if (this.lockRule(sleeps)) return null;
-        return allocator.alloc(cpu, gfp, 'pointerPages') ? this.mint() : null;
+        return allocator.alloc(cpu, gfp, 'pointerPages') ? this.mint(cpu, gfp) : null;
       },
       free: (cpu: number, page: Page) => {
         this.checkCpu(cpu, 'free');
         this.ledger.move(page, PageState.Held, PageState.Returned, 'free');
+        this.trace?.pageFreed(cpu, page, this.scheduler.now); // trace: mm_page_free
         // A free takes the PCP lock too; it is counted when illegal but still done, or the page would be lost.
         this.lockRule(false);
         allocator.free(cpu, 'pointerPages');
@@ -348,7 +354,7 @@ export class PolicyHost {
       grabPcpLockless: (cpu: number) => {
         this.checkCpu(cpu, 'grabPcpLockless');
         this.current.touchedMemory = true;
-        return allocator.grabPcpLockless(cpu) ? this.mint() : null;
+        return allocator.grabPcpLockless(cpu) ? this.mint(cpu, 'lockless-pcp') : null;
       },
       allocNolock: (cpu: number) => {
         this.checkCpu(cpu, 'allocNolock');
@@ -356,7 +362,7 @@ export class PolicyHost {
         // Trylock semantics: a held allocator lock makes the trylock fail. Raw-lock regions are
         // fine even on RT ("can be called from raw_spin_lock_irqsave region", 97769a53f117).
         if (this.current.holdsAllocatorLock) return null;
-        return allocator.allocNolock(cpu) ? this.mint() : null;
+        return allocator.allocNolock(cpu) ? this.mint(cpu, 'nolock') : null;
       },
       reserve: (name: string, options: { shared: boolean }) => {
         const reserve = new ReserveHolder(String(name), Boolean(options?.shared), this.cpus, this);
@@ -367,7 +373,9 @@ export class PolicyHost {
         this.checkCpu(cpu, 'queueWork');
         if (queue !== 'highpri' && queue !== 'normal' && queue !== 'reclaim') throw new PolicyError(`queueWork: unknown queue "${queue}" (highpri, normal, reclaim)`);
         const delay = this.wakeLatency.sample(queue, this.workStream);
+        const work = this.trace?.workQueued(cpu, fn.name || 'policy_work', queue, this.scheduler.now) ?? 0; // trace: workqueue_queue_work
         this.scheduler.after(delay, Priority.work, () => {
+          this.trace?.workStarted(work, this.scheduler.now); // trace: workqueue_execute_start
           this.call(`work on ${queue}`, 'sleepable', false, fn);
           this.bumpCpu(cpu);
         });

@@ -12,6 +12,7 @@ import type { Metrics } from '../contract/metrics.js';
 import { OtherUsers } from './other-users.js';
 import { PolicyError } from './page-ledger.js';
 import { PolicyHost } from './policy-host.js';
+import type { TraceSink } from './trace-sink.js';
 import { WakeLatency } from './workqueues.js';
 
 export interface SimulationOptions {
@@ -21,6 +22,8 @@ export interface SimulationOptions {
   timelinePoints?: number;
   /** Answer remembered fallbacks ahead of other CPUs' calls (on unless a run had to be redone). */
   answerAhead?: boolean;
+  /** Receives the run's kernel-tracepoint moments (`run --trace-out`); the run is the same with or without it. */
+  traceSink?: TraceSink;
 }
 
 export interface TimelineSample {
@@ -84,6 +87,7 @@ export class Simulation {
     this.kvfree = new KvfreeRcu(this.scheduler, this.streams, scenario, this.allocator, this.host, this.gracePeriods, this.wakeLatency);
     this.allocator.shrink = (pages) => this.host.shrink(pages);
     if (options.answerAhead === false) this.host.answerAheadSafe = false;
+    this.gracePeriods.trace = this.kvfree.trace = this.host.trace = options.traceSink; // trace: the sink, if any
   }
 
   run(): SimulationResult {
@@ -118,6 +122,7 @@ export class Simulation {
     if (this.host.answerAheadTripped) {
       // This policy changed what another CPU's remembered answer rested on, after that CPU had
       // answered past that time: redo the run event by event so every answer is exact.
+      this.options.traceSink?.reset(); // trace: the redone run writes the trace afresh
       return new Simulation(this.scenario, this.policy, this.params, { ...this.options, answerAhead: false }).run();
     }
     this.snapshot.latencyUs = this.latencySummary();

@@ -1,0 +1,208 @@
+// One line of ftrace text, as the kernel's trace file (/sys/kernel/tracing/trace, printed by
+// print_trace_fmt() in kernel/trace/trace.c) and `trace-cmd report` write it:
+//
+//   kworker/7:1-371     [007] ....  5630.989714: rcu_invoke_kfree_bulk_callback: rcu_preempt bulk=0x000000000babf308 nr_records=510
+//   <idle>-0            [001] d..2.  142.559458: rcu_grace_period: rcu_preempt 8373 start
+//   bash-1234  (   1234) [000]  4415.246506: mm_page_alloc: page=ffffea0003db9f40 pfn=1155800 ...
+//   kworker/0:1-12 [000]  12.000100: workqueue_execute_start:  work struct ...     (trace-cmd pads the name)
+//
+// TASK-PID, an optional "(TGID)" column (options/record-tgid), [CPU], an optional latency-flags
+// column of 4 (older kernels) or 5 characters (irq-info; absent with options/irq-info off and in
+// plain `trace-cmd report`), the timestamp in seconds, the event name and its TP_printk text.
+// This is the shape Perfetto's systrace tokenizer accepts too
+// (src/trace_processor/importers/systrace/systrace_line_tokenizer.cc: the regex
+// `-(\d+)\s+\(?\s*(\d+|-+)?\)?\s?\[(\d+)\]\s*([a-zA-Z.]{3}[0-9a-f.]{1,2}\s*)?(\d+\.\d+):\s+(\S+):`).
+// Parsed by hand rather than by that regex: task names may hold any character, and the hand
+// parser is several times faster (the bench's trace-parse case).
+
+export interface TraceLine {
+  task: string;
+  pid: number;
+  cpu: number;
+  /** Seconds as printed, in µs. */
+  timeUs: number;
+  event: string;
+  /** The event's TP_printk text, trimmed. */
+  args: string;
+}
+
+/** Where the parts of a line are (parseTraceLineSpans): [start, end) offsets into the text. */
+export interface TraceLineSpans {
+  pid: number;
+  cpu: number;
+  timeUs: number;
+  taskStart: number;
+  taskEnd: number;
+  eventStart: number;
+  eventEnd: number;
+  argsStart: number;
+  argsEnd: number;
+}
+
+const CODE_0 = 48;
+const CODE_9 = 57;
+const CODE_SPACE = 32;
+const CODE_DOT = 46;
+const CODE_COLON = 58;
+
+function isDigit(code: number): boolean {
+  return code >= CODE_0 && code <= CODE_9;
+}
+
+function isFlagLetter(code: number): boolean {
+  return code === CODE_DOT || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+}
+
+function isFlagCount(code: number): boolean {
+  return code === CODE_DOT || isDigit(code) || (code >= 97 && code <= 102);
+}
+
+/** "[007]" with its "[" at `open`: the CPU number, or -1. */
+function cpuAt(line: string, open: number, to: number): number {
+  let index = open + 1;
+  let cpu = 0;
+  while (index < to && isDigit(line.charCodeAt(index))) cpu = cpu * 10 + line.charCodeAt(index++) - CODE_0;
+  return index > open + 1 && line.charCodeAt(index) === 93 /* ] */ ? cpu : -1;
+}
+
+/** A latency-flags column in [start, end): 4 or 5 characters, "d..1.", "dNh2", "....". */
+function isFlags(line: string, start: number, end: number): boolean {
+  const length = end - start;
+  if (length !== 4 && length !== 5) return false;
+  for (let index = start; index < start + 3; index++) if (!isFlagLetter(line.charCodeAt(index))) return false;
+  for (let index = start + 3; index < end; index++) if (!isFlagCount(line.charCodeAt(index))) return false;
+  return true;
+}
+
+function skipSpaces(line: string, from: number, to: number): number {
+  while (from < to && line.charCodeAt(from) === CODE_SPACE) from++;
+  return from;
+}
+
+function tokenEnd(line: string, from: number, to: number): number {
+  while (from < to && line.charCodeAt(from) !== CODE_SPACE) from++;
+  return from;
+}
+
+/** "5630.989714:" in [start, end) as µs (seconds and fraction apart, so µs stay exact), or NaN. */
+function timestampUs(line: string, start: number, end: number): number {
+  if (end - start < 4 || line.charCodeAt(end - 1) !== CODE_COLON) return NaN;
+  let index = start;
+  let seconds = 0;
+  while (index < end && isDigit(line.charCodeAt(index))) seconds = seconds * 10 + line.charCodeAt(index++) - CODE_0;
+  if (index === start || line.charCodeAt(index) !== CODE_DOT) return NaN;
+  index++;
+  let fraction = 0;
+  let scale = 1e6;
+  const digitsStart = index;
+  while (index < end - 1 && isDigit(line.charCodeAt(index))) {
+    fraction = fraction * 10 + line.charCodeAt(index++) - CODE_0;
+    scale /= 10;
+  }
+  if (index !== end - 1 || index === digitsStart) return NaN;
+  return seconds * 1e6 + fraction * scale;
+}
+
+/** An event line, or null when `line` is not one (a header, a comment or a malformed line). */
+export function parseTraceLine(line: string): TraceLine | null {
+  const spans: TraceLineSpans = { pid: 0, cpu: 0, timeUs: 0, taskStart: 0, taskEnd: 0, eventStart: 0, eventEnd: 0, argsStart: 0, argsEnd: 0 };
+  if (!parseTraceLineSpans(line, 0, line.length, spans)) return null;
+  return {
+    task: line.slice(spans.taskStart, spans.taskEnd),
+    pid: spans.pid,
+    cpu: spans.cpu,
+    timeUs: spans.timeUs,
+    event: line.slice(spans.eventStart, spans.eventEnd),
+    args: line.slice(spans.argsStart, spans.argsEnd),
+  };
+}
+
+/**
+ * The line in text[from, to) parsed into `out` as positions, so the reader cuts nothing out of
+ * a line it has no use for (every line of a capture passes here). False when it is not an
+ * event line.
+ */
+export function parseTraceLineSpans(line: string, from: number, to: number, out: TraceLineSpans): boolean {
+  // The CPU column: the first "[digits]" preceded by a space (a task name may hold brackets).
+  let open = line.indexOf(' [', from);
+  let cpu = -1;
+  while (open >= 0 && open < to) {
+    cpu = cpuAt(line, open + 1, to);
+    if (cpu >= 0) break;
+    open = line.indexOf(' [', open + 2);
+  }
+  if (cpu < 0 || open >= to) return false;
+
+  // TASK-PID, maybe followed by "(  TGID)" or "(-------)".
+  let headEnd = open;
+  while (headEnd > from && line.charCodeAt(headEnd - 1) === CODE_SPACE) headEnd--;
+  if (line.charCodeAt(headEnd - 1) === 41 /* ) */) {
+    const tgidOpen = line.lastIndexOf('(', headEnd - 1);
+    if (tgidOpen < from) return false;
+    headEnd = tgidOpen;
+    while (headEnd > from && line.charCodeAt(headEnd - 1) === CODE_SPACE) headEnd--;
+  }
+  let pidStart = headEnd;
+  while (pidStart > from && isDigit(line.charCodeAt(pidStart - 1))) pidStart--;
+  if (pidStart === headEnd || pidStart === from || line.charCodeAt(pidStart - 1) !== 45 /* - */) return false;
+  let pid = 0;
+  for (let index = pidStart; index < headEnd; index++) pid = pid * 10 + line.charCodeAt(index) - CODE_0;
+
+  let start = skipSpaces(line, line.indexOf(']', open) + 1, to);
+  let end = tokenEnd(line, start, to);
+  if (isFlags(line, start, end)) {
+    start = skipSpaces(line, end, to);
+    end = tokenEnd(line, start, to);
+  }
+  const timeUs = timestampUs(line, start, end);
+  if (Number.isNaN(timeUs)) return false;
+
+  // "event_name: args"; trace-cmd pads after the colon.
+  start = skipSpaces(line, end, to);
+  end = tokenEnd(line, start, to);
+  if (end - start < 2 || line.charCodeAt(end - 1) !== CODE_COLON) return false;
+  out.pid = pid;
+  out.cpu = cpu;
+  out.timeUs = timeUs;
+  out.taskStart = skipSpaces(line, from, to);
+  out.taskEnd = pidStart - 1;
+  out.eventStart = start;
+  out.eventEnd = end - 1;
+  out.argsStart = skipSpaces(line, end, to);
+  let argsEnd = to;
+  while (argsEnd > out.argsStart && line.charCodeAt(argsEnd - 1) === CODE_SPACE) argsEnd--;
+  out.argsEnd = argsEnd;
+  return true;
+}
+
+/** What a header or comment line says about the capture. */
+export interface HeaderFacts {
+  /** "#P:8" (kernel trace file) or "cpus=8" (trace-cmd report). */
+  cpus?: number;
+  style?: 'ftrace' | 'trace-cmd';
+  /** The column header shows the irqs-off/need-resched/... flags. */
+  irqFlags?: boolean;
+}
+
+/**
+ * Lines that are not events but belong to a capture: the kernel's "# ..." header, trace-cmd's
+ * "version = 6", "cpus=8", "CPU 3 is empty", "CPU0 data recorded at offset=..." and blank lines.
+ * Null for anything else.
+ */
+export function parseHeaderLine(line: string): HeaderFacts | null {
+  const text = line.trim();
+  if (text === '') return {};
+  if (text.startsWith('#')) {
+    const facts: HeaderFacts = {};
+    const cpus = /#P:(\d+)/.exec(text);
+    if (cpus) facts.cpus = Number(cpus[1]);
+    if (/^#\s*tracer:/.test(text)) facts.style = 'ftrace';
+    if (/irqs-off/.test(text)) facts.irqFlags = true;
+    return facts;
+  }
+  const cpus = /^cpus=(\d+)$/.exec(text);
+  if (cpus) return { cpus: Number(cpus[1]), style: 'trace-cmd' };
+  if (/^version = \d+/.test(text)) return { style: 'trace-cmd' };
+  if (/^CPU ?\d+ (is empty|data recorded)/.test(text)) return { style: 'trace-cmd' };
+  return null;
+}
