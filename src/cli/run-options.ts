@@ -10,6 +10,7 @@ import { resolveScenario } from '../scenario/load.js';
 import { parseDurationMs } from '../scenario/units.js';
 import type { Scenario } from '../scenario/types.js';
 import { UsageError } from './errors.js';
+import { checkOutput } from './output.js';
 
 export interface RunFlags {
   policy?: string[];
@@ -23,6 +24,8 @@ export interface RunFlags {
   checkInvariants?: boolean;
   runTimeout?: string;
   runHeap?: string;
+  /** Where the report goes (compare, run, baseline): checked before anything runs. */
+  out?: string;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -121,6 +124,7 @@ export async function resolveRun(flags: RunFlags): Promise<ResolvedRun> {
     if (durationMs > 86_400_000) throw new UsageError(`--duration ${flags.duration}: at most 24h`);
   }
   const limits = parseRunLimits(flags);
+  checkOutput(flags.out);
   const scenario = resolveScenario(flags.scenario, flags.set, durationMs);
   const loaded = await loadPolicies(policySpecs(flags), process.cwd(), limits);
   const paramFlags = parseParamFlags(flags.param);
