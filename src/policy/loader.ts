@@ -11,7 +11,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { didYouMean } from '../scenario/did-you-mean.js';
 import type { PolicyModule } from './api.js';
 import type { DescribeAnswer } from './describe-worker.js';
-import { heapText, nextEnd, policyThread, secondsText, type ThreadLimits } from './supervise.js';
+import { heapText, loadingBudgetMs, MIN_LOAD_BUDGET_MS, nextEnd, policyThread, secondsText, type ThreadLimits } from './supervise.js';
 import { describeThrown } from './thrown.js';
 import { PolicyLoadError, validatePolicyModule } from './validate.js';
 
@@ -123,13 +123,14 @@ function outOfThread(descriptor: PolicyDescriptor, spec: string): PolicyModule {
 async function describeInThread(location: PolicyLocation, limits: ThreadLimits): Promise<PolicyModule> {
   const worker = policyThread(DESCRIBE_WORKER_URL, limits, location);
   try {
-    const end = await nextEnd<DescribeAnswer>(worker, limits.timeoutMs);
+    const budgetMs = loadingBudgetMs(limits);
+    const end = await nextEnd<DescribeAnswer>(worker, budgetMs);
     const loading = `${location.spec}: loading the policy module`;
     if (end.kind === 'message') {
       if (!end.value.ok) throw new PolicyLoadError(end.value.error);
       return outOfThread(end.value.descriptor, location.spec);
     }
-    if (end.kind === 'timeout') throw new PolicyLoadError(`${loading} exceeded ${secondsText(limits.timeoutMs)} (a loop at its top level?); --run-timeout sets the budget`);
+    if (end.kind === 'timeout') throw new PolicyLoadError(`${loading} exceeded ${secondsText(budgetMs)} (a loop at its top level?); --run-timeout above ${secondsText(MIN_LOAD_BUDGET_MS)} raises it`);
     if (end.kind === 'heap') throw new PolicyLoadError(`${loading} exceeded the ${heapText(limits.heapLimitMb)} heap limit`);
     if (end.kind === 'exit') throw new PolicyLoadError(`${loading} ended its thread (exit code ${end.code}) before it was read`);
     throw new PolicyLoadError(`${loading}: ${end.message}`);

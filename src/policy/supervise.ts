@@ -45,6 +45,16 @@ export function nextEnd<T>(worker: Worker, timeoutMs: number): Promise<WorkerEnd
   });
 }
 
+/**
+ * Loading a policy file (compiling its TypeScript, running its top level) takes a second of CPU,
+ * several on a busy machine: it gets the run budget but never less than this.
+ */
+export const MIN_LOAD_BUDGET_MS = 15_000;
+
+export function loadingBudgetMs(limits: ThreadLimits): number {
+  return Math.max(limits.timeoutMs, MIN_LOAD_BUDGET_MS);
+}
+
 /** "60 s", "0.5 s". */
 export function secondsText(ms: number): string {
   return `${Number((ms / 1000).toPrecision(6))} s`;

@@ -24,6 +24,9 @@ export type RunOutcome =
   | { index: number; ok: true; metrics: Metrics; timeline: TimelineSample[]; eventsRun: number }
   | { index: number; ok: false; error: string };
 
+/** A run's thread posts this once the policy is loaded: the run's own wall-time budget starts there. */
+export const STARTED = 'started';
+
 /** Loaded built-in policy modules, per thread (built-ins keep no module-level state). */
 export class PolicyCache {
   private readonly loaded = new Map<string, Promise<LoadedPolicy>>();
@@ -46,11 +49,13 @@ export function nonFiniteMetric(metrics: Metrics): string | undefined {
   return METRIC_PATHS.find((path) => !Number.isFinite(metricValue(metrics, path)));
 }
 
-export async function runTask(task: RunTask, cache: PolicyCache, progress = new RunProgress()): Promise<RunOutcome> {
+/** `onLoaded` is called once the policy module is loaded, just before the simulation starts. */
+export async function runTask(task: RunTask, cache: PolicyCache, progress = new RunProgress(), onLoaded?: () => void): Promise<RunOutcome> {
   try {
     progress.enter('loading the module', 0);
     const { policy } = await cache.get(task.location);
     progress.enter('the model', 0);
+    onLoaded?.();
     let scheduler: { now: number } = { now: 0 };
     const watched = watchPolicy(policy, progress, () => scheduler.now);
     const simulation = new Simulation(task.scenario, watched, task.params, {

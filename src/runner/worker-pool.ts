@@ -4,9 +4,9 @@
 // thread per lane; a user's policy file gets a fresh thread for every run (its own globals,
 // module instance, guards and seeded Math.random), stopped as soon as the run has answered.
 import type { Worker } from 'node:worker_threads';
-import { heapText, nextEnd, policyThread, secondsText, type ThreadLimits } from '../policy/supervise.js';
+import { heapText, loadingBudgetMs, nextEnd, policyThread, secondsText, type ThreadLimits } from '../policy/supervise.js';
 import { RunProgress } from './policy-watch.js';
-import type { RunOutcome, RunTask } from './task.js';
+import { STARTED, type RunOutcome, type RunTask } from './task.js';
 import type { WorkerSetup } from './worker.js';
 
 export const WORKER_URL = new URL('./worker.js', import.meta.url);
@@ -34,19 +34,25 @@ function startThread(isolated: boolean, limits: RunLimits): Thread {
 /** One run on `thread`; `healthy` says whether the thread can take another task. */
 async function superviseRun(thread: Thread, task: RunTask, limits: RunLimits): Promise<{ outcome: RunOutcome; healthy: boolean }> {
   thread.worker.postMessage(task);
-  const end = await nextEnd<RunOutcome>(thread.worker, limits.timeoutMs);
-  if (end.kind === 'message') return { outcome: end.value, healthy: true };
+  // Loading (compiling a user's TypeScript) has the loading budget; the run's own starts after it.
+  const loadBudgetMs = loadingBudgetMs(limits);
+  let end = await nextEnd<RunOutcome | typeof STARTED>(thread.worker, loadBudgetMs);
+  const loaded = end.kind === 'message' && end.value === STARTED;
+  if (loaded) end = await nextEnd<RunOutcome | typeof STARTED>(thread.worker, limits.timeoutMs);
+  if (end.kind === 'message' && end.value !== STARTED) return { outcome: end.value, healthy: true };
   void thread.worker.terminate();
   // The CLI prints these after "policy NAME failed: ", so they need not name the policy again.
   const where = thread.progress.where();
   const error =
     end.kind === 'timeout'
-      ? `exceeded ${secondsText(limits.timeoutMs)} ${where}, seed ${task.seed}; --run-timeout sets the budget`
+      ? `exceeded ${secondsText(loaded ? limits.timeoutMs : loadBudgetMs)} ${where}, seed ${task.seed}; --run-timeout sets the budget`
       : end.kind === 'heap'
         ? `exceeded the ${heapText(limits.heapLimitMb)} heap limit ${where}, seed ${task.seed}; --run-heap sets it`
         : end.kind === 'exit'
           ? `its thread ended (exit code ${end.code}) ${where}, seed ${task.seed}`
-          : `${end.message} (thrown ${where}, seed ${task.seed})`;
+          : end.kind === 'error'
+            ? `${end.message} (thrown ${where}, seed ${task.seed})`
+            : `its thread answered twice ${where}, seed ${task.seed}`;
   return { outcome: { index: task.index, ok: false, error }, healthy: false };
 }
 

@@ -6,12 +6,14 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { installPolicyGuards } from '../policy/guards.js';
 import { describeThrown } from '../policy/thrown.js';
 import { RunProgress } from './policy-watch.js';
-import { PolicyCache, runTask, type RunOutcome, type RunTask } from './task.js';
+import { PolicyCache, runTask, STARTED, type RunOutcome, type RunTask } from './task.js';
 
 export interface WorkerSetup {
   isolated: boolean;
   progress: SharedArrayBuffer;
 }
+
+const started = () => parentPort!.postMessage(STARTED);
 
 const setup = workerData as WorkerSetup;
 const progress = new RunProgress(setup.progress);
@@ -25,7 +27,7 @@ async function runIsolated(task: RunTask): Promise<RunOutcome> {
   process.on('uncaughtException', (error) => (escaped ??= describeThrown(error)));
   process.on('unhandledRejection', (reason) => (escaped ??= describeThrown(reason)));
   installPolicyGuards(task.seed);
-  const outcome = await runTask(task, cache, progress);
+  const outcome = await runTask(task, cache, progress, started);
   // Promise callbacks and ticks run once the synchronous run has returned: give them their turn,
   // so an error they throw is this run's error every time, not only when the thread is slow to stop.
   await new Promise((resolve) => settle(resolve));
@@ -36,6 +38,6 @@ async function runIsolated(task: RunTask): Promise<RunOutcome> {
 }
 
 parentPort!.on('message', (task: RunTask) => {
-  const run = setup.isolated ? runIsolated(task) : runTask(task, cache, progress);
+  const run = setup.isolated ? runIsolated(task) : runTask(task, cache, progress, started);
   void run.then((outcome) => parentPort!.postMessage(outcome));
 });
