@@ -1,12 +1,12 @@
 // `rcupool baseline --out FILE`: run like `compare` and record the configuration and results
 // for `rcupool check` to rerun and judge against later.
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { Command } from 'commander';
 import { colorEnabled, renderTable } from '../report/index.js';
 import { makeBaseline, serializeBaseline } from '../runner/baseline-file.js';
 import { compare } from '../runner/compare.js';
 import { EXIT_OK, EXIT_USAGE, UsageError } from './errors.js';
-import { progressReporter, writeAtomically } from './output.js';
+import { progressReporter, writeOutput } from './output.js';
 import { addRunOptions, parseParamFlags, resolveRun, type RunFlags } from './run-options.js';
 import { recordSweepBaseline } from './sweep-baseline.js';
 
@@ -40,7 +40,8 @@ export function baselineCommand(): Command {
   command.option('--vary <name=values>', 'record a sweep instead (as `rcupool sweep --vary`; repeatable)', (value: string, previous: string[] = []) => [...previous, value], []);
   command.action(async (flags: BaselineFlags) => {
     // Refuse before spending minutes running: the file is checked again nowhere else.
-    if (!flags.force && existsSync(flags.out)) {
+    // Only a regular file holds an older baseline; a device, FIFO or `-` is written through.
+    if (!flags.force && existsSync(flags.out) && statSync(flags.out).isFile()) {
       throw new UsageError(`--out ${flags.out}: the file exists; add --force to overwrite it (or run \`rcupool check --baseline ${flags.out} --update\` to refresh it)`);
     }
     if (flags.vary.length > 0) return recordSweepBaseline(flags);
@@ -58,7 +59,7 @@ export function baselineCommand(): Command {
     // Which params were set with --param: check pins those and takes the rest from today's defaults.
     const given = parseParamFlags(flags.param);
     const policies = run.policies.map((entry) => ({ ...entry, overridden: Object.keys(given.get(entry.loaded.policy.name) ?? {}) }));
-    writeAtomically(flags.out, serializeBaseline(makeBaseline({ ...run, policies }, result)));
+    writeOutput(flags.out, serializeBaseline(makeBaseline({ ...run, policies }, result)));
     if (!flags.quiet) {
       const policies = run.policies.map(({ loaded }) => loaded.policy.name).join(', ');
       process.stderr.write(`rcupool: wrote baseline ${flags.out}: ${policies} on scenario ${run.scenario.name}, seeds ${run.seeds.join(', ')}\n`);

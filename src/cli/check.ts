@@ -13,11 +13,13 @@ import { changeText, currentText, baselineText, renderCheckTable, thresholdText,
 import { colorEnabled } from '../report/index.js';
 import { BaselineError, makeBaseline, readBaseline, serializeBaseline, type BaselineFile, type BaselinePolicy, type LoadedBaseline, type RunPolicy } from '../runner/baseline-file.js';
 import { compare } from '../runner/compare.js';
+import { DEFAULT_RUN_LIMITS, type RunLimits } from '../runner/worker-pool.js';
+import { clipLine } from '../policy/thrown.js';
 import { compareResults, parseThresholds, regressions, ThresholdError, type ThresholdSet } from '../runner/regression.js';
 import { TOOL_VERSION } from '../version.js';
 import { EXIT_OK, EXIT_REGRESSION, EXIT_USAGE, isUserError, UsageError } from './errors.js';
-import { progressReporter, writeAtomically } from './output.js';
-import { parseWholeNumber } from './run-options.js';
+import { checkOutput, progressReporter, writeOutput } from './output.js';
+import { parseRunLimits, parseWholeNumber } from './run-options.js';
 import { checkSweepBaseline } from './sweep-baseline.js';
 import { isSweepBaselineFile } from '../runner/sweep-baseline.js';
 
@@ -35,6 +37,8 @@ interface CheckFlags {
   jobs?: string;
   color?: boolean;
   quiet?: boolean;
+  runTimeout?: string;
+  runHeap?: string;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -108,8 +112,8 @@ function paramsFor(file: string, recorded: BaselinePolicy, policy: PolicyModule,
 }
 
 /** The baseline's policies, each from its recorded location or from a matching --policy file. */
-async function policiesToRun(file: string, baseline: BaselineFile, specs: string[], notes: string[]): Promise<RunPolicy[]> {
-  const replacements = specs.length > 0 ? await loadPolicies(specs) : [];
+async function policiesToRun(file: string, baseline: BaselineFile, specs: string[], notes: string[], limits: RunLimits): Promise<RunPolicy[]> {
+  const replacements = specs.length > 0 ? await loadPolicies(specs, process.cwd(), limits) : [];
   const names = baseline.policies.map((entry) => entry.name);
   for (const replacement of replacements) {
     if (!names.includes(replacement.policy.name)) {
@@ -126,7 +130,7 @@ async function policiesToRun(file: string, baseline: BaselineFile, specs: string
       notes.push(`${recorded.name}: from ${loaded.location.spec} (--policy) instead of ${recorded.location}.`);
     } else {
       try {
-        loaded = await loadPolicy(locatePolicy(recorded.location));
+        loaded = await loadPolicy(locatePolicy(recorded.location), limits);
       } catch (error) {
         const hint = recorded.kind === 'file' ? ' (paths are relative to the directory check runs in; --policy FILE says where it is now)' : '';
         throw inContext(`baseline ${file}: policy ${recorded.name} from ${recorded.location}${hint}`, error);
@@ -167,6 +171,8 @@ export function checkCommand(): Command {
     .option('-a, --all', 'show every metric, not only those beyond their threshold')
     .option('--update', 'rewrite the baseline with today\'s results (after a deliberate change); exits 0 even when metrics regressed')
     .option('-j, --jobs <n>', 'worker threads (default: cores)')
+    .option('--run-timeout <time>', `wall-time budget per run, e.g. 30s, or off (default ${DEFAULT_RUN_LIMITS.timeoutMs / 1000}s)`)
+    .option('--run-heap <MiB>', `heap limit per run's thread, in MiB (default ${DEFAULT_RUN_LIMITS.heapLimitMb})`)
     .option('--no-color', 'no colour in the table')
     .option('-q, --quiet', 'no progress or notes on stderr');
   command.action(async (flags: CheckFlags) => {
@@ -174,7 +180,9 @@ export function checkCommand(): Command {
     const format = chosenFormat(flags);
     const thresholds = thresholdsFrom(flags.threshold);
     const jobs = flags.jobs === undefined ? availableParallelism() : parseWholeNumber('--jobs', flags.jobs, 1);
+    const limits = parseRunLimits(flags);
     const { baseline, filledScenarioFields } = readOrExplain(flags.baseline);
+    if (flags.update) checkOutput(flags.baseline, '--update');
     const notes: string[] = [];
     if (filledScenarioFields.length > 0) {
       notes.push(`Scenario fields new since the baseline run with the default preset's values: ${filledScenarioFields.join(', ')}.`);
@@ -183,18 +191,14 @@ export function checkCommand(): Command {
       notes.push(`The baseline was written by rcupool ${baseline.tool.version}; this is ${TOOL_VERSION} (built-in policies and the model are today's).`);
     }
     const specs = (flags.policy ?? []).flatMap((value) => value.split(',')).map((spec) => spec.trim()).filter(Boolean);
-    const policies = await policiesToRun(flags.baseline, baseline, specs, notes);
+    const policies = await policiesToRun(flags.baseline, baseline, specs, notes, limits);
 
-    const current = await compare({ scenario: baseline.scenario, seeds: baseline.seeds, policies, jobs, onProgress: progressReporter(Boolean(flags.quiet)) });
+    const current = await compare({ scenario: baseline.scenario, seeds: baseline.seeds, policies, jobs, limits, onProgress: progressReporter(Boolean(flags.quiet)) });
     const report = compareResults(baseline.result, current, thresholds);
 
     let updated = false;
     if (flags.update && !report.incomplete) {
-      try {
-        writeAtomically(flags.baseline, serializeBaseline(makeBaseline({ scenario: baseline.scenario, seeds: baseline.seeds, policies }, current)));
-      } catch (error) {
-        throw new UsageError(`--update: ${(error as Error).message.replace(/^--out /, '')}`);
-      }
+      writeOutput(flags.baseline, serializeBaseline(makeBaseline({ scenario: baseline.scenario, seeds: baseline.seeds, policies }, current)), '--update');
       updated = true;
     }
     const view: CheckView = {
@@ -213,7 +217,7 @@ export function checkCommand(): Command {
 
     // stderr names what failed, whatever the format, so a CI log says it without the report.
     for (const policy of report.policies) {
-      if (policy.status !== 'compared') process.stderr.write(`rcupool: policy ${policy.policy} could not be compared: ${policy.error ?? policy.status}\n`);
+      if (policy.status !== 'compared') process.stderr.write(`${clipLine(`rcupool: policy ${policy.policy} could not be compared: ${policy.error ?? policy.status}`)}\n`);
     }
     for (const { policy, row } of regressions(report)) {
       process.stderr.write(

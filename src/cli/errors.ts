@@ -2,6 +2,7 @@
 // input or policy errors) — or 1, reserved for `check` regressions. No stack trace unless
 // RCUPOOL_DEBUG=1.
 import { InvalidArgumentError } from 'commander';
+import { clipLine, describeThrown } from '../policy/thrown.js';
 import { PolicyLoadError } from '../policy/validate.js';
 import { ScenarioError } from '../scenario/validate.js';
 import { UnitError } from '../scenario/units.js';
@@ -25,13 +26,11 @@ export function isUserError(error: unknown): error is Error {
   );
 }
 
+/** One line of at most MAX_MESSAGE_CHARS, whatever was thrown (a policy's Proxy included). */
 export function reportError(error: unknown): number {
-  const message = error instanceof Error ? error.message : String(error);
   if (process.env.RCUPOOL_DEBUG === '1' && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
-  if (isUserError(error)) {
-    process.stderr.write(`rcupool: ${message.split('\n')[0]}\n`);
-    return EXIT_USAGE;
-  }
-  process.stderr.write(`rcupool: internal error: ${message.split('\n')[0]} (set RCUPOOL_DEBUG=1 for the stack trace)\n`);
+  const message = describeThrown(error, Number.MAX_SAFE_INTEGER);
+  const line = isUserError(error) ? `rcupool: ${message}` : `rcupool: internal error: ${message} (set RCUPOOL_DEBUG=1 for the stack trace)`;
+  process.stderr.write(`${clipLine(line)}\n`);
   return EXIT_USAGE;
 }

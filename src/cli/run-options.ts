@@ -4,11 +4,13 @@ import { availableParallelism } from 'node:os';
 import { Option, type Command } from 'commander';
 import type { ParamValues } from '../policy/api.js';
 import { builtinPolicyNames, loadPolicies, type LoadedPolicy } from '../policy/loader.js';
+import { DEFAULT_RUN_LIMITS, type RunLimits } from '../runner/worker-pool.js';
 import { resolveParams } from '../policy/validate.js';
 import { resolveScenario } from '../scenario/load.js';
 import { parseDurationMs } from '../scenario/units.js';
 import type { Scenario } from '../scenario/types.js';
 import { UsageError } from './errors.js';
+import { checkOutput } from './output.js';
 
 export interface RunFlags {
   policy?: string[];
@@ -20,6 +22,10 @@ export interface RunFlags {
   set: string[];
   jobs?: string;
   checkInvariants?: boolean;
+  runTimeout?: string;
+  runHeap?: string;
+  /** Where the report goes (compare, run, baseline): checked before anything runs. */
+  out?: string;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -35,6 +41,8 @@ export function addRunOptions(command: Command): Command {
     .addOption(new Option('--set <path=value>', 'override a scenario field, e.g. workload.headlessShare=0.5 (repeatable)').argParser(collect).default([], 'none'))
     .option('-j, --jobs <n>', 'worker threads (default: cores)')
     .option('--check-invariants', 'check page conservation and object accounting after every event (slow)')
+    .option('--run-timeout <time>', `wall-time budget per run (and per policy file load), e.g. 30s, or off (default ${DEFAULT_RUN_LIMITS.timeoutMs / 1000}s)`)
+    .option('--run-heap <MiB>', `heap limit per run's thread, in MiB (default ${DEFAULT_RUN_LIMITS.heapLimitMb})`)
     .addOption(new Option('--timeline-points <n>').hideHelp());
 }
 
@@ -73,6 +81,28 @@ export interface ResolvedRun {
   seeds: number[];
   jobs: number;
   checkInvariants: boolean;
+  limits: RunLimits;
+}
+
+/** `--run-timeout` and `--run-heap`: the budgets of every run (see docs/hardening.md). */
+export function parseRunLimits(flags: { runTimeout?: string; runHeap?: string }): RunLimits {
+  const limits: RunLimits = { ...DEFAULT_RUN_LIMITS };
+  if (flags.runTimeout !== undefined) {
+    const text = flags.runTimeout.trim();
+    if (/^off$/i.test(text)) limits.timeoutMs = Infinity;
+    else {
+      let ms = Number.NaN;
+      try {
+        ms = /^[\d.]+$/.test(text) ? Number.NaN : parseDurationMs(text);
+      } catch {
+        // reported below
+      }
+      if (!(ms > 0) || !Number.isFinite(ms)) throw new UsageError(`--run-timeout ${flags.runTimeout}: expected a duration with a unit, e.g. 60s or 500ms, or off`);
+      limits.timeoutMs = ms;
+    }
+  }
+  if (flags.runHeap !== undefined) limits.heapLimitMb = parseWholeNumber('--run-heap', flags.runHeap, 16);
+  return limits;
 }
 
 export async function resolveRun(flags: RunFlags): Promise<ResolvedRun> {
@@ -95,8 +125,10 @@ export async function resolveRun(flags: RunFlags): Promise<ResolvedRun> {
     // A day of simulated calls is already billions of events; beyond that runs only exhaust memory.
     if (durationMs > 86_400_000) throw new UsageError(`--duration ${flags.duration}: at most 24h`);
   }
+  const limits = parseRunLimits(flags);
+  checkOutput(flags.out);
   const scenario = resolveScenario(flags.scenario, flags.set, durationMs);
-  const loaded = await loadPolicies(policySpecs(flags));
+  const loaded = await loadPolicies(policySpecs(flags), process.cwd(), limits);
   const paramFlags = parseParamFlags(flags.param);
   for (const name of paramFlags.keys()) {
     if (!loaded.some(({ policy }) => policy.name === name)) {
@@ -105,5 +137,5 @@ export async function resolveRun(flags: RunFlags): Promise<ResolvedRun> {
   }
   const policies = loaded.map((entry) => ({ loaded: entry, params: resolveParams(entry.policy, paramFlags.get(entry.policy.name) ?? {}) }));
   const seeds = Array.from({ length: seedCount }, (_, index) => firstSeed + index);
-  return { scenario, policies, seeds, jobs, checkInvariants: Boolean(flags.checkInvariants) };
+  return { scenario, policies, seeds, jobs, checkInvariants: Boolean(flags.checkInvariants), limits };
 }

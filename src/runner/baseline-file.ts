@@ -15,19 +15,22 @@
 // `check --update` writes the same bytes, so the file only shows in a diff when numbers move.
 // Reading checks the versions first (another version may have another layout), then every field
 // `check` uses, and names the first one that is missing or wrong.
-import { readFileSync } from 'node:fs';
 import { METRIC_PATHS } from '../contract/metrics.js';
 import type { ParamValues } from '../policy/api.js';
 import type { LoadedPolicy } from '../policy/loader.js';
+import { InputTooLargeError, MAX_INPUT_BYTES, readTextAtMost } from '../scenario/bounded-read.js';
 import { DEFAULT_EXTENDS } from '../scenario/load.js';
 import { presetScenario } from '../scenario/presets.js';
 import { applyLayer, ScenarioError } from '../scenario/validate.js';
 import type { Scenario } from '../scenario/types.js';
 import { TOOL_VERSION } from '../version.js';
-import type { CompareResult } from './result-types.js';
+import { RESULT_SCHEMA_VERSION, type CompareResult } from './result-types.js';
 
 export const BASELINE_VERSION = 1;
-export const RESULT_SCHEMA_VERSION = 1;
+export { RESULT_SCHEMA_VERSION };
+
+/** A baseline is a few hundred kB even with 1000 seeds; past this it is not one (and would only exhaust memory). */
+export const MAX_BASELINE_BYTES = MAX_INPUT_BYTES;
 
 export interface BaselinePolicy {
   /** The policy's own name (what `check --policy FILE` matches on). */
@@ -120,7 +123,7 @@ function describe(value: unknown): string {
 }
 
 class Reader {
-  constructor(private readonly file: string) {}
+  constructor(readonly file: string) {}
 
   fail(message: string): never {
     throw new BaselineError(`baseline ${this.file}: ${message}`);
@@ -215,11 +218,26 @@ function checkVersions(data: Record<string, unknown>, reader: Reader): void {
   }
   if (data['schemaVersion'] === undefined) reader.fail('missing field "schemaVersion"');
   const schemaVersion = data['schemaVersion'];
+  if (typeof schemaVersion === 'number' && schemaVersion < RESULT_SCHEMA_VERSION) {
+    reader.fail(`schemaVersion ${schemaVersion} is older than this rcupool's results (${RESULT_SCHEMA_VERSION}); re-record it: ${rerecordCommand(data, reader.file)}`);
+  }
   if (schemaVersion !== RESULT_SCHEMA_VERSION) {
     reader.fail(
       `schemaVersion ${describe(schemaVersion).replace(/^number /, '')} is not supported: rcupool ${TOOL_VERSION} reads results with schemaVersion ${RESULT_SCHEMA_VERSION} (the file was written by ${writtenBy}); write it again with \`rcupool baseline --force\``,
     );
   }
+}
+
+/** The `rcupool baseline` command that writes `file` again from the configuration it records. */
+function rerecordCommand(data: Record<string, unknown>, file: string): string {
+  const words = ['rcupool baseline --force', `--out ${file}`];
+  const policies = Array.isArray(data['policies']) ? (data['policies'] as Array<{ location?: unknown }>).map((entry) => entry?.location).filter((name) => typeof name === 'string') : [];
+  if (policies.length > 0) words.push(`--policy ${policies.join(',')}`);
+  const scenario = (data['scenario'] as { name?: unknown } | undefined)?.name;
+  if (typeof scenario === 'string') words.push(`--scenario ${scenario}`);
+  const seeds = data['seeds'];
+  if (Array.isArray(seeds) && seeds.length > 0 && typeof seeds[0] === 'number') words.push(`--seed ${seeds[0]} --seeds ${seeds.length}`);
+  return words.join(' ');
 }
 
 function checkPolicies(data: unknown, reader: Reader): void {
@@ -328,8 +346,9 @@ const READ_ERRORS: Record<string, string> = {
 export function readBaseline(file: string): LoadedBaseline {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readTextAtMost(file, MAX_BASELINE_BYTES);
   } catch (error) {
+    if (error instanceof InputTooLargeError) throw new BaselineError(`baseline ${file}: ${error.message}; is it the right file?`);
     const code = (error as NodeJS.ErrnoException).code ?? '';
     throw new BaselineError(`baseline ${file}: cannot read it: ${READ_ERRORS[code] ?? (error as Error).message}`);
   }

@@ -2,14 +2,15 @@
 // aggregated in a fixed order so the output is byte-identical whatever --jobs is.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import type { ParamValues } from '../policy/api.js';
 import type { LoadedPolicy } from '../policy/loader.js';
+import { clipLine, MAX_MESSAGE_CHARS } from '../policy/thrown.js';
 import type { Scenario } from '../scenario/types.js';
 import { TOOL_VERSION } from '../version.js';
-import type { CompareResult, PolicyResult, TimelinePoint } from './result-types.js';
+import { RESULT_SCHEMA_VERSION, type CompareResult, type PolicyResult, type TimelinePoint } from './result-types.js';
 import { intervalMetrics, meanMetrics } from './statistics.js';
 import { PolicyCache, runTask, type RunOutcome, type RunTask } from './task.js';
+import { DEFAULT_RUN_LIMITS, runInWorkers, WORKER_URL, type RunLimits } from './worker-pool.js';
 
 export interface CompareRequest {
   scenario: Scenario;
@@ -21,9 +22,9 @@ export interface CompareRequest {
   timelinePoints?: number;
   /** Called after each finished run (for progress). */
   onProgress?: (done: number, total: number) => void;
+  /** Per-run wall-time budget and heap limit (DEFAULT_RUN_LIMITS for what is not given). */
+  limits?: Partial<RunLimits>;
 }
-
-const WORKER_URL = new URL('./worker.js', import.meta.url);
 
 async function runInline(tasks: RunTask[], onDone: () => void): Promise<RunOutcome[]> {
   const cache = new PolicyCache();
@@ -35,51 +36,6 @@ async function runInline(tasks: RunTask[], onDone: () => void): Promise<RunOutco
   return outcomes;
 }
 
-function runInWorkers(tasks: RunTask[], jobs: number, onDone: () => void): Promise<RunOutcome[]> {
-  return new Promise((resolve, reject) => {
-    const outcomes: RunOutcome[] = new Array(tasks.length);
-    let next = 0;
-    let finished = 0;
-    const workers: Worker[] = [];
-    const retired = new Set<Worker>();
-    const feed = (worker: Worker) => {
-      if (next < tasks.length) worker.postMessage(tasks[next++]);
-      else {
-        retired.add(worker);
-        void worker.terminate();
-      }
-    };
-    for (let index = 0; index < Math.min(jobs, tasks.length); index++) {
-      const worker = new Worker(WORKER_URL);
-      workers.push(worker);
-      worker.on('message', (outcome: RunOutcome) => {
-        outcomes[outcome.index] = outcome;
-        finished++;
-        onDone();
-        if (finished === tasks.length) {
-          for (const other of workers) {
-            retired.add(other);
-            void other.terminate();
-          }
-          resolve(outcomes);
-        } else feed(worker);
-      });
-      worker.on('error', (error) => {
-        for (const other of workers) void other.terminate();
-        reject(error);
-      });
-      worker.on('exit', (code) => {
-        // A worker that dies without an 'error' event would otherwise leave the runs waiting forever.
-        if (finished < tasks.length && code !== 0 && !retired.has(worker)) {
-          for (const other of workers) void other.terminate();
-          reject(new Error(`a worker thread exited with code ${code} before the runs finished`));
-        }
-      });
-      feed(worker);
-    }
-  });
-}
-
 export async function compare(request: CompareRequest): Promise<CompareResult> {
   const tasks: RunTask[] = [];
   for (const { loaded, params } of request.policies) {
@@ -87,6 +43,7 @@ export async function compare(request: CompareRequest): Promise<CompareResult> {
       tasks.push({
         index: tasks.length,
         location: loaded.location,
+        policyName: loaded.policy.name,
         params,
         scenario: request.scenario,
         seed,
@@ -97,17 +54,21 @@ export async function compare(request: CompareRequest): Promise<CompareResult> {
   }
   let done = 0;
   const onDone = () => request.onProgress?.(++done, tasks.length);
-  const outcomes = await runTasks(tasks, request.jobs, onDone);
+  const outcomes = await runTasks(tasks, request.jobs, onDone, request.limits);
   const results: PolicyResult[] = request.policies.map(({ loaded, params }, policyIndex) =>
     policyResult(loaded, params, outcomes.slice(policyIndex * request.seeds.length, (policyIndex + 1) * request.seeds.length), request.timelinePoints ?? 0),
   );
-  return { schemaVersion: 1, tool: { name: 'rcupool', version: TOOL_VERSION }, scenario: request.scenario, seeds: request.seeds, results };
+  return { schemaVersion: RESULT_SCHEMA_VERSION, tool: { name: 'rcupool', version: TOOL_VERSION }, scenario: request.scenario, seeds: request.seeds, results };
 }
 
-/** Any list of runs (sweeps build their own), in worker threads when jobs > 1; outcomes in task order. */
-export function runTasks(tasks: RunTask[], jobs: number, onDone: () => void): Promise<RunOutcome[]> {
+/**
+ * Any list of runs (sweeps build their own), outcomes in task order. Threads whenever the
+ * compiled worker exists (the CLI), even for --jobs 1: that is what gives every run its budgets
+ * and a user's policy its own globals. Tests running from source go inline.
+ */
+export function runTasks(tasks: RunTask[], jobs: number, onDone: () => void, limits: Partial<RunLimits> = {}): Promise<RunOutcome[]> {
   const canUseWorkers = existsSync(fileURLToPath(WORKER_URL));
-  return jobs > 1 && tasks.length > 1 && canUseWorkers ? runInWorkers(tasks, jobs, onDone) : runInline(tasks, onDone);
+  return canUseWorkers ? runInWorkers(tasks, jobs, { ...DEFAULT_RUN_LIMITS, ...limits }, onDone) : runInline(tasks, onDone);
 }
 
 /** One policy's runs (one per seed, in seed order) folded into its result: mean, perSeed, ci95, or the first error. */
@@ -119,7 +80,8 @@ export function policyResult(loaded: LoadedPolicy, params: ParamValues, own: Run
     params,
   };
   const failed = own.find((outcome) => !outcome.ok);
-  if (failed && !failed.ok) return { ...base, error: failed.error };
+  // Cut so that the CLI's "rcupool: policy NAME failed: …" line stays within MAX_MESSAGE_CHARS.
+  if (failed && !failed.ok) return { ...base, error: clipLine(failed.error, MAX_MESSAGE_CHARS - `rcupool: policy ${base.policy} failed: `.length) };
   const perSeed = own.map((outcome) => (outcome.ok ? outcome.metrics : undefined)!);
   const result: PolicyResult = { ...base, metrics: perSeed.length === 1 ? perSeed[0] : meanMetrics(perSeed) };
   if (perSeed.length > 1) {

@@ -314,7 +314,20 @@ function comparePolicy(before: PolicyResult, after: PolicyResult, baselineSeeds:
         };
     return compareMetric(metric, samples, thresholds[metric]);
   });
+  const broken = metrics.map(nonFiniteReason).find((reason) => reason !== undefined);
+  // Fail closed: a verdict computed from an overflowed or NaN number would read "unchanged".
+  if (broken !== undefined) return { policy, status: 'error', error: broken, metrics: [] };
   return { policy, status: 'compared', metrics };
+}
+
+/** Why a comparison cannot be judged (a value, its mean or its interval is not finite), naming the metric. */
+function nonFiniteReason(row: MetricComparison): string | undefined {
+  const intervals = [row.differenceCi95, row.baselineCi95, row.currentCi95].filter((interval): interval is Interval => interval !== undefined);
+  if (!Number.isFinite(row.baseline)) return `${row.metric}: the baseline values give no finite mean (${String(row.baseline)}); record the baseline again`;
+  if (!Number.isFinite(row.current)) return `${row.metric}: today's run gives no finite value (${String(row.current)})`;
+  if (!Number.isFinite(row.difference) || (row.limit !== null && !Number.isFinite(row.limit))) return `${row.metric}: the change is not a finite number`;
+  if (intervals.some((interval) => !Number.isFinite(interval.low) || !Number.isFinite(interval.high))) return `${row.metric}: its 95 % interval is not finite (values too large to compare)`;
+  return undefined;
 }
 
 /** Judges `current` against `baseline`, policy by policy (matched by name, in the baseline's order). */

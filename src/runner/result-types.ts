@@ -45,8 +45,15 @@ export interface PolicyResult {
   timeline?: TimelinePoint[];
 }
 
+/**
+ * The layout version of a CompareResult (`compare --json`, a baseline's `result`). The one place
+ * it is written down: bump it here when the layout changes; baselines record it and `check`
+ * refuses older ones.
+ */
+export const RESULT_SCHEMA_VERSION = 1;
+
 export interface CompareResult {
-  schemaVersion: 1;
+  schemaVersion: typeof RESULT_SCHEMA_VERSION;
   tool: { name: 'rcupool'; version: string };
   scenario: Scenario;
   seeds: number[];

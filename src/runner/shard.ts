@@ -103,7 +103,7 @@ export function mergeShards(shards: ReadonlyArray<{ file: string; result: SweepR
       const where = firstDifference(first!.result[field], result[field], field);
       if (where !== undefined) {
         throw new MergeError(
-          `merge: ${file} and ${first!.file} come from different sweeps: field "${where}" is ${describeValue(valueAtPath(result, where))} in ${file} but ${describeValue(valueAtPath(first!.result, where))} in ${first!.file}`,
+          `merge: field "${where}" is ${describeValue(valueAtPath(result, where))} in ${file} but ${describeValue(valueAtPath(first!.result, where))} in ${first!.file}: shards of different sweeps`,
         );
       }
     }

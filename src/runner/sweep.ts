@@ -93,11 +93,9 @@ export function resolveAxes(specs: readonly AxisSpec[], base: Scenario, policies
           const section = spec.name.split(/[.[]/)[0]!;
           const names = policies.map(({ loaded }) => loaded.policy.name).join(', ');
           const otherField = !reason.startsWith(`${spec.name}:`);
-          const hint = !(section in base)
-            ? ` ("${section}" is neither a policy of this run (${names}) nor a scenario section)`
-            : otherField
-              ? ` (the rest of scenario ${base.name} must fit every value: change it with --set, or start from a scenario made for it)`
-              : '';
+          // Unknown section: say so first, as messages are cut to one short line.
+          if (!(section in base)) throw new GridError(`${flag}: "${section}" is neither a policy of this run (${names}) nor a scenario section`);
+          const hint = otherField ? ` (the rest of scenario ${base.name} must fit every value: change it with --set, or start from a scenario made for it)` : '';
           throw new GridError(`${flag}: value ${text}: ${reason}${hint}`);
         }
         throw error;
@@ -162,6 +160,7 @@ export async function runSweep(plan: SweepPlan, options: SweepOptions): Promise<
     plan.seeds.map((seed) => ({
       index: 0,
       location: plan.policies[point.policyIndex]!.loaded.location,
+      policyName: plan.policies[point.policyIndex]!.loaded.policy.name,
       params: point.params,
       scenario: point.scenario,
       seed,

@@ -1,8 +1,8 @@
 // Reading a scenario file (YAML or JSON) into one validated layer over the preset it extends.
 // Errors point at the line of the offending key: "my.yaml:12: workload.activeCpus: ...".
-import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import YAML, { isMap, isScalar, isSeq, LineCounter, type Document } from 'yaml';
+import { InputTooLargeError, readTextAtMost } from './bounded-read.js';
 import { presetScenario } from './presets.js';
 import { describeFound } from './units.js';
 import { applyLayer, ScenarioError, type Layer, type PathSegment } from './validate.js';
@@ -18,10 +18,17 @@ const READ_ERRORS: Record<string, string> = {
   ENOTDIR: 'a part of the path is not a directory',
 };
 
+/** YAML aliases one document may expand: a few are handy, thousands are an alias bomb. */
+export const MAX_YAML_ALIASES = 100;
+
+/** Longest name, description and claim a scenario file may give (they are printed under every table). */
+export const SCENARIO_TEXT_LIMITS = { name: 80, description: 1000, claim: 1000 } as const;
+
 function readText(file: string): string {
   try {
-    return readFileSync(file, 'utf8');
+    return readTextAtMost(file);
   } catch (error) {
+    if (error instanceof InputTooLargeError) throw new ScenarioError(`${file}: ${error.message} for a scenario file; is it the right file?`);
     const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
     throw new ScenarioError(`${file}: expected a readable scenario file, found ${READ_ERRORS[code] ?? (error as Error).message} (${code})`);
   }
@@ -78,7 +85,14 @@ function parseFile(file: string, text: string): ParsedFile {
       const reason = first.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
       throw new ScenarioError(`${file}${at ? `:${at.line}:${at.col}` : ''}: invalid YAML: ${reason}`);
     }
-    data = doc.toJS();
+    try {
+      data = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
+    } catch (error) {
+      const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0]!.slice(0, 120);
+      // yaml's own message ("Excessive alias count indicates a resource exhaustion attack") names neither the file nor the limit.
+      if (/alias/i.test(reason)) throw new ScenarioError(`${file}: invalid YAML: its aliases expand past the limit of ${MAX_YAML_ALIASES}; write the values out`);
+      throw new ScenarioError(`${file}: invalid YAML: ${reason}`);
+    }
   }
   const lineOf = (path: readonly PathSegment[]): number | undefined => {
     const node = locateNode(doc, path);
@@ -107,6 +121,10 @@ export function loadScenarioFile(file: string): Scenario {
     throw new ScenarioError(`${file}: (top level): expected a mapping of scenario fields, found ${describeFound(data)}`);
   }
   const input = data as Record<string, unknown>;
+  for (const [field, limit] of Object.entries(SCENARIO_TEXT_LIMITS)) {
+    const text = input[field];
+    if (typeof text === 'string' && text.length > limit) throw new ScenarioError(`${fileWhere(file, parsed)([field])}: ${field}: ${text.length} characters long; at most ${limit}`);
+  }
   const scenario = applyLayer(presetScenario(DEFAULT_EXTENDS), { input, where: fileWhere(file, parsed) });
   // A file's own identity: not the name, story and claim of the preset it extends.
   const extended = typeof input['extends'] === 'string' ? input['extends'] : DEFAULT_EXTENDS;

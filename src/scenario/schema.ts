@@ -351,7 +351,7 @@ export const SCENARIO_SCHEMA: ObjectField = object<Scenario>(
     name: text('scenario name'),
     description: text('what the scenario shows'),
     claim: text('the MODEL.md §6 claim it is built to show, if any'),
-    durationMs: ms('how long kvfree_rcu() calls arrive; the run then drains', { above: 0 }),
+    durationMs: ms('how long kvfree_rcu() calls arrive; the run then drains', { above: 0, max: 86_400_000 }),
     machine: machineField,
     kernel: kernelField,
     workload: workloadField,
