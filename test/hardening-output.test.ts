@@ -45,11 +45,11 @@ describe('writeOutput', () => {
   });
 
   it('refuses a folder, a missing folder and a path through a file, before anything runs', () => {
-    expect(() => checkOutput(folder)).toThrow(new UsageError(`--out ${folder}: cannot write it (it is a directory)`));
-    expect(() => checkOutput(join(folder, 'missing', 'x.json'))).toThrow(`--out ${join(folder, 'missing', 'x.json')}: cannot write it (its folder does not exist, ENOENT)`);
+    expect(() => checkOutput(folder)).toThrow(new UsageError(`--out ${folder}: cannot write it (EISDIR): it is a directory`));
+    expect(() => checkOutput(join(folder, 'missing', 'x.json'))).toThrow(`--out ${join(folder, 'missing', 'x.json')}: cannot write it (ENOENT): its folder does not exist`);
     const file = join(folder, 'plain');
     writeFileSync(file, '');
-    expect(() => checkOutput(join(file, 'x.json'))).toThrow(/cannot write it \(a part of its path is not a folder, ENOTDIR\)/);
+    expect(() => checkOutput(join(file, 'x.json'))).toThrow(/cannot write it \(ENOTDIR\): a part of its path is not a folder/);
   });
 
   it('writes through a FIFO to whoever reads it', async () => {
@@ -75,7 +75,7 @@ describe('the CLI', () => {
   it('--out /dev/full: exit 2, one line saying the device is full', () => {
     const result = rcupool(['compare', '--scenario', 'steady', '--duration', '5ms', '--policy', 'upstream', '--out', '/dev/full']);
     expect(result.status).toBe(2);
-    expect(result.stderr).toBe('rcupool: --out /dev/full: cannot write it (no space left on the device, ENOSPC)\n');
+    expect(result.stderr).toBe('rcupool: --out /dev/full: cannot write it (ENOSPC): no space left on the device\n');
     expect(statSync('/dev/full').isCharacterDevice()).toBe(true);
   }, E2E_TIMEOUT_MS);
 
@@ -83,7 +83,7 @@ describe('the CLI', () => {
     for (const command of ['compare', 'baseline']) {
       const result = rcupool([command, '--scenario', 'flood', '--duration', '24h', '--policy', 'upstream', '--out', 'no-such-folder/report.json'], { timeoutMs: 60_000 });
       expect(result.status).toBe(2);
-      expect(result.stderr).toBe('rcupool: --out no-such-folder/report.json: cannot write it (its folder does not exist, ENOENT)\n');
+      expect(result.stderr).toBe('rcupool: --out no-such-folder/report.json: cannot write it (ENOENT): its folder does not exist\n');
     }
   }, E2E_TIMEOUT_MS);
 

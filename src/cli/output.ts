@@ -20,11 +20,12 @@ const WRITE_ERRORS: Record<string, string> = {
   ENOSPC: 'no space left on the device',
   EDQUOT: 'disk quota exceeded',
   ELOOP: 'too many symbolic links',
+  EISDIR: 'it is a directory',
 };
 
 function cannot(flag: string, file: string, reason: string): UsageError {
   const words = WRITE_ERRORS[reason];
-  return new UsageError(`${flag} ${file}: cannot write it (${words === undefined ? reason : `${words}, ${reason}`})`);
+  return new UsageError(`${flag} ${file}: cannot write it (${reason})${words === undefined ? '' : `: ${words}`}`);
 }
 
 function statOrUndefined(path: string, follow: boolean): Stats | undefined {
@@ -64,7 +65,7 @@ function targetFor(file: string, flag: string): OutTarget {
       return { kind: 'file', path, mode: stats?.mode };
     }
     if (stats.isCharacterDevice() || stats.isFIFO() || stats.isBlockDevice()) return { kind: 'stream', path };
-    throw cannot(flag, file, stats.isDirectory() ? 'it is a directory' : 'it is not a regular file, device or FIFO');
+    throw cannot(flag, file, stats.isDirectory() ? 'EISDIR' : 'not a regular file, device or FIFO');
   } catch (error) {
     if (error instanceof UsageError) throw error;
     throw cannot(flag, file, (error as NodeJS.ErrnoException).code ?? (error as Error).message);

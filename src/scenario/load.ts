@@ -18,10 +18,10 @@ export function isScenarioPath(nameOrPath: string): boolean {
 
 function loadPreset(name: string, askedBy: string): Scenario {
   if (isPresetName(name)) return presetScenario(name);
-  throw new ScenarioError(
-    `${askedBy}: expected a preset (${PRESET_NAMES.join(', ')}) or a file path (with "/" or ending .yaml, .yml, .json), ` +
-      `found ${JSON.stringify(name)}${didYouMean(name, PRESET_NAMES)}`,
-  );
+  // The list of presets only without a suggestion: the line must stay within 200 characters.
+  const hint = didYouMean(name, PRESET_NAMES);
+  const presets = hint === '' ? ` (${PRESET_NAMES.join(', ')})` : '';
+  throw new ScenarioError(`${askedBy}: expected a preset${presets} or a .yaml/.yml/.json file, found ${JSON.stringify(name.slice(0, 40))}${hint}`);
 }
 
 /**
