@@ -9,7 +9,8 @@ import { pathToFileURL } from 'node:url';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumPath } from './helpers/browser.js';
-import { E2E_TIMEOUT_MS, rcupool } from './helpers/cli.js';
+import { E2E_TIMEOUT_MS } from './helpers/cli.js';
+import { rcupoolAsync } from './helpers/cli-async.js';
 
 /** Two policies on a scenario that dips under MIN and has timed events: every panel has something to show. */
 const RUN = ['compare', '--policy', 'upstream,lockless-pcp', '--scenario', 'default', '--duration', '1s'];
@@ -23,7 +24,7 @@ let screenshot: Buffer;
 beforeAll(async () => {
   const executablePath = chromiumPath();
   folder = mkdtempSync(join(tmpdir(), 'rcupool-browser-'));
-  const made = rcupool([...RUN, '--out', join(folder, 'report.html')]);
+  const made = await rcupoolAsync([...RUN, '--out', join(folder, 'report.html')]);
   expect(made.status, made.stderr).toBe(0);
   // --no-sandbox: CI runs as root, where Chromium's sandbox refuses to start.
   browser = await puppeteer.launch({ executablePath, headless: true, args: ['--no-sandbox', '--disable-gpu'] });

@@ -5,7 +5,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { E2E_TIMEOUT_MS, QUICK, rcupool, type CliResult } from './helpers/cli.js';
+import { E2E_TIMEOUT_MS, QUICK, type CliResult } from './helpers/cli.js';
+import { rcupoolAsync as rcupool } from './helpers/cli-async.js';
 import { figures, parseHtml } from './helpers/html.js';
 
 let folder: string;
@@ -14,9 +15,9 @@ let compared: CliResult;
 const at = (file: string) => join(folder, file);
 const GROUPS = ['totals', 'reserve', 'inflight', 'failures', 'violations', 'latencyus', 'harm'].map((group) => `chart-metrics-${group}`);
 
-beforeAll(() => {
+beforeAll(async () => {
   folder = mkdtempSync(join(tmpdir(), 'rcupool-html-'));
-  compared = rcupool(['compare', '--policy', 'upstream,mempool', ...QUICK, '--out', at('report.html'), '--vega-specs', at('specs')]);
+  compared = await rcupool(['compare', '--policy', 'upstream,mempool', ...QUICK, '--out', at('report.html'), '--vega-specs', at('specs')]);
 }, E2E_TIMEOUT_MS);
 
 afterAll(() => {
@@ -44,25 +45,25 @@ describe('rcupool --format html', { timeout: E2E_TIMEOUT_MS }, () => {
     }
   });
 
-  it('run --format html gives the policy its timeline', () => {
-    const result = rcupool(['run', '--policy', 'upstream', ...QUICK, '--format', 'html']);
+  it('run --format html gives the policy its timeline', async () => {
+    const result = await rcupool(['run', '--policy', 'upstream', ...QUICK, '--format', 'html']);
     expect(result.status, result.stderr).toBe(0);
     expect([...figures(parseHtml(result.stdout)).keys()]).toContain('chart-timeline-upstream');
     expect(result.stdout).toContain('rcupool run: steady');
   });
 
-  it('check --format html shows the verdict, the rows and how far they moved', () => {
-    const made = rcupool(['baseline', '--out', at('baseline.json'), '--policy', 'upstream', ...QUICK]);
+  it('check --format html shows the verdict, the rows and how far they moved', async () => {
+    const made = await rcupool(['baseline', '--out', at('baseline.json'), '--policy', 'upstream', ...QUICK]);
     expect(made.status, made.stderr).toBe(0);
-    const result = rcupool(['check', '--baseline', at('baseline.json'), '--all', '--format', 'html']);
+    const result = await rcupool(['check', '--baseline', at('baseline.json'), '--all', '--format', 'html']);
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/<strong>OK<\/strong>: no regressions/);
     expect(result.stdout).toContain('failures.count');
     expect([...figures(parseHtml(result.stdout)).keys()]).toEqual(['chart-check-changes', ...GROUPS]);
   });
 
-  it('--vega-specs into a path that cannot be a folder is one line and exit 2', () => {
-    const result = rcupool(['compare', '--policy', 'upstream', ...QUICK, '--format', 'html', '--vega-specs', at('report.html/specs')]);
+  it('--vega-specs into a path that cannot be a folder is one line and exit 2', async () => {
+    const result = await rcupool(['compare', '--policy', 'upstream', ...QUICK, '--format', 'html', '--vega-specs', at('report.html/specs')]);
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/^rcupool: --vega-specs .*report\.html\/specs: cannot make the folder \(ENOTDIR\); give a writable path\n$/);
   });

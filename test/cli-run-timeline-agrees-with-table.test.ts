@@ -6,7 +6,8 @@ import type { MetricPath } from '../src/contract/metrics.js';
 import { visibleColumns } from '../src/report/columns.js';
 import { formatCell, formatDurationMs } from '../src/report/format.js';
 import type { CompareResult } from '../src/runner/result-types.js';
-import { E2E_TIMEOUT_MS, rcupool } from './helpers/cli.js';
+import { E2E_TIMEOUT_MS } from './helpers/cli.js';
+import { rcupoolAsync } from './helpers/cli-async.js';
 
 /** The table columns the sentences share numbers with. */
 const SHARED: MetricPath[] = ['failures.count', 'inflight.peakPages', 'harm.belowMinMs'];
@@ -21,10 +22,10 @@ interface Parsed {
   cells: Map<MetricPath, string>;
 }
 
-function runBoth(extra: string[]): Parsed {
-  const chart = rcupool(['run', ...DIPPING, '--timeline', '--columns', SHARED.join(','), ...extra], { env: { COLUMNS: '100' } });
+async function runBoth(extra: string[]): Promise<Parsed> {
+  const chart = await rcupoolAsync(['run', ...DIPPING, '--timeline', '--columns', SHARED.join(','), ...extra], { env: { COLUMNS: '100' } });
   expect(chart.status, chart.stderr).toBe(0);
-  const json = rcupool(['run', ...DIPPING, '--json', ...extra]);
+  const json = await rcupoolAsync(['run', ...DIPPING, '--json', ...extra]);
   expect(json.status, json.stderr).toBe(0);
   const document = JSON.parse(json.stdout) as CompareResult;
   const row = chart.stdout.split('\n').find((line) => line.startsWith('│ upstream'));
@@ -71,11 +72,11 @@ function checkAgreement({ text, document, cells }: Parsed, unit: 'column' | 'int
 }
 
 describe('rcupool run --timeline agrees with its table', { timeout: E2E_TIMEOUT_MS }, () => {
-  it('when the samples are squeezed into fewer columns than there are samples', () => {
-    checkAgreement(runBoth(['--timeline-points', '200']), 'column');
+  it('when the samples are squeezed into fewer columns than there are samples', async () => {
+    checkAgreement(await runBoth(['--timeline-points', '200']), 'column');
   });
 
-  it('when every sample has its own column', () => {
-    checkAgreement(runBoth(['--timeline-points', '40']), 'interval');
+  it('when every sample has its own column', async () => {
+    checkAgreement(await runBoth(['--timeline-points', '40']), 'interval');
   });
 });

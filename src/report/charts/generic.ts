@@ -60,9 +60,8 @@ export function barPanelsSpec(options: { title: string; subtitle?: string; panel
     spacing: 14,
     concat: options.panels.map((panel, index) => {
       const labelled = index % columns === 0;
-      const values = panel.rows.flatMap((row) => [row.value, row.high ?? row.value]);
       // An all-zero panel still gets an axis from 0 (vega would draw one NaN tick).
-      const domainMax = Math.max(0, ...values) > 0 ? {} : { domain: [0, 1] };
+      const domainMax = panel.rows.some((row) => row.value > 0 || (row.high ?? 0) > 0) ? {} : { domain: [0, 1] };
       return {
         title: { text: panel.title, fontSize: 11 },
         width: 130,

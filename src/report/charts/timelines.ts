@@ -47,8 +47,16 @@ export function timeUnitFor(totalMs: number): { unit: 'ms' | 's'; perMs: number 
   return totalMs < 2_000 ? { unit: 'ms', perMs: 1 } : { unit: 's', perMs: 1 / 1_000 };
 }
 
-function extent(values: number[]): [number, number] {
-  return values.length === 0 ? [0, 1] : [Math.min(...values), Math.max(...values)];
+/** [lowest, highest] of the values, [0, 1] for none; a loop, as runs may have many samples. */
+function extent(values: readonly number[]): [number, number] {
+  if (values.length === 0) return [0, 1];
+  let low = Number.POSITIVE_INFINITY;
+  let high = Number.NEGATIVE_INFINITY;
+  for (const value of values) {
+    if (value < low) low = value;
+    if (value > high) high = value;
+  }
+  return [low, high];
 }
 
 /**
@@ -185,7 +193,7 @@ function policyTimeline(result: CompareResult, row: PolicyResult, index: number,
 export function timelineCharts(result: CompareResult, marks: WatermarkLevels): NamedChart[] {
   const rows = result.results.filter((row) => (row.timeline?.length ?? 0) >= 2);
   if (rows.length === 0) return [];
-  const totalMs = Math.max(...rows.map((row) => row.timeline!.at(-1)!.timeMs));
+  const totalMs = extent(rows.map((row) => row.timeline!.at(-1)!.timeMs))[1];
   const interval = totalMs / Math.max(1, rows[0]!.timeline!.length - 1);
   const { unit, perMs } = timeUnitFor(totalMs);
   const panels = panelsFor(rows, `${formatNumber(interval * perMs)} ${unit}`, marks);
