@@ -40,8 +40,10 @@ export class OtherUsers {
     }
   }
 
+  /** Pages held outside the policy and the free lists: users, reclaim in progress, an exiting OOM victim. */
   get totalPages(): number {
-    let total = this.allocator.anonPages + this.allocator.pageCachePages + this.borrowedPages;
+    const allocator = this.allocator;
+    let total = allocator.anonPages + allocator.pageCachePages + this.borrowedPages + allocator.isolatedPages + allocator.workingPages + allocator.exitingPages;
     for (let cpu = 0; cpu < this.backgroundPages.length; cpu++) total += this.backgroundPages[cpu];
     return total;
   }
@@ -83,7 +85,9 @@ export class OtherUsers {
         else this.allocFailures++;
       }
     }
+    // Other users are an open load (they do not wait for their reclaim): their costs are dropped.
     this.allocator.costUs = 0;
+    this.allocator.reclaimUs = 0;
     this.moveAnon(this.tick % cpus);
     this.lowMemoryKiller();
     this.tick++;
@@ -121,6 +125,7 @@ export class OtherUsers {
       delta--;
     }
     this.allocator.costUs = 0;
+    this.allocator.reclaimUs = 0;
   }
 
   private lowMemoryKiller(): void {
