@@ -63,20 +63,25 @@ class ReserveHolder implements Reserve {
     this.host.ledger.move(page, PageState.Held, PageState.Reserved, `reserve "${this.name}".put`);
     const part = this.part(cpu);
     this.host.reserveLevel.add(this.host.scheduler.now, 1);
-    const delayUs = this.host.workElapsedUs();
-    if (delayUs > 0) {
-      // A work item's allocations delay its completion: the page is the policy's, not yet usable.
-      const landing = this.landing[this.shared ? 0 : cpu];
-      landing.push(page);
-      this.host.scheduler.after(delayUs, Priority.work, () => {
-        landing.splice(landing.indexOf(page), 1);
-        part.push(page);
-        this.bumped(cpu);
-      });
+    if (this.host.inWork) {
+      // A work item's allocations delay its completion: the page is the policy's, usable when the work ends.
+      this.landing[this.shared ? 0 : cpu].push(page);
+      this.host.landsWithWork(this);
       return;
     }
     part.push(page);
     this.bumped(cpu);
+  }
+
+  /** The running work item has finished: what it put is usable now. */
+  land(): void {
+    for (let index = 0; index < this.landing.length; index++) {
+      const landing = this.landing[index];
+      if (landing.length === 0) continue;
+      this.parts[index].push(...landing);
+      landing.length = 0;
+      this.bumped(index);
+    }
   }
 
   private bumped(cpu: number): void {
@@ -316,12 +321,13 @@ export class PolicyHost {
   /** The kvfree_rcu pipeline, for the shrinker hooks (wired by KvfreeRcu). */
   pipeline: { waitingObjects(cpu: number): number; runMonitor(cpu: number): void } = { waitingObjects: () => 0, runMonitor: () => {} };
 
-  /** µs of allocator cost the running work item has spent so far (0 outside work items). */
-  workElapsedUs(): number {
-    return this.inWork ? this.allocator.costUs : 0;
-  }
+  /** A work item is running: reserve puts land when it ends. */
+  inWork = false;
+  private readonly landingReserves: ReserveHolder[] = [];
 
-  private inWork = false;
+  landsWithWork(reserve: ReserveHolder): void {
+    if (!this.landingReserves.includes(reserve)) this.landingReserves.push(reserve);
+  }
   /** Bumped by every page freed and every monitor run: what a shrinker scan can change. */
   private shrinkerEffects = 0;
   private readonly monitorRunAt: Float64Array;
@@ -344,8 +350,15 @@ export class PolicyHost {
       allocator.costUs = outerCostUs;
       allocator.reclaimUs = outerReclaimUs;
     }
-    if (elapsedUs > 0) this.scheduler.after(elapsedUs, Priority.work, () => this.bumpCpu(cpu));
-    else this.bumpCpu(cpu);
+    // The work finishes after its allocator cost (now + what its allocations took): its
+    // reserve puts land and its CPU's state changes then.
+    const reserves = this.landingReserves.splice(0);
+    const finish = () => {
+      for (const reserve of reserves) reserve.land();
+      this.bumpCpu(cpu);
+    };
+    if (elapsedUs > 0) this.scheduler.after(elapsedUs, Priority.work, finish);
+    else finish();
   }
 
   /** The allocator costs the current call has run up, in µs (reset by taking them). */

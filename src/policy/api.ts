@@ -34,8 +34,8 @@ export interface Reserve {
   readonly name: string;
   readonly shared: boolean;
   /**
-   * Pages in this CPU's part (or in the shared pool), counting those a running work item has put
-   * but that land only when the work finishes (its allocations take time); take() skips those.
+   * Pages in this CPU's part (or in the shared pool), counting those a work item has put that
+   * land only when the work finishes (its allocations take time); take() skips those.
    */
   size(cpu: number): number;
   /** Pages in all parts. */
@@ -78,7 +78,7 @@ export interface Kernel {
   /**
    * Run fn in sleepable context after the queue's wake-up latency. The work takes as long as its
    * allocations cost (direct reclaim included): a page it puts into a reserve lands there when
-   * the work has got that far (start + allocator cost so far), not when fn returns.
+   * the work has finished (start + its allocator cost), not when fn returns.
    */
   queueWork(cpu: number, queue: WorkQueue, fn: () => void): void;
   /** Run fn in atomic (hardirq) context after delayUs plus timer expiry latency. */
