@@ -3,6 +3,10 @@
 // for everyone only when the round ends, concurrent rounds share what is reclaimable, and a
 // round with nothing left frees nothing.
 import { describe, expect, it } from 'vitest';
+import { RandomStreams } from '../src/engine/random.js';
+import { Scheduler } from '../src/engine/scheduler.js';
+import { Allocator } from '../src/model/allocator.js';
+import { OtherUsers } from '../src/model/other-users.js';
 import { doShrinkSlab } from '../src/model/shrinker.js';
 import { allocatorFor, deterministicTiming, quietScenario } from './helpers/model-harness.js';
 
@@ -81,5 +85,27 @@ describe('do_shrink_slab()', () => {
     // 600 asked for, capped at 2 × 300; the scan stops when the cache frees nothing.
     expect(doShrinkSlab(all.shrinker, 0)).toBe(300);
     expect(all.scans).toEqual([128, 128, 128, 128]); // the fourth freed nothing: SHRINK_STOP
+  });
+});
+
+describe('other users wait for their own direct reclaim', () => {
+  it('a page fault that went into direct reclaim stalls that CPU\'s faults until the round ends', () => {
+    const scenario = deterministicTiming(quietScenario(), { directReclaimMs: 3 });
+    scenario.others.pageCachePages = 100_000;
+    scenario.others.tickMs = 1;
+    scenario.timing.kswapd.wakeUs = 1e12;
+    scenario.others.anonSteps = [{ atMs: 0, targetPages: scenario.others.anonInitialPages + 1_000, rampMs: 0 }];
+    const scheduler = new Scheduler();
+    const allocator = new Allocator(scheduler, new RandomStreams(1), scenario);
+    const others = new OtherUsers(scheduler, new RandomStreams(1), scenario, allocator);
+    allocator.freePages = allocator.minPages - 10;
+    const anonBefore = allocator.anonPages;
+    others.start(100_000);
+    scheduler.run(1_000); // tick 1, on CPU 0: one fault, asleep in its round until 4 ms
+    expect(allocator.anonPages).toBe(anonBefore + 1);
+    scheduler.run(3_000); // ticks 2 and 3 fault on CPUs 1 and 2, once each: no round has ended yet
+    expect(allocator.anonPages).toBe(anonBefore + 3);
+    scheduler.run(4_000); // CPU 0's round ends: its pages are free, and the faults go on without reclaim
+    expect(allocator.anonPages).toBeGreaterThan(anonBefore + 4);
   });
 });
