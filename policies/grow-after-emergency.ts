@@ -20,8 +20,11 @@
 // pool with GFP_KERNEL|__GFP_NORETRY|__GFP_NOMEMALLOC|__GFP_NOWARN: regular context, but growing
 // a cache is not worth an OOM kill. Emptied pages refill the pool up to its target. After
 // quietMs without an emergency the target is divided by growthFactor again (down to the rescue
-// pool) and the excess freed, one step per quiet period. Under memory pressure the shrinker
-// gives back everything above the rescue pool at once ("shrink it again later if necessary").
+// pool) and the excess freed, one step per quiet period: that is the "shrink it again later".
+// The pool also registers a shrinker like any kernel cache (count: pages above the rescue pool;
+// scan: free them and lower the target to what is left); do_shrink_slab() only scans it once
+// reclaim is struggling. A headless call that finds the pool empty may sleep, so it allocates
+// one page inline with GFP_KERNEL|__GFP_NORETRY, as upstream's v5.12 headless path does.
 //
 // Defaults (Mel gave no numbers): rescue 4 pages per CPU, about 2,000 pointers, which covers a
 // p99 loaded highpri wake-up (20 ms) at 100k calls/s per CPU; growth ×4 up to 128 pages per CPU
@@ -38,7 +41,8 @@ export default definePolicy({
     { name: 'capPages', default: 128, unit: 'pages per CPU', description: 'largest pool target', range: { min: 0, max: 100000 }, integer: true },
     { name: 'quietMs', default: 1000, unit: 'ms', description: 'time without an emergency before the target shrinks one step', range: { min: 1, max: 600000 } },
     { name: 'workerQueue', default: 'highpri', unit: 'queue', description: 'workqueue of the grow worker', range: ['highpri', 'normal', 'reclaim'] },
-    { name: 'shrinker', default: true, unit: 'on/off', description: 'give back pages above the rescue pool under memory pressure' },
+    { name: 'shrinker', default: true, unit: 'on/off', description: 'a shrinker giving back pages above the rescue pool when reclaim asks' },
+    { name: 'headlessInline', default: true, unit: 'on/off', description: 'headless calls that find the pool empty allocate one page inline (NORETRY)' },
   ],
   create(kernel, params) {
     const rescuePages = params.rescuePages as number;
@@ -61,10 +65,11 @@ export default definePolicy({
       }
     }
 
+    // Pages a grow work is still putting (size() counts them) cannot be taken yet.
     function trimTo(cpu: number, pages: number): number {
       let freed = 0;
-      while (pool.size(cpu) > pages) {
-        kernel.free(cpu, pool.take(cpu)!);
+      for (let page = pool.size(cpu) > pages ? pool.take(cpu) : null; page; page = pool.size(cpu) > pages ? pool.take(cpu) : null) {
+        kernel.free(cpu, page);
         freed++;
       }
       return freed;
@@ -110,18 +115,23 @@ export default definePolicy({
       needPage(request) {
         const page = pool.take(request.cpu);
         if (!page || pool.size(request.cpu) < rescuePages) emergency(request.cpu);
+        if (!page && params.headlessInline && request.form === 'headless') return kernel.alloc(request.cpu, 'KERNEL_NORETRY');
         return page;
       },
       pageEmptied(cpu, page) {
         if (pool.size(cpu) < target[cpu]) pool.put(cpu, page);
         else kernel.free(cpu, page);
       },
-      onShrink(nrPages) {
-        if (!params.shrinker) return 0;
+      shrinkCount() {
+        let count = 0;
+        if (params.shrinker) for (let cpu = 0; cpu < kernel.cpus; cpu++) count += Math.max(0, pool.size(cpu) - rescuePages);
+        return count;
+      },
+      shrinkScan(nrToScan) {
         let freed = 0;
-        for (let cpu = 0; cpu < kernel.cpus && freed < nrPages; cpu++) {
-          target[cpu] = rescuePages;
-          freed += trimTo(cpu, Math.max(rescuePages, pool.size(cpu) - (nrPages - freed)));
+        for (let cpu = 0; cpu < kernel.cpus && freed < nrToScan; cpu++) {
+          freed += trimTo(cpu, Math.max(rescuePages, pool.size(cpu) - (nrToScan - freed)));
+          target[cpu] = Math.max(rescuePages, Math.min(target[cpu], pool.size(cpu)));
         }
         return freed;
       },

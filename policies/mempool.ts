@@ -28,7 +28,9 @@
 // in all (MODEL.md §6 claim 1); we take the middle, 200 pages on the 8-CPU phone preset: a
 // per-CPU pool of 25 pages (0.8 MiB; 50 pages on the 2-CPU embedded preset, 1,600 on the
 // 64-CPU server). With pool=shared, reservePages is the size of the one pool: give it 200 for
-// the same memory.
+// the same memory. pool=shared is also Gorman's "common pool for emergency use", which "would be
+// subject to abuse because all it would take is one driver or subsystem deciding that it was
+// special enough to deplete it" (claim 7, the pool-abuse preset).
 import { definePolicy, type PageRequest } from '../src/policy/api.js';
 
 export default definePolicy({

@@ -77,15 +77,25 @@ export default definePolicy({
         if (cache.size(cpu) < cachePages) cache.put(cpu, page);
         else kernel.free(cpu, page);
       },
-      onShrink() {
+      // upstream's kfree_rcu_shrink_count()/kfree_rcu_shrink_scan(), unchanged.
+      shrinkCount() {
         if (!params.shrinker) return 0;
+        let count = 0;
+        for (let cpu = 0; cpu < kernel.cpus; cpu++) {
+          count += kernel.waitingObjects(cpu) + cache.size(cpu);
+          backoff[cpu] = true;
+        }
+        return count;
+      },
+      shrinkScan() {
         let freed = 0;
         for (let cpu = 0; cpu < kernel.cpus; cpu++) {
-          backoff[cpu] = true;
+          freed += kernel.waitingObjects(cpu);
           for (let page = cache.take(cpu); page; page = cache.take(cpu)) {
             kernel.free(cpu, page);
             freed++;
           }
+          kernel.runMonitor(cpu);
         }
         return freed;
       },

@@ -9,8 +9,12 @@
 // No allocation ever happens under the krcp raw lock. Each CPU keeps a cache of up to
 // rcu_min_cached_objs empty pages. A miss sends the call to its fallback and kicks a refill:
 // a 0-delay hrtimer (safe from any context) queues page_cache_work on system_highpri_wq, which
-// refills the cache from sleepable context. Under memory pressure the shrinker empties every
-// cache and sets backoff_page_cache_fill: the next refill waits 5 s and fetches only 1 page.
+// refills the cache from sleepable context. The shrinker: kfree_rcu_shrink_count() counts the
+// objects not yet batched plus the cached pages over all CPUs, and sets backoff_page_cache_fill
+// on every CPU on every count, even when nothing is then scanned; kfree_rcu_shrink_scan() goes
+// CPU by CPU, drains each page cache and runs each monitor (which may put freed pages straight
+// back into the cache). It stops when nr_to_scan reaches 0, but that counter is unsigned and
+// overshoots, so a scan visits every CPU. A backed-off refill waits 5 s and fetches one page.
 import { definePolicy, type Page } from '../src/policy/api.js';
 
 export default definePolicy({
@@ -66,15 +70,24 @@ export default definePolicy({
         if (cache.size(cpu) < cachePages) cache.put(cpu, page);
         else kernel.free(cpu, page);
       },
-      onShrink() {
+      shrinkCount() {
         if (!params.shrinker) return 0;
+        let count = 0;
+        for (let cpu = 0; cpu < kernel.cpus; cpu++) {
+          count += kernel.waitingObjects(cpu) + cache.size(cpu);
+          backoff[cpu] = true;
+        }
+        return count;
+      },
+      shrinkScan() {
         let freed = 0;
         for (let cpu = 0; cpu < kernel.cpus; cpu++) {
-          backoff[cpu] = true;
+          freed += kernel.waitingObjects(cpu);
           for (let page = cache.take(cpu); page; page = cache.take(cpu)) {
             kernel.free(cpu, page);
             freed++;
           }
+          kernel.runMonitor(cpu);
         }
         return freed;
       },

@@ -60,7 +60,12 @@ export default definePolicy({
         if (cache.size(cpu) < cap) cache.put(cpu, page);
         else kernel.free(cpu, page);
       },
-      onShrink() {
+      shrinkCount() {
+        let count = 0;
+        for (let cpu = 0; cpu < kernel.cpus; cpu++) count += cache.size(cpu);
+        return count;
+      },
+      shrinkScan() {
         let freed = 0;
         for (let cpu = 0; cpu < kernel.cpus; cpu++) {
           for (let page = cache.take(cpu); page; page = cache.take(cpu)) {

@@ -94,19 +94,25 @@ describe('slow path floors', () => {
   });
 
   it('GFP_KERNEL|__GFP_NORETRY: one direct-reclaim round and one drain, then fails — never the OOM killer', () => {
-    const { allocator, shrinks, scenario } = setUp({ freePages: 0, pageCache: 0 });
+    const { allocator, scheduler, shrinks, scenario } = setUp({ freePages: 0, pageCache: 0 });
     allocator.freePages = allocator.minPages - 100;
     allocator.pcp[1] = 30; // drained to buddy, but not enough to climb over MIN
     const anonBefore = allocator.anonPages;
     expect(allocator.alloc(0, 'KERNEL_NORETRY', 'pointerPages')).toBe(false);
-    expect(shrinks()).toBe(1);
+    // Nothing to reclaim: the round steps through every priority, 12 to 0, asking the shrinkers at each.
+    expect(shrinks()).toBe(13);
+    expect(allocator.directReclaimRounds).toBe(1);
     expect(allocator.zoneLockBy.drain).toBe(1);
     expect(allocator.pcp[1]).toBe(0);
+    // The round holds one working page (PF_MEMALLOC, below MIN) until it ends.
+    expect(allocator.freePages).toBe(allocator.minPages - 71);
+    scheduler.run(1e9);
     expect(allocator.freePages).toBe(allocator.minPages - 70);
     expect(allocator.oomKills).toBe(0);
     expect(allocator.anonPages).toBe(anonBefore);
-    // One round of direct reclaim costs its (deterministic) latency, once.
+    // One round of direct reclaim costs its (deterministic) latency, once, all of it asleep.
     expect(allocator.costUs).toBeCloseTo(scenario.timing.allocCost.directReclaimMedianMs * 1000, 6);
+    expect(allocator.reclaimUs).toBe(allocator.costUs);
   });
 
   it('GFP_KERNEL|__GFP_NORETRY succeeds when its one round lifts free pages over MIN', () => {
@@ -119,31 +125,60 @@ describe('slow path floors', () => {
   });
 
   it('GFP_KERNEL|__GFP_NORETRY also fails below MIN with pages on its own PCP when reclaim finds nothing', () => {
-    const { allocator } = setUp({ freePages: 0, pageCache: 0 });
+    const { allocator, scheduler } = setUp({ freePages: 0, pageCache: 0 });
     allocator.freePages = allocator.minPages - 100;
     allocator.pcp[0] = 50;
     expect(allocator.alloc(0, 'KERNEL_NORETRY', 'pointerPages')).toBe(false);
-    // The drain moved the PCP pages to buddy; still under MIN, so no page.
+    // The drain moved the PCP pages (less the round's working page) to buddy; still under MIN.
     expect(allocator.pcp[0]).toBe(0);
+    scheduler.run(1e9);
     expect(allocator.freePages).toBe(allocator.minPages - 50);
   });
 
-  it('GFP_KERNEL: retries its rounds (one drain), then calls the OOM killer and succeeds', () => {
-    const { allocator, shrinks, scenario } = setUp({ freePages: 0, pageCache: 0 });
+  it('GFP_KERNEL: when no reclaim could lift free memory over MIN, calls the OOM killer at once, waits for the victim and takes one of its pages', () => {
+    const { allocator, scheduler, scenario } = setUp({ freePages: 0, pageCache: 0 });
     allocator.freePages = allocator.minPages - 100;
     allocator.pcp[2] = 10;
     const anonBefore = allocator.anonPages;
     let killed = 0;
     allocator.onOomKill = (pages) => (killed += pages);
     expect(allocator.alloc(0, 'KERNEL', 'others')).toBe(true);
-    expect(shrinks()).toBe(scenario.timing.kernelRetries);
-    expect(allocator.costUs).toBeCloseTo(scenario.timing.kernelRetries * scenario.timing.allocCost.directReclaimMedianMs * 1000 + 5 + 0.2, 6);
+    // should_reclaim_retry(): free + reclaimable < MIN, so no second round.
+    expect(allocator.directReclaimRounds).toBe(1);
+    const roundUs = scenario.timing.allocCost.directReclaimMedianMs * 1000;
+    const exitUs = scenario.killers.oomExitMs * 1000;
+    expect(allocator.reclaimUs).toBeCloseTo(exitUs, 6); // asleep from the start until the victim is gone
+    expect(allocator.costUs).toBeCloseTo(roundUs + (exitUs - roundUs) + 0.2, 6);
     expect(allocator.zoneLockBy.drain).toBe(1);
     expect(allocator.oomKills).toBe(1);
     expect(killed).toBe(scenario.killers.oomVictimPages);
     expect(allocator.anonPages).toBe(anonBefore - scenario.killers.oomVictimPages);
-    // Victim's pages to buddy; one PCP refill of `batch` for the allocation itself.
-    expect(allocator.freePages).toBe(allocator.minPages - 100 + 10 + scenario.killers.oomVictimPages - allocator.batch);
+    // The victim's memory is free only once it has exited, less the page the caller took.
+    expect(allocator.freePages).toBeLessThan(allocator.minPages);
+    scheduler.run(1e9);
+    expect(allocator.freePages).toBe(allocator.minPages - 100 + 10 + scenario.killers.oomVictimPages - 1);
+  });
+
+  it('one OOM victim at a time: allocations while it exits wait for it, and it is counted once', () => {
+    const { allocator, scheduler, scenario } = setUp({ freePages: 0, pageCache: 0 });
+    allocator.freePages = allocator.minPages - 100;
+    for (let index = 0; index < 5; index++) expect(allocator.alloc(0, 'KERNEL', 'others')).toBe(true);
+    expect(allocator.oomKills).toBe(1);
+    scheduler.run(1e9);
+    expect(allocator.oomKills).toBe(1);
+    expect(allocator.exitingPages).toBe(0);
+    expect(allocator.freePages).toBeGreaterThan(scenario.killers.oomVictimPages);
+  });
+
+  it('an OOM victim is limited to what other users hold', () => {
+    const { allocator, scheduler } = setUp({ freePages: 0, pageCache: 0, anon: 300 });
+    allocator.freePages = allocator.minPages - 100;
+    expect(allocator.alloc(0, 'KERNEL', 'others')).toBe(true);
+    expect(allocator.anonPages).toBe(0);
+    scheduler.run(1e9);
+    allocator.freePages = allocator.minPages - 100;
+    expect(allocator.alloc(0, 'KERNEL', 'others')).toBe(false); // nothing left to kill
+    expect(allocator.oomKills).toBe(1);
   });
 
   it('GFP_KERNEL fails when there is nothing left to kill', () => {
@@ -151,14 +186,23 @@ describe('slow path floors', () => {
     allocator.freePages = allocator.minPages - 100;
     expect(allocator.alloc(0, 'KERNEL', 'others')).toBe(false);
     expect(allocator.oomKills).toBe(0);
-    expect(allocator.costUs).toBeCloseTo(scenario.timing.kernelRetries * scenario.timing.allocCost.directReclaimMedianMs * 1000, 6);
+    expect(allocator.costUs).toBeCloseTo(scenario.timing.allocCost.directReclaimMedianMs * 1000, 6);
+  });
+
+  it('GFP_KERNEL keeps retrying while rounds make progress, past 16 rounds, and never calls the OOM killer then', () => {
+    const { allocator } = setUp({ freePages: 0, pageCache: 100_000 });
+    allocator.freePages = allocator.minPages - 40 * 32; // forty rounds of 32 pages
+    expect(allocator.alloc(0, 'KERNEL', 'others')).toBe(true);
+    // Each running round also holds one working page: 31 net pages a round, so 42 rounds.
+    expect(allocator.directReclaimRounds).toBe(42);
+    expect(allocator.oomKills).toBe(0);
   });
 
   it('GFP_KERNEL stops retrying as soon as reclaim makes progress over MIN', () => {
-    const { allocator, shrinks } = setUp({ freePages: 0, pageCache: 100_000 });
+    const { allocator } = setUp({ freePages: 0, pageCache: 100_000 });
     allocator.freePages = allocator.minPages - 40; // two rounds of 32 pages
     expect(allocator.alloc(0, 'KERNEL', 'others')).toBe(true);
-    expect(shrinks()).toBe(2);
+    expect(allocator.directReclaimRounds).toBe(2);
     expect(allocator.oomKills).toBe(0);
   });
 });

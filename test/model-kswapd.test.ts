@@ -1,14 +1,16 @@
-// kswapd (MODEL.md §3): woken by an allocation that finds free pages at or below LOW, it
-// starts after its wake-up latency, reclaims page cache in 32-page chunks at its rate until
-// freePages reaches HIGH, then sleeps; it crawls when it has no pages to work with, and
-// does nothing when there is nothing it could reclaim.
+// kswapd (MODEL.md §3, balance_pgdat()): woken by an allocation that finds free pages at or
+// below LOW, it starts after its wake-up latency and reclaims page cache in passes at a reclaim
+// priority — each pass scans cache >> priority, at most the high watermark, in 32-page chunks at
+// its rate — raising the pressure (priority - 1) after a pass that fell short, until freePages
+// reaches HIGH; it holds a working page per chunk, crawls when it has no pages to work with,
+// does nothing when there is nothing it could reclaim, and caps the PCP high while it works.
 import { describe, it, expect } from 'vitest';
 import { allocatorFor, quietScenario } from './helpers/model-harness.js';
 
 function setUp(pageCache = 50_000) {
   const scenario = quietScenario();
   scenario.others.pageCachePages = pageCache;
-  scenario.timing.kswapd = { wakeUs: 200, reclaimPagesPerSec: 200_000, starvedBelowPages: 200, starvedSlowdown: 0.1 };
+  scenario.timing.kswapd = { wakeUs: 200, reclaimPagesPerSec: 200_000, starvedBelowPages: 200, starvedSlowdown: 0.1, workingPagesPerRound: 1 };
   const { allocator, scheduler } = allocatorFor(scenario);
   let shrinks = 0;
   allocator.shrink = () => {
@@ -26,34 +28,37 @@ function setUp(pageCache = 50_000) {
 const CHUNK = 32;
 
 describe('kswapd', () => {
-  it('wakes below LOW only after its wake-up latency, reclaims to HIGH and stops', () => {
-    const { allocator, scheduler, steps, run, shrinks } = setUp();
+  it('wakes below LOW only after its wake-up latency, reclaims to HIGH with rising pressure, and stops', () => {
+    const { allocator, scheduler, run, shrinks } = setUp();
     allocator.freePages = allocator.lowPages - 5;
     const cache = allocator.pageCachePages;
     expect(allocator.alloc(0, 'KERNEL', 'others')).toBe(true); // slow path (above MIN): succeeds
-    const start = allocator.freePages; // after this allocation's PCP refill
+    allocator.freePages += allocator.pcp[0]; // kswapd's working pages then come from buddy
+    allocator.pcp[0] = 0;
+    const start = allocator.freePages;
     expect(allocator.kswapdWakeups).toBe(1);
 
     run(199.999);
     expect(allocator.freePages).toBe(start);
+    expect(shrinks()).toBe(0);
     run(200);
-    expect(allocator.freePages).toBe(start + CHUNK);
-    expect(shrinks()).toBe(1); // the shrinkers run once when kswapd wakes
+    expect(shrinks()).toBe(1); // the first pass counts the shrinkers at DEF_PRIORITY
+    // Pass 1 at priority 12 scans 50,000 >> 12 = 12 pages: 60 µs at 200,000 pages/s.
+    run(259.999);
+    expect(allocator.freePages).toBe(start - 1); // its working page
+    run(260);
+    expect(allocator.freePages).toBe(start + 11); // and the next pass took its working page
 
     run(1e9);
     expect(scheduler.pending).toBe(0);
     expect(allocator.kswapdAwake).toBe(false);
     expect(allocator.freePages).toBeGreaterThanOrEqual(allocator.highPages);
     expect(allocator.freePages).toBeLessThan(allocator.highPages + CHUNK);
-    // Every page came from page cache, 32 at a time, one zone-lock round each.
+    // Every page came from page cache; the passes grew 12, 24, 48, ... as the priority fell.
     const reclaimed = allocator.freePages - start;
-    expect(reclaimed % CHUNK).toBe(0);
     expect(allocator.pageCachePages).toBe(cache - reclaimed);
-    expect(allocator.zoneLockBy.kswapd).toBe(reclaimed / CHUNK);
-    // At 200,000 pages/s a 32-page chunk takes 160 µs.
-    const gaps = steps.slice(1).map((step, index) => step.time - steps[index].time);
-    expect(gaps.length).toBe(reclaimed / CHUNK); // the last event sees HIGH and sleeps
-    for (const gap of gaps) expect(gap).toBeCloseTo(160, 6);
+    expect(shrinks()).toBeGreaterThan(5);
+    expect(scheduler.now).toBeCloseTo(200 + reclaimed * 5, 6);
   });
 
   it('does not wake while free pages are above LOW', () => {
@@ -76,8 +81,8 @@ describe('kswapd', () => {
     expect(allocator.kswapdAwake).toBe(true);
   });
 
-  it('slows down when starved: few free pages and none on its CPU list', () => {
-    const timeForTwoChunks = (pcpOfKswapdCpu: number) => {
+  it('slows down when starved: its working page must come from below every floor, with none on its CPU list', () => {
+    const firstChunkUs = (pcpOfKswapdCpu: number) => {
       const { allocator, steps, run } = setUp();
       allocator.freePages = 50; // below starvedBelowPages, below every floor
       allocator.pcp[0] = pcpOfKswapdCpu;
@@ -85,12 +90,34 @@ describe('kswapd', () => {
       run(1e9);
       return { gap: steps[1].time - steps[0].time, free: allocator.freePages, highPages: allocator.highPages };
     };
-    const fed = timeForTwoChunks(20);
-    const starved = timeForTwoChunks(0);
-    expect(fed.gap).toBeCloseTo(160, 6);
-    expect(starved.gap).toBeCloseTo(1600, 6); // slowdown 0.1
+    const fed = firstChunkUs(20);
+    const starved = firstChunkUs(0);
+    expect(fed.gap).toBeCloseTo(60, 6); // 12 pages at priority 12
+    expect(starved.gap).toBeCloseTo(600, 6); // slowdown 0.1
     // Either way it still gets to HIGH.
     expect(starved.free).toBeGreaterThanOrEqual(starved.highPages);
+  });
+
+  it('caps the PCP high at min(4 × batch, high) on the free path while it reclaims (c49c2c47dab6)', () => {
+    const { allocator, run } = setUp();
+    const capped = 4 * allocator.batch;
+    expect(capped).toBeLessThan(allocator.high);
+    const spillsAt = () => {
+      allocator.pcp[3] = 0;
+      let frees = 0;
+      while (allocator.pcp[3] === frees) {
+        allocator.free(3, 'others');
+        frees++;
+      }
+      return frees;
+    };
+    expect(spillsAt()).toBe(allocator.high);
+    allocator.freePages = allocator.lowPages - 1;
+    allocator.wakeKswapd();
+    expect(spillsAt()).toBe(capped);
+    run(1e9);
+    expect(allocator.kswapdAwake).toBe(false);
+    expect(spillsAt()).toBe(allocator.high);
   });
 
   it('does nothing when there is no page cache to reclaim', () => {
@@ -103,15 +130,15 @@ describe('kswapd', () => {
     expect(shrinks()).toBe(0);
   });
 
-  it('stops early when page cache runs out before HIGH', () => {
+  it('stops early when page cache runs out (or is too small to scan even at priority 1) before HIGH', () => {
     const { allocator, scheduler, run } = setUp(100);
     allocator.freePages = allocator.lowPages - 100;
     allocator.pcp[0] = 1;
     const start = allocator.freePages;
     allocator.alloc(0, 'NOWAIT', 'others');
     run(1e9);
-    expect(allocator.pageCachePages).toBe(0);
-    expect(allocator.freePages).toBe(start + 100);
+    expect(allocator.pageCachePages).toBeLessThanOrEqual(1);
+    expect(allocator.freePages).toBe(start + 100 - allocator.pageCachePages);
     expect(allocator.kswapdAwake).toBe(false);
     expect(scheduler.pending).toBe(0);
   });

@@ -93,7 +93,8 @@ describe('the docs/policies.md example', () => {
     bench.needPage({ cpu: 1 });
     bench.advance(100_000);
     expect(bench.reservePages).toBe(16);
-    expect(bench.shrink(10)).toBe(10);
+    expect(bench.shrinkCount()).toBe(16);
+    expect(bench.shrinkScan(10)).toBe(10);
     expect(bench.reservePages).toBe(6);
   });
 });

@@ -8,6 +8,8 @@ const NORMAL_US = 3_000;
 const HRTIMER_US = 5;
 const GROW_US = HRTIMER_US + HIGHPRI_US;
 const QUIET_US = 1_000_000;
+/** A grow worker's 12–60 allocations from the PCP lists take well under this. */
+const LANDED_US = 100;
 
 function harness(params = {}) {
   const scenario = scenarioWith((s) => {
@@ -28,10 +30,14 @@ describe('grow-after-emergency (Mel Gorman, 2020-09-23)', () => {
     expect(harness().reservePages).toBe(4 * 8);
   });
 
-  it('has no inline allocation: the pool is the only source', () => {
+  it('with the pool empty, a headless caller (which may sleep) allocates inline; a two-argument one does not', () => {
     const bench = harness({ rescuePages: 0 });
-    expect(bench.needPage({ cpu: 0, form: 'headless', context: 'sleepable' })).toBeNull();
+    expect(bench.needPage({ cpu: 0, form: 'two-arg', context: 'sleepable' })).toBeNull();
     expect(bench.pagesAllocated).toBe(0);
+    expect(bench.needPage({ cpu: 0, form: 'headless', context: 'sleepable' })).not.toBeNull();
+    expect(bench.pagesAllocated).toBe(1);
+    const off = harness({ rescuePages: 0, headlessInline: false });
+    expect(off.needPage({ cpu: 0, form: 'headless', context: 'sleepable' })).toBeNull();
   });
 
   it('taking a rescue page is an emergency: the worker grows the pool ×4', () => {
@@ -47,7 +53,7 @@ describe('grow-after-emergency (Mel Gorman, 2020-09-23)', () => {
   it('does not call it an emergency while the grown part lasts, and grows again when the rescue pool is touched, up to the cap', () => {
     const bench = harness();
     bench.needPage({ cpu: 0 });
-    bench.advance(GROW_US);
+    bench.advance(GROW_US + LANDED_US);
     for (let index = 0; index < 12; index++) bench.needPage({ cpu: 0 });
     expect(pool0(bench)).toBe(4);
     bench.advance(GROW_US);
@@ -114,14 +120,31 @@ describe('grow-after-emergency (Mel Gorman, 2020-09-23)', () => {
     expect(pool0(bench)).toBe(64);
   });
 
-  it('under memory pressure gives back everything above the rescue pool', () => {
+  it('its shrinker counts only the pages above the rescue pool, is left alone at low pressure, and gives them back when scanned', () => {
+    const bench = harness();
+    bench.needPage({ cpu: 0 });
+    bench.advance(GROW_US + LANDED_US);
+    expect(pool0(bench)).toBe(16);
+    expect(bench.shrinkCount()).toBe(12);
+    expect(bench.shrinkAt(12)).toBe(0); // DEF_PRIORITY: a 12-page cache is not scanned
+    expect(pool0(bench)).toBe(16);
+    expect(bench.shrinkScan(1_000)).toBe(12);
+    expect(pool0(bench)).toBe(4);
+    expect(bench.reservePages).toBe(32);
+    // The target fell with it: emptied pages do not refill what the shrinker took.
+    bench.empty(0, bench.needPage({ cpu: 0 })!);
+    expect(pool0(bench)).toBe(4);
+  });
+
+  it('a grow worker\'s pages land when its allocations are done, not when it starts', () => {
     const bench = harness();
     bench.needPage({ cpu: 0 });
     bench.advance(GROW_US);
-    expect(pool0(bench)).toBe(16);
-    expect(bench.shrink(1_000)).toBe(12);
-    expect(pool0(bench)).toBe(4);
-    expect(bench.reservePages).toBe(32);
+    expect(pool0(bench)).toBe(16); // put, counted by size() and as reserve...
+    for (let index = 0; index < 3; index++) expect(bench.needPage({ cpu: 0 })).not.toBeNull();
+    expect(bench.needPage({ cpu: 0 })).toBeNull(); // ...but not takeable yet
+    bench.advance(LANDED_US);
+    expect(bench.needPage({ cpu: 0 })).not.toBeNull();
   });
 
   it('runs a full simulation clean', () => {

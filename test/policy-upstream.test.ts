@@ -5,6 +5,8 @@ import { PolicyHarness, exactly, fullRun, scenarioWith, shortScenario } from './
 const HIGHPRI_US = 1_000;
 const NORMAL_US = 3_000;
 const HRTIMER_US = 5;
+/** A refill's five allocations from the PCP lists end well within this: then its pages have landed. */
+const LANDED_US = 100;
 const BACKOFF_US = 5_000_000;
 
 function harness() {
@@ -33,13 +35,41 @@ describe('upstream (today\'s kvfree_rcu())', () => {
     expect(bench.needPage({ cpu: 1, form: 'headless', context: 'sleepable' })).not.toBeNull();
   });
 
-  it('after the shrinker ran, delays the next refill 5 s and then fetches only 1 page', () => {
+  it('kfree_rcu_shrink_count() counts the cached pages and sets the backoff even when do_shrink_slab() then scans nothing', () => {
     const bench = harness();
     bench.needPage({ cpu: 0 });
     bench.advance(HRTIMER_US + HIGHPRI_US);
+    expect(bench.shrinkCount()).toBe(5);
+    // At DEF_PRIORITY a 5-page cache gives a scan target of 0: nothing is freed...
+    expect(bench.shrinkAt(12)).toBe(0);
+    expect(bench.reservePages).toBe(5);
+    // ...but the count set the backoff: the next refill waits 5 s and fetches one page.
+    bench.needPage({ cpu: 1 });
+    bench.advance(HRTIMER_US + HIGHPRI_US + NORMAL_US);
+    expect(bench.reservePages).toBe(5);
+    bench.advance(BACKOFF_US);
+    expect(bench.reservePages).toBe(6);
+  });
+
+  it('kfree_rcu_shrink_scan() empties every CPU\'s cache whatever nr_to_scan says; do_shrink_slab() gets there at priority 1', () => {
+    const bench = harness();
+    bench.needPage({ cpu: 0 });
+    bench.needPage({ cpu: 1 });
+    bench.advance(HRTIMER_US + HIGHPRI_US + LANDED_US);
+    expect(bench.reservePages).toBe(10);
+    expect(bench.shrinkAt(2)).toBe(0); // (10 >> 2) × 4 / 2 = 4 < 10: not scanned
+    expect(bench.shrinkAt(1)).toBe(10); // (10 >> 1) × 4 / 2 = 10: scanned once, both caches emptied
+    expect(bench.reservePages).toBe(0);
+  });
+
+  it('after the shrinker ran, delays the next refill 5 s and then fetches only 1 page', () => {
+    const bench = harness();
+    bench.needPage({ cpu: 0 });
+    bench.advance(HRTIMER_US + HIGHPRI_US + LANDED_US);
     expect(bench.reservePages).toBe(5);
 
-    expect(bench.shrink(128)).toBe(5);
+    bench.shrinkCount();
+    expect(bench.shrinkScan(1)).toBe(5);
     expect(bench.reservePages).toBe(0);
 
     const missAt = bench.now;

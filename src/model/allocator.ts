@@ -6,11 +6,12 @@ import { lognormalFromMedianP99, type RandomStreams, type Stream } from '../engi
 import type { Gfp } from '../policy/api.js';
 import type { Scenario } from '../scenario/types.js';
 import { watermarks } from './machines.js';
+import { DEF_PRIORITY } from './shrinker.js';
 
 /** Who took the zone lock (or asked for memory). */
 export type Actor = 'pointerPages' | 'others' | 'kswapd' | 'drain';
 
-/** Pages per kswapd reclaim step (SWAP_CLUSTER_MAX). */
+/** Pages per kswapd reclaim chunk (SWAP_CLUSTER_MAX). */
 const KSWAPD_CHUNK_PAGES = 32;
 
 export class Allocator {
@@ -31,6 +32,14 @@ export class Allocator {
   epoch = 0;
   /** µs spent by the current caller inside the allocator; the caller reads and resets it. */
   costUs = 0;
+  /** µs of costUs spent blocked in direct reclaim (the caller slept); the caller reads and resets it. */
+  reclaimUs = 0;
+  /** Page cache isolated by reclaim rounds still running: off the LRU, free when the round ends. */
+  isolatedPages = 0;
+  /** Pages reclaimers hold while they work (PF_MEMALLOC). */
+  workingPages = 0;
+  /** Anonymous memory of an OOM victim still exiting. */
+  exitingPages = 0;
 
   readonly zoneLockBy: Record<Actor, number> = { pointerPages: 0, others: 0, kswapd: 0, drain: 0 };
   /** PCP refills from buddy only (zoneLockBy also counts spills at `high`): harm.pcpRefills. */
@@ -38,11 +47,14 @@ export class Allocator {
   oomKills = 0;
   kswapdWakeups = 0;
   kswapdAwake = false;
-  /** Runs the shrinkers (the policy's onShrink); returns pages freed. */
-  shrink: (nrPages: number) => number = () => 0;
+  /** Runs the shrinkers at a reclaim priority (do_shrink_slab()); returns objects freed. */
+  shrink: (priority: number) => number = () => 0;
   /** Told when the OOM killer freed pages from other users' anonymous memory. */
   onOomKill: (pages: number) => void = () => {};
 
+  /** The OOM victim still exiting: its pages not yet taken by waiting allocations, and when it is gone. */
+  private exitingVictim: { pages: number; exitAt: number } | null = null;
+  private kswapdPriority = DEF_PRIORITY;
   private belowMinSince = -1;
   private belowMinUs = 0;
   /** Lowest freePages since the last takeLowestFree(): a timeline sample must not miss a dip between samples. */
@@ -99,16 +111,62 @@ export class Allocator {
     const floor = gfp === 'ATOMIC' ? this.atomicFloorPages : this.minPages;
     if (this.freePages > floor) return this.takeFromPcp(cpu, actor);
     if (gfp === 'NOWAIT' || gfp === 'ATOMIC') return false;
-    const rounds = gfp === 'KERNEL_NORETRY' ? 1 : this.scenario.timing.kernelRetries;
-    for (let round = 0; round < rounds; round++) {
-      this.directReclaim(actor);
-      if (this.freePages > this.minPages) return this.takeFromPcp(cpu, actor);
-      if (round === 0) this.drainAllPages();
-      if (this.freePages > this.minPages) return this.takeFromPcp(cpu, actor);
+    return this.slowPath(cpu, gfp, actor);
+  }
+
+  /**
+   * __alloc_pages_slowpath() (mm/page_alloc.c) for the sleeping classes: direct-reclaim rounds,
+   * one drain_all_pages() after the first round that did not help, should_reclaim_retry(), and
+   * for plain GFP_KERNEL the OOM killer once no progress is possible. Each round blocks the
+   * caller for its cost (costUs and reclaimUs) and its pages arrive when it ends. The model
+   * decides the retry after a round at the round's start, counting the caller's own reclaimed
+   * pages in (the kernel looks at the round's end and also sees what others freed meanwhile).
+   */
+  private slowPath(cpu: number, gfp: Gfp, actor: 'pointerPages' | 'others'): boolean {
+    let noProgressLoops = 0;
+    let drained = false;
+    let ownPending = 0;
+    let lastRound: ReclaimRound | null = null;
+    let elapsedUs = 0;
+    for (;;) {
+      const round = this.directReclaimRound(cpu, actor, elapsedUs);
+      elapsedUs += round.costUs;
+      ownPending += round.pages;
+      if (round.pages > 0) lastRound = round;
+      if (this.freePages + ownPending > this.minPages) return this.takeAfterReclaim(cpu, actor, lastRound);
+      if (!drained) {
+        // __alloc_pages_direct_reclaim(): "drain_all_pages() ... goto retry" once.
+        drained = true;
+        this.drainAllPages();
+        if (this.freePages + ownPending > this.minPages) return this.takeAfterReclaim(cpu, actor, lastRound);
+      }
+      if (gfp === 'KERNEL_NORETRY') return false;
+      // should_reclaim_retry(): progress resets the counter; give up after MAX_RECLAIM_RETRIES
+      // rounds in a row without progress, or when even reclaiming every reclaimable page could
+      // not lift free memory over MIN.
+      noProgressLoops = round.pages > 0 ? 0 : noProgressLoops + 1;
+      if (noProgressLoops > this.scenario.timing.kernelRetries) break;
+      if (this.pageCachePages + this.freePages + ownPending <= this.minPages) break;
     }
-    // __GFP_NORETRY never invokes the OOM killer; plain GFP_KERNEL does once reclaim is exhausted.
-    if (gfp === 'KERNEL' && this.oomKill() && this.freePages > this.minPages) return this.takeFromPcp(cpu, actor);
-    return false;
+    // __alloc_pages_may_oom(): __GFP_NORETRY never gets here. The caller then retries until the
+    // victim's memory is free: it sleeps until the victim has exited and takes one of its pages.
+    const victim = this.oomKill() ? this.exitingVictim : null;
+    if (victim === null || victim.pages === 0) return false;
+    const waitUs = Math.max(0, victim.exitAt - (this.scheduler.now + elapsedUs));
+    this.costUs += waitUs + this.scenario.timing.allocCost.pcpHitUs;
+    this.reclaimUs += waitUs;
+    victim.pages--;
+    this.exitingPages--;
+    return true;
+  }
+
+  /** get_page_from_freelist() after reclaim: the caller takes one of the pages its round frees. */
+  private takeAfterReclaim(cpu: number, actor: 'pointerPages' | 'others', round: ReclaimRound | null): boolean {
+    if (round === null || round.pages === 0) return this.takeFromPcp(cpu, actor);
+    round.pages--;
+    this.isolatedPages--;
+    this.costUs += this.scenario.timing.allocCost.pcpHitUs;
+    return true;
   }
 
   /** alloc_pages_nolock(): MIN watermark, no kswapd wake-up, no reclaim. */
@@ -125,12 +183,17 @@ export class Allocator {
     return true;
   }
 
-  /** free_page(): onto this CPU's PCP; at `high`, `batch` pages go back to buddy under the zone lock. */
+  /**
+   * free_page(): onto this CPU's PCP; at `high`, pages go back to buddy under the zone lock, down
+   * to high - batch. While kswapd reclaims the zone (ZONE_RECLAIM_ACTIVE, set in balance_pgdat())
+   * the free path's high is min(4 × batch, high): commit c49c2c47dab6 (v5.14), nr_pcp_high().
+   */
   free(cpu: number, actor: Actor): void {
     this.pcp[cpu]++;
     this.epoch++;
-    if (this.pcp[cpu] >= this.high) {
-      const spill = Math.min(this.batch, this.pcp[cpu]);
+    const high = this.kswapdAwake ? Math.min(4 * this.batch, this.high) : this.high;
+    if (this.pcp[cpu] >= high) {
+      const spill = Math.min(this.pcp[cpu], Math.max(this.batch, this.pcp[cpu] - Math.max(0, high - this.batch)));
       this.pcp[cpu] -= spill;
       this.zoneLockBy[actor]++;
       this.addFree(spill);
@@ -158,20 +221,35 @@ export class Allocator {
     this.kswapdAwake = true;
     this.kswapdWakeups++;
     this.scheduler.after(this.scenario.timing.kswapd.wakeUs, Priority.memory, () => {
-      this.shrink(KSWAPD_CHUNK_PAGES * 4);
-      this.kswapdStep();
+      this.kswapdPriority = DEF_PRIORITY;
+      this.startKswapdPass();
     });
   }
 
-  /** The OOM killer: frees a victim's anonymous memory. False when there is nothing to kill. */
+  /**
+   * out_of_memory() (mm/oom_kill.c): kills one victim, whose anonymous memory is freed when it
+   * has exited (killers.oomExitMs). While a victim is still exiting, oom_evaluate_task() aborts
+   * the selection: no second victim, no second count. False when there is nothing to kill.
+   */
   oomKill(): boolean {
+    if (this.exitingVictim !== null) return true;
     const victimPages = Math.min(this.scenario.killers.oomVictimPages, this.anonPages);
     if (victimPages <= 0) return false;
-    this.killVictim(victimPages);
     this.oomKills++;
+    const victim = { pages: victimPages, exitAt: this.scheduler.now + this.scenario.killers.oomExitMs * 1000 };
+    this.exitingVictim = victim;
+    this.anonPages -= victimPages;
+    this.exitingPages += victimPages;
+    this.onOomKill(victimPages);
+    this.scheduler.at(victim.exitAt, Priority.memory, () => {
+      this.exitingVictim = null;
+      this.exitingPages -= victim.pages;
+      this.addFree(victim.pages);
+    });
     return true;
   }
 
+  /** A kill whose memory is freed at once (the user-space low-memory killer's). */
   killVictim(pages: number): void {
     this.anonPages -= pages;
     this.addFree(pages);
@@ -213,32 +291,110 @@ export class Allocator {
     this.noteFree();
   }
 
+  /**
+   * Pages a reclaimer needs while it works (PF_MEMALLOC, set by __perform_reclaim() and kswapd):
+   * from its CPU's PCP list, then buddy below every watermark. Returns how many it got.
+   */
+  private takeWorkingPages(cpu: number): number {
+    const want = this.scenario.timing.kswapd.workingPagesPerRound;
+    const fromPcp = Math.min(want, this.pcp[cpu]);
+    this.pcp[cpu] -= fromPcp;
+    const fromBuddy = Math.min(want - fromPcp, this.freePages);
+    this.freePages -= fromBuddy;
+    if (fromBuddy > 0) this.noteFree();
+    this.workingPages += fromPcp + fromBuddy;
+    return fromPcp + fromBuddy;
+  }
+
   /** Direct-reclaim rounds so far: a failure after one is not a plain repeatable "no". */
   directReclaimRounds = 0;
 
-  private directReclaim(actor: 'pointerPages' | 'others'): void {
+  /**
+   * One __perform_reclaim() → do_try_to_free_pages() call, starting startUs from now: the
+   * priority steps from DEF_PRIORITY towards 0 until SWAP_CLUSTER_MAX pages are reclaimed; at
+   * each step shrink_lruvec() scans the page cache >> priority and shrink_slab() runs the
+   * shrinkers at that priority. Reclaimed pages are isolated from the LRU at once (concurrent
+   * reclaimers never get the same page) and become free for everyone when the round ends.
+   */
+  private directReclaimRound(cpu: number, actor: 'pointerPages' | 'others', startUs: number): ReclaimRound {
     this.directReclaimRounds++;
-    this.costUs += this.reclaimStreams[actor].lognormal(this.reclaimCost);
-    this.shrink(this.scenario.timing.directReclaimPages);
-    const reclaimed = Math.min(this.scenario.timing.directReclaimPages, this.pageCachePages);
-    this.pageCachePages -= reclaimed;
-    this.addFree(reclaimed);
+    const costUs = this.reclaimStreams[actor].lognormal(this.reclaimCost);
+    this.costUs += costUs;
+    this.reclaimUs += costUs;
+    const working = this.takeWorkingPages(cpu);
+    const wanted = this.scenario.timing.directReclaimPages;
+    let reclaimed = 0;
+    for (let priority = DEF_PRIORITY; priority >= 0 && reclaimed < wanted; priority--) {
+      const got = Math.min(wanted - reclaimed, this.pageCachePages >> priority);
+      this.pageCachePages -= got;
+      reclaimed += got;
+      this.shrink(priority);
+    }
+    this.isolatedPages += reclaimed;
+    const round: ReclaimRound = { pages: reclaimed, costUs };
+    this.scheduler.after(startUs + costUs, Priority.memory, () => {
+      this.isolatedPages -= round.pages;
+      this.workingPages -= working;
+      this.addFree(round.pages + working);
+    });
+    return round;
   }
 
-  private kswapdStep(): void {
-    if (this.freePages >= this.highPages || this.pageCachePages === 0) {
-      this.kswapdAwake = false;
-      return;
+  /**
+   * balance_pgdat(): passes of shrink_node() at sc.priority, each aiming at the high watermark;
+   * a pass that falls short raises the pressure (priority - 1, down to 1). kswapd reclaims in
+   * SWAP_CLUSTER_MAX chunks at its speed, holding working pages as it goes; with none to be had
+   * (its PCP list and buddy empty below the starvation threshold) it crawls (Gorman: depleting
+   * the PCP lists "may slow kswapd making reclaim progress and cause an OOM").
+   */
+  private startKswapdPass(): void {
+    for (;;) {
+      if (this.freePages >= this.highPages || this.pageCachePages === 0) {
+        this.kswapdAwake = false;
+        return;
+      }
+      this.shrink(this.kswapdPriority);
+      const target = Math.min(Math.max(this.highPages, KSWAPD_CHUNK_PAGES), this.pageCachePages >> this.kswapdPriority);
+      if (target > 0) {
+        this.kswapdStep(target, 0);
+        return;
+      }
+      if (this.kswapdPriority <= 1) {
+        this.kswapdAwake = false;
+        return;
+      }
+      this.kswapdPriority--;
     }
-    const kswapd = this.scenario.timing.kswapd;
-    const chunk = Math.min(KSWAPD_CHUNK_PAGES, this.pageCachePages);
-    this.pageCachePages -= chunk;
-    this.zoneLockBy.kswapd++;
-    this.addFree(chunk);
-    // Reclaim needs a little memory itself (bios, buffer heads); with none, it crawls (Gorman).
-    const kswapdCpu = 0;
-    const starved = this.freePages < kswapd.starvedBelowPages && this.pcp[kswapdCpu] === 0;
-    const pagesPerUs = (kswapd.reclaimPagesPerSec / 1e6) * (starved ? kswapd.starvedSlowdown : 1);
-    this.scheduler.after(chunk / pagesPerUs, Priority.memory, () => this.kswapdStep());
   }
+
+  private kswapdStep(passLeft: number, passGot: number): void {
+    const kswapd = this.scenario.timing.kswapd;
+    const chunk = Math.min(KSWAPD_CHUNK_PAGES, passLeft, this.pageCachePages);
+    const kswapdCpu = 0;
+    const working = this.takeWorkingPages(kswapdCpu);
+    const starved = working < kswapd.workingPagesPerRound || (this.freePages < kswapd.starvedBelowPages && this.pcp[kswapdCpu] === 0);
+    this.pageCachePages -= chunk;
+    this.isolatedPages += chunk;
+    const pagesPerUs = (kswapd.reclaimPagesPerSec / 1e6) * (starved ? kswapd.starvedSlowdown : 1);
+    this.scheduler.after(Math.max(chunk, 1) / pagesPerUs, Priority.memory, () => {
+      this.isolatedPages -= chunk;
+      this.workingPages -= working;
+      this.zoneLockBy.kswapd++;
+      this.addFree(chunk + working);
+      if (this.freePages >= this.highPages || this.pageCachePages === 0) {
+        this.kswapdAwake = false;
+        return;
+      }
+      const left = passLeft - chunk;
+      if (left > 0 && chunk > 0) return this.kswapdStep(left, passGot + chunk);
+      if (passGot + chunk < this.highPages && this.kswapdPriority > 1) this.kswapdPriority--;
+      this.startKswapdPass();
+    });
+  }
+}
+
+/** Pages a running reclaim round has isolated and not yet freed; the caller may take one. */
+interface ReclaimRound {
+  pages: number;
+  costUs: number;
 }

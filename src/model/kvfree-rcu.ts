@@ -102,6 +102,18 @@ export class KvfreeRcu {
       this.signatureStreams.push(streams.indexedStream(`calls/cpu${cpu}`));
       this.modelWork.push(streams.stream(`wq/kvfree-rcu/cpu${cpu}`));
     }
+    // For the policy's shrinker hooks: krcp->count, and kfree_rcu_monitor() run on demand.
+    host.pipeline = {
+      waitingObjects: (cpu) => {
+        const state = this.cpus[cpu];
+        if (!state) return 0;
+        this.syncCalls(state);
+        return state.waitingObjects;
+      },
+      runMonitor: (cpu) => {
+        if (this.cpus[cpu]) this.runMonitor(this.cpus[cpu]);
+      },
+    };
   }
 
   start(): void {

@@ -17,6 +17,8 @@ export class OtherUsers {
   /** Anonymous memory freed by kills: those tasks are gone, so the targets shrink by it. */
   private killedAnonPages = 0;
   private lowSince = -1;
+  /** Until when each CPU's faulting task sleeps in direct reclaim (__perform_reclaim()). */
+  private readonly faultsBlockedUntil: Float64Array;
   private tick = 0;
   private readonly background: IndexedStream;
   /** Frees draw from their own stream: how many pages users hold depends on the policy, what they ask for must not. */
@@ -30,6 +32,7 @@ export class OtherUsers {
     private readonly allocator: Allocator,
   ) {
     this.backgroundPages = new Int32Array(scenario.machine.cpus);
+    this.faultsBlockedUntil = new Float64Array(scenario.machine.cpus);
     this.background = streams.indexedStream('others/background');
     this.backgroundFrees = streams.indexedStream('others/background-frees');
     allocator.onOomKill = (pages) => (this.killedAnonPages += pages);
@@ -40,8 +43,10 @@ export class OtherUsers {
     }
   }
 
+  /** Pages held outside the policy and the free lists: users, reclaim in progress, an exiting OOM victim. */
   get totalPages(): number {
-    let total = this.allocator.anonPages + this.allocator.pageCachePages + this.borrowedPages;
+    const allocator = this.allocator;
+    let total = allocator.anonPages + allocator.pageCachePages + this.borrowedPages + allocator.isolatedPages + allocator.workingPages + allocator.exitingPages;
     for (let cpu = 0; cpu < this.backgroundPages.length; cpu++) total += this.backgroundPages[cpu];
     return total;
   }
@@ -83,7 +88,9 @@ export class OtherUsers {
         else this.allocFailures++;
       }
     }
+    // Other users are an open load (they do not wait for their reclaim): their costs are dropped.
     this.allocator.costUs = 0;
+    this.allocator.reclaimUs = 0;
     this.moveAnon(this.tick % cpus);
     this.lowMemoryKiller();
     this.tick++;
@@ -111,16 +118,23 @@ export class OtherUsers {
       this.allocator.freeToBuddy(-delta);
       return;
     }
-    // Page faults: GFP_KERNEL-class allocations, which may reclaim and call the OOM killer.
+    // Page faults: GFP_KERNEL-class allocations, which may reclaim and call the OOM killer. A
+    // fault that went into direct reclaim puts its task to sleep for the round: that CPU's
+    // faults wait until it wakes (the target is caught up later).
+    if (this.faultsBlockedUntil[cpu] > this.scheduler.now) return;
+    const allocator = this.allocator;
+    allocator.reclaimUs = 0;
     while (delta > 0) {
-      if (!this.allocator.alloc(cpu, 'KERNEL', 'others')) {
-        this.allocFailures++;
-        break;
-      }
-      this.allocator.anonPages++;
-      delta--;
+      const ok = allocator.alloc(cpu, 'KERNEL', 'others');
+      if (ok) {
+        allocator.anonPages++;
+        delta--;
+      } else this.allocFailures++;
+      if (!ok || allocator.reclaimUs > 0) break;
     }
-    this.allocator.costUs = 0;
+    this.faultsBlockedUntil[cpu] = this.scheduler.now + allocator.reclaimUs;
+    allocator.costUs = 0;
+    allocator.reclaimUs = 0;
   }
 
   private lowMemoryKiller(): void {

@@ -9,7 +9,13 @@ import type { CallContext, Gfp, Kernel, MemoryView, Page, PageRequest, PolicyHoo
 import type { Allocator } from './allocator.js';
 import { PageLedger, PageState, PolicyError } from './page-ledger.js';
 import type { TraceGfp, TraceSink } from './trace-sink.js';
+import { doShrinkSlab } from './shrinker.js';
 import type { WakeLatency } from './workqueues.js';
+
+/** A count from a policy hook: a non-negative finite number, else 0. */
+function finiteCount(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : 0;
+}
 
 export interface Violations {
   sleepInAtomic: number;
@@ -30,6 +36,8 @@ interface HookContext {
 
 class ReserveHolder implements Reserve {
   private readonly parts: Page[][];
+  /** Pages a running work item has put that land when the work gets that far. */
+  private readonly landing: Page[][];
 
   constructor(
     readonly name: string,
@@ -38,22 +46,46 @@ class ReserveHolder implements Reserve {
     private readonly host: PolicyHost,
   ) {
     this.parts = Array.from({ length: shared ? 1 : cpus }, () => []);
+    this.landing = Array.from({ length: shared ? 1 : cpus }, () => []);
   }
 
   size(cpu: number): number {
-    return this.part(cpu).length;
+    return this.part(cpu).length + this.landing[this.shared ? 0 : cpu].length;
   }
 
   total(): number {
     let total = 0;
     for (const part of this.parts) total += part.length;
+    for (const part of this.landing) total += part.length;
     return total;
   }
 
   put(cpu: number, page: Page): void {
     this.host.ledger.move(page, PageState.Held, PageState.Reserved, `reserve "${this.name}".put`);
-    this.part(cpu).push(page);
+    const part = this.part(cpu);
     this.host.reserveLevel.add(this.host.scheduler.now, 1);
+    if (this.host.inWork) {
+      // A work item's allocations delay its completion: the page is the policy's, usable when the work ends.
+      this.landing[this.shared ? 0 : cpu].push(page);
+      this.host.landsWithWork(this);
+      return;
+    }
+    part.push(page);
+    this.bumped(cpu);
+  }
+
+  /** The running work item has finished: what it put is usable now. */
+  land(): void {
+    for (let index = 0; index < this.landing.length; index++) {
+      const landing = this.landing[index];
+      if (landing.length === 0) continue;
+      this.parts[index].push(...landing);
+      landing.length = 0;
+      this.bumped(index);
+    }
+  }
+
+  private bumped(cpu: number): void {
     if (this.shared) this.host.bumpShared();
     else this.host.bumpCpu(cpu);
   }
@@ -69,6 +101,7 @@ class ReserveHolder implements Reserve {
   /** Visits every page resting in this reserve (for the invariant check). */
   forEachPage(visit: (page: Page) => void): void {
     for (const part of this.parts) for (const page of part) visit(page);
+    for (const part of this.landing) for (const page of part) visit(page);
   }
 
   /** Another subsystem empties (part of) a shared pool (MODEL.md §6 claim 7). */
@@ -122,6 +155,8 @@ export class PolicyHost {
     this.reserveLevel = new LevelTracker(0);
     this.cpuEpoch = new Int32Array(cpus);
     this.answeredAheadUntil = new Float64Array(cpus);
+    this.monitorRunAt = new Float64Array(cpus).fill(-1);
+    this.monitorRunWaiting = new Float64Array(cpus);
     this.kernel = this.makeKernel();
   }
 
@@ -269,11 +304,64 @@ export class PolicyHost {
 
   private readonly emptiedContext: HookContext = { context: 'sleepable', holdsAllocatorLock: false, touchedMemory: false, violated: false, cpu: -1, unrepeatable: false };
 
-  /** The shrinker under memory pressure. */
-  shrink(nrPages: number): number {
-    if (!this.hooks.onShrink) return 0;
-    const freed = this.call('onShrink', 'sleepable', false, () => this.hooks.onShrink!(nrPages)).value;
-    return typeof freed === 'number' && freed > 0 ? freed : 0;
+  /** The policy's shrinker at one reclaim priority, as do_shrink_slab() calls it. */
+  shrink(priority: number): number {
+    const hooks = this.hooks;
+    if (!hooks || !hooks.shrinkCount || !hooks.shrinkScan) return 0;
+    let effectsBefore = 0;
+    const shrinker = {
+      count: () => finiteCount(this.call('shrinkCount', 'sleepable', false, () => hooks.shrinkCount!()).value),
+      scan: (nrToScan: number) => {
+        effectsBefore = this.shrinkerEffects;
+        return finiteCount(this.call('shrinkScan', 'sleepable', false, () => hooks.shrinkScan!(nrToScan)).value);
+      },
+      // A scan that freed no page and ran no monitor left everything as it was.
+      lastScanChangedNothing: () => this.shrinkerEffects === effectsBefore,
+    };
+    return doShrinkSlab(shrinker, priority);
+  }
+
+  /** The kvfree_rcu pipeline, for the shrinker hooks (wired by KvfreeRcu). */
+  pipeline: { waitingObjects(cpu: number): number; runMonitor(cpu: number): void } = { waitingObjects: () => 0, runMonitor: () => {} };
+
+  /** A work item is running: reserve puts land when it ends. */
+  inWork = false;
+  private readonly landingReserves: ReserveHolder[] = [];
+
+  landsWithWork(reserve: ReserveHolder): void {
+    if (!this.landingReserves.includes(reserve)) this.landingReserves.push(reserve);
+  }
+  /** Bumped by every page freed and every monitor run: what a shrinker scan can change. */
+  private shrinkerEffects = 0;
+  private readonly monitorRunAt: Float64Array;
+  private readonly monitorRunWaiting: Float64Array;
+
+  /** A work item: it finishes after its allocator cost, and its CPU's state changes then. */
+  private runWork(cpu: number, queue: WorkQueue, fn: () => void): void {
+    const allocator = this.allocator;
+    const outerCostUs = allocator.costUs;
+    const outerReclaimUs = allocator.reclaimUs;
+    allocator.costUs = 0;
+    allocator.reclaimUs = 0;
+    this.inWork = true;
+    let elapsedUs = 0;
+    try {
+      this.call(`work on ${queue}`, 'sleepable', false, fn);
+    } finally {
+      this.inWork = false;
+      elapsedUs = allocator.costUs;
+      allocator.costUs = outerCostUs;
+      allocator.reclaimUs = outerReclaimUs;
+    }
+    // The work finishes after its allocator cost (now + what its allocations took): its
+    // reserve puts land and its CPU's state changes then.
+    const reserves = this.landingReserves.splice(0);
+    const finish = () => {
+      for (const reserve of reserves) reserve.land();
+      this.bumpCpu(cpu);
+    };
+    if (elapsedUs > 0) this.scheduler.after(elapsedUs, Priority.work, finish);
+    else finish();
   }
 
   /** The allocator costs the current call has run up, in µs (reset by taking them). */
@@ -347,6 +435,7 @@ export class PolicyHost {
         this.checkCpu(cpu, 'free');
         this.ledger.move(page, PageState.Held, PageState.Returned, 'free');
         this.trace?.pageFreed(cpu, page, this.scheduler.now); // trace: mm_page_free
+        this.shrinkerEffects++;
         // A free takes the PCP lock too; it is counted when illegal but still done, or the page would be lost.
         this.lockRule(false);
         allocator.free(cpu, 'pointerPages');
@@ -376,9 +465,25 @@ export class PolicyHost {
         const work = this.trace?.workQueued(cpu, fn.name || 'policy_work', queue, this.scheduler.now) ?? 0; // trace: workqueue_queue_work
         this.scheduler.after(delay, Priority.work, () => {
           this.trace?.workStarted(work, this.scheduler.now); // trace: workqueue_execute_start
-          this.call(`work on ${queue}`, 'sleepable', false, fn);
-          this.bumpCpu(cpu);
+          this.runWork(cpu, queue, fn);
         });
+      },
+      waitingObjects: (cpu: number) => {
+        this.checkCpu(cpu, 'waitingObjects');
+        return this.pipeline.waitingObjects(cpu);
+      },
+      runMonitor: (cpu: number) => {
+        this.checkCpu(cpu, 'runMonitor');
+        // Objects answered ahead of the clock on that CPU would be batched early: redo the run without.
+        if (this.answeredAheadUntil[cpu] > this.scheduler.now) this.tripAnswerAhead();
+        // do_shrink_slab() may call the scan again at once while nothing moved (both batch
+        // slots busy): a second monitor run at the same instant on the same state does nothing.
+        const waiting = this.pipeline.waitingObjects(cpu);
+        if (this.monitorRunAt[cpu] === this.scheduler.now && this.monitorRunWaiting[cpu] === waiting) return;
+        this.pipeline.runMonitor(cpu);
+        this.shrinkerEffects++;
+        this.monitorRunAt[cpu] = this.scheduler.now;
+        this.monitorRunWaiting[cpu] = this.pipeline.waitingObjects(cpu);
       },
       hrtimer: (cpu: number, delayUs: number, fn: () => void) => {
         this.checkCpu(cpu, 'hrtimer');

@@ -33,7 +33,10 @@ export interface PageRequest {
 export interface Reserve {
   readonly name: string;
   readonly shared: boolean;
-  /** Pages in this CPU's part (or in the shared pool). */
+  /**
+   * Pages in this CPU's part (or in the shared pool), counting those a work item has put that
+   * land only when the work finishes (its allocations take time); take() skips those.
+   */
   size(cpu: number): number;
   /** Pages in all parts. */
   total(): number;
@@ -72,10 +75,20 @@ export interface Kernel {
   allocNolock(cpu: number): Page | null;
   /** Create a reserve (call from create() or onStart()). */
   reserve(name: string, options: { shared: boolean }): Reserve;
-  /** Run fn in sleepable context after the queue's wake-up latency. */
+  /**
+   * Run fn in sleepable context after the queue's wake-up latency. The work takes as long as its
+   * allocations cost (direct reclaim included): a page it puts into a reserve lands there when
+   * the work has finished (start + its allocator cost), not when fn returns.
+   */
   queueWork(cpu: number, queue: WorkQueue, fn: () => void): void;
   /** Run fn in atomic (hardirq) context after delayUs plus timer expiry latency. */
   hrtimer(cpu: number, delayUs: number, fn: () => void): void;
+
+  // ---- for a shrinker's count and scan hooks ----
+  /** krcp->count: objects queued on this CPU and not yet handed to a grace period. */
+  waitingObjects(cpu: number): number;
+  /** Runs this CPU's kvfree_rcu monitor now (kfree_rcu_monitor(), as kfree_rcu_shrink_scan() does). */
+  runMonitor(cpu: number): void;
 }
 
 export interface PolicyHooks {
@@ -93,8 +106,16 @@ export interface PolicyHooks {
   pageEmptied(cpu: number, page: Page): void;
   /** A call took the fallback path after needPage said null (not for the nulls the model reused). */
   onFallback?(request: PageRequest): void;
-  /** Memory pressure (the shrinker): give back up to nrPages; return how many were freed. */
-  onShrink?(nrPages: number): number;
+  /**
+   * The shrinker, called as do_shrink_slab() (mm/shrinker.c) calls one: shrinkCount() on every
+   * reclaim step (kswapd pass, each priority of a direct-reclaim round), then, if the scan target
+   * (count >> priority) × 4 / 2 reaches 128 or the count, shrinkScan(n) in steps of up to 128.
+   * A small cache is only scanned once reclaim is struggling (priority near 0).
+   */
+  /** count_objects(): how many objects the cache could free now (0 = nothing to do). */
+  shrinkCount?(): number;
+  /** scan_objects(): free up to nrToScan objects; return how many were freed (0 stops the scan). */
+  shrinkScan?(nrToScan: number): number;
   onStart?(): void;
 }
 

@@ -8,7 +8,7 @@ import type { Kernel, PolicyHooks, PolicyModule } from '../policy/api.js';
 import { safeError } from '../policy/thrown.js';
 
 /** What RunProgress.hook can name; index 0: no hook running (the model itself). */
-export const HOOKS = ['the model', 'loading the module', 'create', 'onStart', 'needPage', 'pageEmptied', 'onFallback', 'onShrink', 'a work item', 'an hrtimer'] as const;
+export const HOOKS = ['the model', 'loading the module', 'create', 'onStart', 'needPage', 'pageEmptied', 'onFallback', 'shrinkCount', 'shrinkScan', 'a work item', 'an hrtimer'] as const;
 export type HookName = (typeof HOOKS)[number];
 const hookIndex = (name: HookName) => HOOKS.indexOf(name);
 
@@ -57,7 +57,7 @@ function isModelError(error: unknown): boolean {
   }
 }
 
-/** Runs `body` as `hook`, then puts back the hook it interrupted (onShrink can run inside needPage). */
+/** Runs `body` as `hook`, then puts back the hook it interrupted (a shrinker can run inside needPage). */
 function guarded<T>(progress: RunProgress, hook: number, nowUs: number, body: () => T): T {
   const cells = progress.cells;
   const outer = cells[1]!;
@@ -107,7 +107,8 @@ function watchHooks(hooks: PolicyHooks, progress: RunProgress, clock: () => numb
     },
   };
   if (typeof hooks.onFallback === 'function') watched.onFallback = (request) => guarded(progress, hookIndex('onFallback'), clock(), () => hooks.onFallback!(request));
-  if (typeof hooks.onShrink === 'function') watched.onShrink = (pages) => guarded(progress, hookIndex('onShrink'), clock(), () => hooks.onShrink!(pages));
+  if (typeof hooks.shrinkCount === 'function') watched.shrinkCount = () => guarded(progress, hookIndex('shrinkCount'), clock(), () => hooks.shrinkCount!());
+  if (typeof hooks.shrinkScan === 'function') watched.shrinkScan = (nrToScan) => guarded(progress, hookIndex('shrinkScan'), clock(), () => hooks.shrinkScan!(nrToScan));
   if (typeof hooks.onStart === 'function') watched.onStart = () => guarded(progress, hookIndex('onStart'), clock(), () => hooks.onStart!());
   return watched;
 }

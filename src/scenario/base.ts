@@ -63,14 +63,14 @@ export function baseScenario(): Scenario {
     timing: {
       ...loadTiming('idle'),
       hrtimerUs: 5,
-      kswapd: { wakeUs: 50, reclaimPagesPerSec: 200_000, starvedBelowPages: 200, starvedSlowdown: 0.1 },
+      kswapd: { wakeUs: 50, reclaimPagesPerSec: 200_000, starvedBelowPages: 200, starvedSlowdown: 0.1, workingPagesPerRound: 1 },
       allocCost: { pcpHitUs: 0.2, refillUs: 5, directReclaimMedianMs: 5, directReclaimP99Ms: 50, directReclaimMaxMs: 100 },
       directReclaimPages: 32,
       kernelRetries: 16,
       callFastPathNs: 50,
       freeCostNs: { bulkPerObject: 35, rcuHeadPerObject: 100 },
     },
-    killers: { oomVictimPages: 50_000, lmkThresholdPages: 0, lmkDelayMs: 100, lmkVictimPages: 25_000 },
+    killers: { oomVictimPages: 50_000, oomExitMs: 20, lmkThresholdPages: 0, lmkDelayMs: 100, lmkVictimPages: 25_000 },
     events: [],
   };
 }

@@ -287,6 +287,7 @@ const timingField = object<TimingSpec>(
       reclaimPagesPerSec: perSec('reclaim speed (page cache)'),
       starvedBelowPages: pages('below this many free pages kswapd has no pages to work with and slows down'),
       starvedSlowdown: { type: 'number', unit: 'ratio', doc: 'speed factor while starved (0.1 = ten times slower)', min: 0, max: 1 },
+      workingPagesPerRound: pages('pages a reclaimer (kswapd chunk, direct-reclaim round) holds while it works, below every watermark (PF_MEMALLOC)'),
     }),
     allocCost: object<TimingSpec['allocCost']>(
       'page allocation cost',
@@ -340,6 +341,7 @@ const eventsField: ArrayField = {
 
 const killersField = object<KillerSpec>('OOM killer and user-space low-memory killer', {
   oomVictimPages: pages('pages an OOM kill frees (from other users\' anonymous memory)'),
+  oomExitMs: ms('from an OOM kill until the victim\'s memory is free; no second victim is chosen meanwhile'),
   lmkThresholdPages: pages('low-memory killer acts when free pages stay below this; 0 = off'),
   lmkDelayMs: ms('how long free memory must stay low before the low-memory killer acts'),
   lmkVictimPages: pages('pages a low-memory kill frees'),

@@ -89,6 +89,8 @@ export interface TimingSpec {
     /** Below this many free pages kswapd has no pages to work with and slows down. */
     starvedBelowPages: number;
     starvedSlowdown: number;
+    /** Pages a reclaimer (kswapd chunk or direct-reclaim round) holds while it works (PF_MEMALLOC). */
+    workingPagesPerRound: number;
   };
   allocCost: { pcpHitUs: number; refillUs: number; directReclaimMedianMs: number; directReclaimP99Ms: number; directReclaimMaxMs: number };
   /** Pages one direct-reclaim round frees (SWAP_CLUSTER_MAX = 32). */
@@ -114,6 +116,8 @@ export type TimedEvent =
 export interface KillerSpec {
   /** Pages an OOM kill frees (taken from other users' anonymous memory). */
   oomVictimPages: number;
+  /** From an OOM kill until the victim's memory is free; no second victim is chosen meanwhile. */
+  oomExitMs: number;
   /** User-space low-memory killer (Android lmkd-like); off when thresholdPages is 0. */
   lmkThresholdPages: number;
   lmkDelayMs: number;

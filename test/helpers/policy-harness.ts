@@ -139,9 +139,19 @@ export class PolicyHarness {
     this.sim.host.pageEmptied(cpu, page);
   }
 
-  /** The shrinker under memory pressure; returns what the policy says it freed. */
-  shrink(pages: number): number {
-    return this.sim.host.shrink(pages);
+  /** One do_shrink_slab() call at a reclaim priority (12: least pressure, 0: most); returns what was freed. */
+  shrinkAt(priority: number): number {
+    return this.sim.host.shrink(priority);
+  }
+
+  /** The policy's count_objects() hook, called directly in sleepable context. */
+  shrinkCount(): number {
+    return this.sim.host.call('shrinkCount', 'sleepable', false, () => this.hooks.shrinkCount?.() ?? 0).value;
+  }
+
+  /** The policy's scan_objects() hook, called directly with nrToScan. */
+  shrinkScan(nrToScan: number): number {
+    return this.sim.host.call('shrinkScan', 'sleepable', false, () => this.hooks.shrinkScan?.(nrToScan) ?? 0).value;
   }
 
   /** Runs every scheduled event up to and including `us` (absolute simulated time), then sets the clock there. */

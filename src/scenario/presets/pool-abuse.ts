@@ -33,6 +33,9 @@ export function poolAbuseScenario(): Scenario {
     },
     others: {
       ...s.others,
+      // Mostly softirq traffic (network receive): GFP_ATOMIC goes below MIN without reclaiming,
+      // so free memory stays under MIN while the growing apps sleep in direct reclaim.
+      backgroundAtomicShare: 0.9,
       // ≈ 30,000 pages free at the start.
       anonInitialPages: 620_000,
       pageCachePages: 300_000,
