@@ -6,9 +6,10 @@
 import { Histogram, LevelTracker } from '../engine/histogram.js';
 import { Priority, type Scheduler } from '../engine/scheduler.js';
 import type { IndexedStream, RandomStreams, Stream } from '../engine/random.js';
-import type { CallContext, CallForm, Page, PageRequest } from '../policy/api.js';
+import type { CallForm, Page, PageRequest } from '../policy/api.js';
 import type { Scenario } from '../scenario/types.js';
 import type { Allocator } from './allocator.js';
+import { CALLER_KINDS, twoArgKind, visibleRequest, type CallerKind } from './caller-context.js';
 import { CallSequence, RateProfile } from './arrivals.js';
 import type { GracePeriods } from './grace-periods.js';
 import { PageState, PolicyError } from './page-ledger.js';
@@ -37,7 +38,18 @@ interface Memo {
   memoryDependent: boolean;
 }
 
-const CONTEXTS: CallContext[] = ['sleepable', 'atomic', 'atomic-raw'];
+/** Signature code of a headless call; two-argument calls use kind index × 2 + lock held (0..11). */
+const HEADLESS_CODE = 12;
+
+/** The request kernel code could build for each signature code, made once. */
+function requestsByCode(kernel: Scenario['kernel']): PageRequest[] {
+  const requests: PageRequest[] = [];
+  for (let code = 0; code <= HEADLESS_CODE; code++) {
+    const headless = code === HEADLESS_CODE;
+    requests.push(visibleRequest(0, headless ? 'headless' : 'two-arg', headless ? 'task' : CALLER_KINDS[code >> 1], kernel));
+  }
+  return requests;
+}
 
 class CpuState {
   processed = 0;
@@ -78,6 +90,7 @@ export class KvfreeRcu {
   private readonly jiffyUs: number;
   private readonly fastPathUs: number;
   private readonly signatureStreams: IndexedStream[] = [];
+  private readonly requestShapes: PageRequest[];
   /** Per CPU, so one CPU's extra monitor runs never shift another CPU's wake-ups. */
   private readonly modelWork: Stream[] = [];
 
@@ -93,6 +106,7 @@ export class KvfreeRcu {
     this.ptrsPerPage = scenario.kernel.ptrsPerPage;
     this.jiffyUs = 1e6 / scenario.kernel.hz;
     this.fastPathUs = scenario.timing.callFastPathNs / 1000;
+    this.requestShapes = requestsByCode(scenario.kernel);
     const profile = new RateProfile(scenario.workload.phases, scenario.durationMs * 1000);
     for (let cpu = 0; cpu < scenario.workload.activeCpus; cpu++) {
       this.cpus.push(new CpuState(cpu, new CallSequence(profile, streams.indexedStream(`arrivals/cpu${cpu}`))));
@@ -216,21 +230,19 @@ export class KvfreeRcu {
   }
 
   /**
-   * The kind of call n on this CPU as one bit of a 12-bit set: form × context × lock held.
-   * Drawn from the call number alone, so it is the same call whatever the policy did before.
+   * The kind of call n on this CPU as one bit of a 13-bit set: form × true caller kind × lock
+   * held. Drawn from the call number alone, so it is the same call whatever the policy did before.
    */
   private signatureBit(state: CpuState, call: number): number {
     const workload = this.scenario.workload;
     const stream = this.signatureStreams[state.cpu];
-    const headless = stream.uniform32At(call, 0) < workload.headlessShare;
-    let context = 0;
-    if (!headless) {
-      const u = stream.uniform32At(call, 1);
-      context = u < workload.context.sleepable ? 0 : u < workload.context.sleepable + workload.context.atomic ? 1 : 2;
-    }
+    if (stream.uniform32At(call, 0) < workload.headlessShare) return 1 << HEADLESS_CODE;
     // A kvfree_rcu_mightsleep() caller cannot hold a spinlock, let alone an allocator lock.
-    const lock = !headless && workload.allocatorLockShare > 0 && stream.uniform32At(call, 2) < workload.allocatorLockShare ? 1 : 0;
-    return 1 << ((headless ? 6 : 0) + context * 2 + lock);
+    const lock = workload.allocatorLockShare > 0 && stream.uniform32At(call, 2) < workload.allocatorLockShare;
+    const contextU = stream.uniform32At(call, 1);
+    const atomicU = contextU >= workload.context.sleepable ? stream.uniform32At(call, 3) : 0;
+    const kind = twoArgKind(workload, contextU, atomicU, lock);
+    return 1 << (CALLER_KINDS.indexOf(kind) * 2 + (lock ? 1 : 0));
   }
 
   private memoValid(state: CpuState): boolean {
@@ -263,7 +275,7 @@ export class KvfreeRcu {
     while (time < horizon) {
       const bit = this.signatureBit(state, call);
       if ((signatures & bit) === 0) break;
-      const headless = bit >= 1 << 6;
+      const headless = bit === 1 << HEADLESS_CODE;
       if (headless && !gpRunning) break;
       this.fallback(state, headless ? 'headless' : 'two-arg', costUs, time);
       // armMonitor() only acts on the first call or when the flood re-arm would move it earlier.
@@ -289,17 +301,19 @@ export class KvfreeRcu {
     this.counters.calls++;
     state.processed++;
     const code = 31 - Math.clz32(bit);
-    const form: CallForm = code >= 6 ? 'headless' : 'two-arg';
+    const form: CallForm = code === HEADLESS_CODE ? 'headless' : 'two-arg';
     if (this.memoValid(state) && (state.memo!.signatures & bit) !== 0) {
       this.fallback(state, form, state.memo!.costUs);
       return false;
     }
-    const signature = { form, context: CONTEXTS[(code % 6) >> 1], lock: (code & 1) === 1, bits: bit };
-    const request: PageRequest = { cpu: state.cpu, form: signature.form, context: signature.context, holdsAllocatorLock: signature.lock };
+    const kind: CallerKind = code === HEADLESS_CODE ? 'task' : CALLER_KINDS[code >> 1];
+    const lock = code !== HEADLESS_CODE && (code & 1) === 1;
+    const signature = { form, kind, lock, bits: bit };
+    const request: PageRequest = { ...this.requestShapes[code], cpu: state.cpu };
     this.host.takeCostUs();
     const heldBefore = this.host.ledger.heldPages;
     const reclaimRoundsBefore = this.allocator.directReclaimRounds;
-    const page = this.host.askNeedPage(request);
+    const page = this.host.askNeedPage(request, kind, lock);
     const costUs = this.host.takeCostUs();
     if (page !== null && page !== undefined) {
       this.host.ledger.move(page, PageState.Held, PageState.InFlight, 'needPage returned a page');
@@ -319,7 +333,7 @@ export class KvfreeRcu {
     }
     this.checkNoLeak(heldBefore, 'needPage');
     this.fallback(state, signature.form, costUs);
-    if (this.host.hooks.onFallback) this.host.call('onFallback', signature.context, signature.lock, () => this.host.hooks.onFallback!(request));
+    if (this.host.hooks.onFallback) this.host.call('onFallback', signature.kind, signature.lock, () => this.host.hooks.onFallback!(request));
     // Violations must be counted per call, and a "no" reached through direct reclaim (which
     // frees pages and draws a new cost each time) would not repeat: ask again next time.
     const repeatable = !this.host.lastViolated && !this.host.lastUnrepeatable && this.allocator.directReclaimRounds === reclaimRoundsBefore;

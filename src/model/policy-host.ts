@@ -1,23 +1,27 @@
 // The Kernel handle a policy gets, and the host that calls the policy's hooks in the right
-// context. It enforces the context rules (DESIGN.md): an allocator call that would sleep in
-// atomic context, take the zone/PCP lock under a raw lock on PREEMPT_RT, or re-take an
-// allocator lock the caller holds is refused and counted; page ownership is kept in the ledger.
+// context. It enforces the context rules (DESIGN.md) on the caller's true context, which the
+// policy cannot see: an allocator call that would sleep outside a sleepable task, any page
+// allocator call (GFP_ATOMIC included) from a non-preemptible context on PREEMPT_RT, or one that
+// re-takes an allocator lock the caller holds is refused and counted; page ownership is kept in
+// the ledger.
 import { LevelTracker } from '../engine/histogram.js';
 import { Priority, type Scheduler } from '../engine/scheduler.js';
 import type { Stream } from '../engine/random.js';
-import type { CallContext, Gfp, Kernel, MemoryView, Page, PageRequest, PolicyHooks, Reserve, WorkQueue } from '../policy/api.js';
+import type { Gfp, Kernel, MemoryView, Page, PageRequest, PolicyHooks, Reserve, WorkQueue } from '../policy/api.js';
 import type { Allocator } from './allocator.js';
+import { isPreemptible, isSleepable, type CallerKind } from './caller-context.js';
 import { PageLedger, PageState, PolicyError } from './page-ledger.js';
 import type { WakeLatency } from './workqueues.js';
 
 export interface Violations {
   sleepInAtomic: number;
+  /** On PREEMPT_RT: the (sleeping) zone/PCP lock taken from a non-preemptible context. */
   zoneLockUnderRawLock: number;
   lockRecursion: number;
 }
 
 interface HookContext {
-  context: CallContext;
+  kind: CallerKind;
   holdsAllocatorLock: boolean;
   /** Something in the call looked at or changed allocator state. */
   touchedMemory: boolean;
@@ -104,7 +108,7 @@ export class PolicyHost {
   hooks!: PolicyHooks;
   readonly kernel: Kernel;
   private readonly reserves: ReserveHolder[] = [];
-  private current: HookContext = { context: 'sleepable', holdsAllocatorLock: false, touchedMemory: false, violated: false, cpu: -1, unrepeatable: false };
+  private current: HookContext = { kind: 'task', holdsAllocatorLock: false, touchedMemory: false, violated: false, cpu: -1, unrepeatable: false };
   private started = false;
 
   constructor(
@@ -115,6 +119,7 @@ export class PolicyHost {
     private readonly hrtimerUs: number,
     readonly cpus: number,
     readonly preemptRt: boolean,
+    readonly preemptCount: boolean,
   ) {
     this.reserveLevel = new LevelTracker(0);
     this.cpuEpoch = new Int32Array(cpus);
@@ -171,9 +176,9 @@ export class PolicyHost {
   }
 
   /** Runs one hook in a context; returns its result plus whether it was clean for memoising. */
-  call<T>(hook: string, context: CallContext, holdsAllocatorLock: boolean, body: () => T): { value: T; touchedMemory: boolean; violated: boolean } {
+  call<T>(hook: string, kind: CallerKind, holdsAllocatorLock: boolean, body: () => T): { value: T; touchedMemory: boolean; violated: boolean } {
     const outer = this.current;
-    const inner: HookContext = { context, holdsAllocatorLock, touchedMemory: false, violated: false, cpu: -1, unrepeatable: false };
+    const inner: HookContext = { kind, holdsAllocatorLock, touchedMemory: false, violated: false, cpu: -1, unrepeatable: false };
     this.current = inner;
     const heldBefore = this.ledger.heldPages;
     let value: T;
@@ -205,14 +210,14 @@ export class PolicyHost {
   markUnrepeatable(): void {
     this.current.unrepeatable = true;
   }
-  private readonly needPageContext: HookContext = { context: 'sleepable', holdsAllocatorLock: false, touchedMemory: false, violated: false, cpu: -1, unrepeatable: false };
+  private readonly needPageContext: HookContext = { kind: 'task', holdsAllocatorLock: false, touchedMemory: false, violated: false, cpu: -1, unrepeatable: false };
 
   /** needPage on the hot path: call() without its allocations (it runs once per page or miss). */
-  askNeedPage(request: PageRequest): Page | null {
+  askNeedPage(request: PageRequest, kind: CallerKind, holdsAllocatorLock: boolean): Page | null {
     const outer = this.current;
     const inner = this.needPageContext;
-    inner.context = request.context;
-    inner.holdsAllocatorLock = request.holdsAllocatorLock;
+    inner.kind = kind;
+    inner.holdsAllocatorLock = holdsAllocatorLock;
     inner.touchedMemory = false;
     inner.violated = false;
     inner.cpu = request.cpu;
@@ -235,7 +240,7 @@ export class PolicyHost {
   start(): void {
     if (this.started) return;
     this.started = true;
-    if (this.hooks.onStart) this.call('onStart', 'sleepable', false, () => this.hooks.onStart!());
+    if (this.hooks.onStart) this.call('onStart', 'task', false, () => this.hooks.onStart!());
   }
 
   /** A CPU's pointer page came back empty: the policy keeps it or frees it. */
@@ -264,12 +269,12 @@ export class PolicyHost {
     this.bumpCpu(cpu);
   }
 
-  private readonly emptiedContext: HookContext = { context: 'sleepable', holdsAllocatorLock: false, touchedMemory: false, violated: false, cpu: -1, unrepeatable: false };
+  private readonly emptiedContext: HookContext = { kind: 'task', holdsAllocatorLock: false, touchedMemory: false, violated: false, cpu: -1, unrepeatable: false };
 
   /** The shrinker under memory pressure. */
   shrink(nrPages: number): number {
     if (!this.hooks.onShrink) return 0;
-    const freed = this.call('onShrink', 'sleepable', false, () => this.hooks.onShrink!(nrPages)).value;
+    const freed = this.call('onShrink', 'task', false, () => this.hooks.onShrink!(nrPages)).value;
     return typeof freed === 'number' && freed > 0 ? freed : 0;
   }
 
@@ -286,12 +291,17 @@ export class PolicyHost {
     return null;
   }
 
-  /** The context rules for a call that takes the zone/PCP lock; null when it may go on. */
+  /**
+   * The context rules for a call that takes the zone/PCP lock; null when it may go on. On
+   * PREEMPT_RT those locks are sleeping locks (spinlock_t is an rtmutex), so any page-allocator
+   * call from a context that may not be preempted is a bug ("BUG: sleeping function called from
+   * invalid context"), GFP_ATOMIC and GFP_NOWAIT included (Documentation/locking/locktypes.rst).
+   */
   private lockRule(sleeps: boolean): null | 'refused' {
     const context = this.current;
     if (context.holdsAllocatorLock) return this.violation('lockRecursion') ?? 'refused';
-    if (this.preemptRt && context.context === 'atomic-raw') return this.violation('zoneLockUnderRawLock') ?? 'refused';
-    if (sleeps && context.context !== 'sleepable') return this.violation('sleepInAtomic') ?? 'refused';
+    if (this.preemptRt && !isPreemptible(context.kind, true)) return this.violation('zoneLockUnderRawLock') ?? 'refused';
+    if (sleeps && !isSleepable(context.kind)) return this.violation('sleepInAtomic') ?? 'refused';
     return null;
   }
 
@@ -324,6 +334,7 @@ export class PolicyHost {
     return {
       cpus: this.cpus,
       preemptRt: this.preemptRt,
+      preemptCount: this.preemptCount,
       memory,
       now: () => {
         // An answer that depends on the time cannot be reused for later calls.
@@ -354,8 +365,11 @@ export class PolicyHost {
         this.checkCpu(cpu, 'allocNolock');
         this.current.touchedMemory = true;
         // Trylock semantics: a held allocator lock makes the trylock fail. Raw-lock regions are
-        // fine even on RT ("can be called from raw_spin_lock_irqsave region", 97769a53f117).
+        // fine even on RT ("can be called from raw_spin_lock_irqsave region", 97769a53f117), but
+        // on RT alloc_pages_nolock() gives up at once in NMI or hardirq context, where even a
+        // trylock of an rtmutex is not allowed (mm/page_alloc.c).
         if (this.current.holdsAllocatorLock) return null;
+        if (this.preemptRt && this.current.kind === 'hardirq') return null;
         return allocator.allocNolock(cpu) ? this.mint() : null;
       },
       reserve: (name: string, options: { shared: boolean }) => {
@@ -368,14 +382,16 @@ export class PolicyHost {
         if (queue !== 'highpri' && queue !== 'normal' && queue !== 'reclaim') throw new PolicyError(`queueWork: unknown queue "${queue}" (highpri, normal, reclaim)`);
         const delay = this.wakeLatency.sample(queue, this.workStream);
         this.scheduler.after(delay, Priority.work, () => {
-          this.call(`work on ${queue}`, 'sleepable', false, fn);
+          this.call(`work on ${queue}`, 'task', false, fn);
           this.bumpCpu(cpu);
         });
       },
       hrtimer: (cpu: number, delayUs: number, fn: () => void) => {
         this.checkCpu(cpu, 'hrtimer');
         this.scheduler.after(Math.max(0, delayUs) + this.hrtimerUs, Priority.timer, () => {
-          this.call('hrtimer', 'atomic', false, fn);
+          // On PREEMPT_RT an hrtimer not set up with HRTIMER_MODE_HARD expires in softirq context
+          // (kernel/time/hrtimer.c, __hrtimer_init()); elsewhere in hardirq context.
+          this.call('hrtimer', this.preemptRt ? 'softirq' : 'hardirq', false, fn);
           this.bumpCpu(cpu);
         });
       },

@@ -74,6 +74,7 @@ export class Simulation {
       scenario.timing.hrtimerUs,
       scenario.machine.cpus,
       scenario.kernel.preemptRt,
+      scenario.kernel.preemptCount,
     );
     this.kvfree = new KvfreeRcu(this.scheduler, this.streams, scenario, this.allocator, this.host, this.gracePeriods, this.wakeLatency);
     this.allocator.shrink = (pages) => this.host.shrink(pages);
@@ -82,7 +83,7 @@ export class Simulation {
 
   run(): SimulationResult {
     try {
-      this.host.hooks = this.host.call('create', 'sleepable', false, () => this.policy.create(this.host.kernel, this.params)).value;
+      this.host.hooks = this.host.call('create', 'task', false, () => this.policy.create(this.host.kernel, this.params)).value;
       if (!this.host.hooks || typeof this.host.hooks.needPage !== 'function' || typeof this.host.hooks.pageEmptied !== 'function') {
         throw new PolicyError('create() must return hooks with needPage and pageEmptied functions');
       }

@@ -38,6 +38,8 @@ export function baseScenario(): Scenario {
     machine: { ...MACHINE_PRESETS.phone },
     kernel: {
       preemptRt: false,
+      // Android's GKI builds CONFIG_PREEMPT=y, which selects PREEMPT_COUNT.
+      preemptCount: true,
       hz: 250,
       ptrsPerPage: 507,
       drainDelayMs: 5_000,
@@ -49,6 +51,8 @@ export function baseScenario(): Scenario {
       phases: [{ kind: 'constant', durationMs: 5_000, callsPerSecPerCpu: 20_000 }],
       headlessShare: 0.1,
       context: { sleepable: 0.5, atomic: 0.5, atomicRaw: 0 },
+      // (assumption) most atomic callers hold a spinlock; few free from an interrupt handler.
+      atomicKinds: { preemptOff: 0.5, irqsOff: 0.2, softirq: 0.25, hardirq: 0.05 },
       allocatorLockShare: 0,
     },
     others: {

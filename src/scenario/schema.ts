@@ -198,7 +198,8 @@ const machineField = object<MachineSpec>(
 const kernelField = object<KernelSpec>(
   'kernel flavour',
   {
-    preemptRt: bool('PREEMPT_RT: zone and PCP locks sleep, so no allocation under a raw spinlock'),
+    preemptRt: bool('PREEMPT_RT: zone and PCP locks sleep, so no page allocation from a non-preemptible context; needs preemptCount'),
+    preemptCount: bool('CONFIG_PREEMPT_COUNT (selected by PREEMPT, PREEMPT_DYNAMIC, PREEMPT_RT): preemptible() tells whether the caller may be preempted'),
     hz: count('timer frequency (jiffies per second)', 10, 10_000),
     ptrsPerPage: count('pointers per pointer page: 510 up to v6.1, 507 from v6.3', 1, 512),
     drainDelayMs: ms('KFREE_DRAIN_JIFFIES: 20 ms up to v5.19, 5000 ms since v6.0', { above: 0 }),
@@ -252,6 +253,16 @@ const workloadField = object<WorkloadSpec>(
         atomicRaw: share('under a raw spinlock (matters on PREEMPT_RT)'),
       },
       { sumToOne: ['sleepable', 'atomic', 'atomicRaw'] },
+    ),
+    atomicKinds: object<WorkloadSpec['atomicKinds']>(
+      'what the "atomic" two-argument callers are doing (what irqs_disabled() and in_*irq() then say); shares add up to 1',
+      {
+        preemptOff: share('spin_lock() or preempt_disable(), IRQs on'),
+        irqsOff: share('local_irq_save() or spin_lock_irqsave()'),
+        softirq: share('in a softirq handler'),
+        hardirq: share('in an interrupt handler'),
+      },
+      { sumToOne: ['preemptOff', 'irqsOff', 'softirq', 'hardirq'] },
     ),
     allocatorLockShare: share('share of calls made while the caller already holds an allocator (zone/PCP) lock'),
   },

@@ -35,6 +35,8 @@ export interface MachineSpec {
 
 export interface KernelSpec {
   preemptRt: boolean;
+  /** CONFIG_PREEMPT_COUNT (PREEMPT, PREEMPT_DYNAMIC and PREEMPT_RT select it): preemptible() is known. */
+  preemptCount: boolean;
   hz: number;
   /** Pointers per pointer page: 510 up to v6.1, 507 from v6.3. */
   ptrsPerPage: number;
@@ -54,6 +56,8 @@ export interface WorkloadSpec {
   headlessShare: number;
   /** Context of two-argument calls (headless calls are always sleepable). Shares sum to 1. */
   context: { sleepable: number; atomic: number; atomicRaw: number };
+  /** What "atomic" two-argument callers are doing. Shares sum to 1. */
+  atomicKinds: { preemptOff: number; irqsOff: number; softirq: number; hardirq: number };
   /** Share of calls made while the caller already holds an allocator (zone/PCP) lock. */
   allocatorLockShare: number;
 }
