@@ -110,7 +110,7 @@ describe('rcupool baseline and check', { timeout: E2E_TIMEOUT_MS }, () => {
   it('records the configuration: versions, scenario, seeds, policies with location, params and sha256', async () => {
     const baseline = JSON.parse(baselineText);
     expect(baseline.baselineVersion).toBe(1);
-    expect(baseline.schemaVersion).toBe(1);
+    expect(baseline.schemaVersion).toBe(2);
     expect(baseline.tool.name).toBe('rcupool');
     expect(baseline.scenario.name).toBe('steady');
     expect(baseline.scenario.durationMs).toBe(300);
@@ -207,7 +207,7 @@ describe('rcupool baseline and check', { timeout: E2E_TIMEOUT_MS }, () => {
       return JSON.stringify(baseline, null, 2);
     };
     const files: Record<string, string> = {
-      'v2.json': edited((b) => (b.schemaVersion = 2)),
+      'v1.json': edited((b) => (b.schemaVersion = 1)),
       'cut.json': baselineText.slice(0, Math.floor(baselineText.length / 2)),
       'no-failures.json': edited((b) => delete b.result.results[1].metrics.failures.count),
     };
@@ -222,7 +222,7 @@ describe('rcupool baseline and check', { timeout: E2E_TIMEOUT_MS }, () => {
       expect(result.stdout).toBe('');
     }
     const [version, truncated, missing] = checked.map((result) => result.stderr);
-    expect(version).toMatch(/^rcupool: baseline v2\.json: schemaVersion 2 is not supported: rcupool \S+ reads results with schemaVersion 1/);
+    expect(version).toMatch(/^rcupool: baseline v1\.json: schemaVersion 1 is not supported: rcupool \S+ reads results with schemaVersion 2/);
     expect(truncated).toMatch(/^rcupool: baseline cut\.json: the file is truncated/);
     expect(missing).toBe('rcupool: baseline no-failures.json: missing field "result.results[1].metrics.failures.count"\n');
   });

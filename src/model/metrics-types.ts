@@ -34,6 +34,26 @@ export interface Metrics {
     /** User-space low-memory-killer kills (0 when the scenario has none). */
     lmkKills: number;
   };
+  /** Callers blocked in synchronize_rcu() (headless fallback) or in direct reclaim. */
+  stalls: { count: number; totalMs: number; p99Ms: number; syncMs: number; reclaimMs: number };
+  /** The rcu_head fallback needs no memory but frees its objects one by one: the extra free time. */
+  fallbackCost: { extraFreeCpuMs: number };
+  /** Latency of the calls that needed a page (got one, or took a fallback). */
+  slowPathUs: { p50: number; p99: number; max: number };
+  /** Time a call that needed a page spent in the policy with IRQs off or krcp->lock held. */
+  irqsOffUs: { p99: number; max: number };
+  /**
+   * Objects waiting × workload.objectBytes + pointer pages + reserve, sampled over the run;
+   * rcuscaleKiB is measured as rcuscale does (mem_begin minus its filtered samples at 25/50/75 %
+   * of the calls, PCP pages included: MemAvailable does not count them).
+   */
+  footprint: { avgKiB: number; peakKiB: number; rcuscaleKiB: number };
+  /** Objects in a pointer page when it goes to the reclaim work. */
+  pageFill: { p10: number; p50: number; p90: number };
+  /** Grace periods completed (rcuscale's "batches"). */
+  gp: { count: number };
+  /** When the last kvfree_rcu() call came (ms): a closed-caller run's length. */
+  callsEndMs: number;
 }
 
 /** Names of numeric metrics as dotted paths, in report order. */
@@ -63,6 +83,25 @@ export const METRIC_PATHS = [
   'harm.belowMinMs',
   'harm.kswapdWakeups',
   'harm.lmkKills',
+  'stalls.count',
+  'stalls.totalMs',
+  'stalls.p99Ms',
+  'stalls.syncMs',
+  'stalls.reclaimMs',
+  'fallbackCost.extraFreeCpuMs',
+  'slowPathUs.p50',
+  'slowPathUs.p99',
+  'slowPathUs.max',
+  'irqsOffUs.p99',
+  'irqsOffUs.max',
+  'footprint.avgKiB',
+  'footprint.peakKiB',
+  'footprint.rcuscaleKiB',
+  'pageFill.p10',
+  'pageFill.p50',
+  'pageFill.p90',
+  'gp.count',
+  'callsEndMs',
 ] as const;
 
 export type MetricPath = (typeof METRIC_PATHS)[number];

@@ -149,6 +149,11 @@ export class PolicyHost {
     for (let cpu = 0; cpu < this.cpus; cpu++) if (this.answeredAheadUntil[cpu] > this.scheduler.now) this.tripAnswerAhead();
   }
 
+  /** A CPU's closed callers were delayed: answers given ahead of the clock there may now be at the wrong times. */
+  noteCallTimesMoved(cpu: number): void {
+    if (this.answeredAheadUntil[cpu] > this.scheduler.now) this.tripAnswerAhead();
+  }
+
   private tripAnswerAhead(): void {
     this.answerAheadSafe = false;
     this.answerAheadTripped = true;
@@ -283,6 +288,15 @@ export class PolicyHost {
     const cost = this.allocator.costUs;
     this.allocator.costUs = 0;
     return cost;
+  }
+
+  /**
+   * µs of the last call's allocator cost (`costUs`, just taken) that the caller spent blocked in
+   * direct reclaim. Until the allocator reports that itself (allocator.reclaimUs), the whole cost
+   * of a call that went through a direct-reclaim round counts as blocked.
+   */
+  reclaimUsOf(costUs: number, reclaimRoundsBefore: number): number {
+    return this.allocator.directReclaimRounds !== reclaimRoundsBefore ? costUs : 0;
   }
 
   private violation(kind: keyof Violations): null {

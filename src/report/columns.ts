@@ -1,12 +1,13 @@
 // The metric columns the table and markdown reports show, in order and grouped as DESIGN.md
-// "Output (contract)" says (reserve · failures · latency · harm), plus the cell text and the
+// "Output (contract)" says (reserve · failures · latency · harm), with the callers that were
+// blocked (stalls) apart from the calls that took a fallback (failures), plus the cell text and the
 // best/worst ranking both reports share. CSV and JSON carry every metric instead.
 import { metricValue, type MetricPath, type Metrics } from '../model/metrics-types.js';
 import type { CompareResult, Interval, MetricsInterval, PolicyResult } from '../runner/result-types.js';
 import { formatMeanWithInterval, formatNumber } from './format.js';
 
-export type ColumnGroup = 'reserve' | 'failures' | 'latency' | 'harm';
-export type ColumnUnit = 'pages' | '%' | 'count' | 'µs' | 'ms';
+export type ColumnGroup = 'reserve' | 'failures' | 'stalls' | 'latency' | 'harm';
+export type ColumnUnit = 'pages' | 'KiB' | '%' | 'count' | 'µs' | 'ms';
 
 export interface MetricColumn {
   path: MetricPath;
@@ -32,14 +33,19 @@ export const METRIC_COLUMNS: readonly MetricColumn[] = [
   column('reserve.avgPages', 'reserve', 'reserve avg', 'pages', { shortLabel: 'avg' }),
   column('reserve.peakPages', 'reserve', 'reserve peak', 'pages', { shortLabel: 'peak' }),
   column('inflight.peakPages', 'reserve', 'inflight peak', 'pages', { shortLabel: 'inflight\npeak' }),
+  column('footprint.avgKiB', 'reserve', 'footprint avg', 'KiB', { shortLabel: 'footprint\navg' }),
   column('failures.count', 'failures', 'failures', 'count', { shortLabel: 'total' }),
   column('failures.rate', 'failures', 'failure rate', '%', { shortLabel: 'rate', scale: 100 }),
   column('failures.rcuHead', 'failures', 'rcu_head fallbacks', 'count', { shortLabel: 'rcu_head' }),
   column('failures.syncInline', 'failures', 'sync inline', 'count', { shortLabel: 'sync\ninline' }),
   column('violations.count', 'failures', 'violations', 'count'),
+  column('stalls.count', 'stalls', 'stalled callers', 'count', { shortLabel: 'callers' }),
+  column('stalls.p99Ms', 'stalls', 'stall p99', 'ms', { shortLabel: 'p99' }),
+  column('stalls.totalMs', 'stalls', 'stalled total', 'ms', { shortLabel: 'total' }),
   column('latencyUs.p50', 'latency', 'latency p50', 'µs', { shortLabel: 'p50' }),
   column('latencyUs.p99', 'latency', 'latency p99', 'µs', { shortLabel: 'p99' }),
   column('latencyUs.max', 'latency', 'latency max', 'µs', { shortLabel: 'max' }),
+  column('slowPathUs.p99', 'latency', 'slow path p99', 'µs', { shortLabel: 'slow path\np99' }),
   column('harm.otherAllocFailures', 'harm', 'other alloc failures', 'count', { shortLabel: 'other alloc\nfailures' }),
   column('harm.oomKills', 'harm', 'OOM kills', 'count', { shortLabel: 'OOM\nkills' }),
   column('harm.lmkKills', 'harm', 'LMK kills', 'count', { shortLabel: 'LMK\nkills', onlyWhenNonZero: true }),

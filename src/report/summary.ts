@@ -6,10 +6,20 @@ import { hasMetrics, isMultiSeed } from './columns.js';
 import { countNoun, formatDurationMs, formatDurationUs, formatNumber, formatPercent } from './format.js';
 
 function failuresClause(metrics: Metrics): string {
-  const { count, rate, syncInline } = metrics.failures;
+  const { count, rate } = metrics.failures;
   if (count === 0) return `0 failures in ${countNoun(metrics.calls, 'call')}`;
-  const blocked = syncInline > 0 ? `; ${formatNumber(syncInline)} blocked in synchronize_rcu()` : '';
-  return `${countNoun(count, 'failure')} (${formatPercent(rate)} %${blocked}) in ${countNoun(metrics.calls, 'call')}`;
+  return `${countNoun(count, 'failure')} (${formatPercent(rate)} %) in ${countNoun(metrics.calls, 'call')}`;
+}
+
+/** Callers that were blocked, apart from the fallbacks (an rcu_head fallback blocks nobody). */
+function stallsClause(metrics: Metrics): string | undefined {
+  const s = metrics.stalls;
+  if (s.count === 0) return undefined;
+  const causes = [
+    s.syncMs > 0 ? `${formatDurationMs(s.syncMs)} in synchronize_rcu()` : undefined,
+    s.reclaimMs > 0 ? `${formatDurationMs(s.reclaimMs)} in direct reclaim` : undefined,
+  ].filter((part): part is string => part !== undefined);
+  return `${countNoun(s.count, 'caller')} blocked (${causes.join(', ')}; p99 ${formatDurationMs(s.p99Ms)})`;
 }
 
 function reserveClause(metrics: Metrics): string {
@@ -57,7 +67,7 @@ export function describePolicy(row: PolicyResult): string {
     return `${row.policy}: run failed: ${message}${/[.!?]$/.test(message) ? '' : '.'}`;
   }
   const m = row.metrics;
-  const clauses = [`${failuresClause(m)} ${reserveClause(m)}`, latencyClause(m), violationsClause(m), harmClause(m)];
+  const clauses = [`${failuresClause(m)} ${reserveClause(m)}`, stallsClause(m), latencyClause(m), violationsClause(m), harmClause(m)];
   return `${row.policy}: ${clauses.filter((c): c is string => c !== undefined).join('; ')}.`;
 }
 

@@ -27,7 +27,7 @@ import { TOOL_VERSION } from '../version.js';
 import type { CompareResult } from './result-types.js';
 
 export const BASELINE_VERSION = 1;
-export const RESULT_SCHEMA_VERSION = 1;
+export const RESULT_SCHEMA_VERSION = 2;
 
 export interface BaselinePolicy {
   /** The policy's own name (what `check --policy FILE` matches on). */

@@ -120,5 +120,5 @@ export async function compare(request: CompareRequest): Promise<CompareResult> {
     if ((request.timelinePoints ?? 0) > 0 && first.ok) result.timeline = first.timeline as TimelinePoint[];
     return result;
   });
-  return { schemaVersion: 1, tool: { name: 'rcupool', version: TOOL_VERSION }, scenario: request.scenario, seeds: request.seeds, results };
+  return { schemaVersion: 2, tool: { name: 'rcupool', version: TOOL_VERSION }, scenario: request.scenario, seeds: request.seeds, results };
 }

@@ -47,7 +47,7 @@ export type JudgedMetric = Exclude<MetricPath, 'calls'>;
 export const CHECKED_METRICS: readonly JudgedMetric[] = METRIC_PATHS.filter((path): path is JudgedMetric => path !== 'calls');
 
 /** Metrics shown for information only unless the user gives them a threshold. */
-export const INFORMATIONAL_METRICS: ReadonlySet<JudgedMetric> = new Set<JudgedMetric>(['pagesAllocated']);
+export const INFORMATIONAL_METRICS: ReadonlySet<JudgedMetric> = new Set<JudgedMetric>(['pagesAllocated', 'pageFill.p10', 'pageFill.p50', 'pageFill.p90', 'gp.count']);
 
 /** Metrics where any increase beyond the threshold regresses without a significance test. */
 export const NO_SIGNIFICANCE_NEEDED: ReadonlySet<JudgedMetric> = new Set<JudgedMetric>([
@@ -92,6 +92,26 @@ export const DEFAULT_THRESHOLDS: Readonly<ThresholdSet> = Object.freeze({
   'harm.belowMinMs': t(0.1, 5),
   'harm.kswapdWakeups': t(0.1, 2),
   'harm.lmkKills': t(0, 0),
+  'stalls.count': t(0.1, 5),
+  'stalls.totalMs': t(0.1, 1),
+  'stalls.p99Ms': t(0.2, 1),
+  'stalls.syncMs': t(0.1, 1),
+  'stalls.reclaimMs': t(0.1, 1),
+  'fallbackCost.extraFreeCpuMs': t(0.1, 0.1),
+  'slowPathUs.p50': t(0.1, 0.1),
+  'slowPathUs.p99': t(0.2, 1),
+  'slowPathUs.max': t(0.25, 100),
+  'irqsOffUs.p99': t(0.2, 0.1),
+  'irqsOffUs.max': t(0.25, 1),
+  'footprint.avgKiB': t(0.1, 8),
+  'footprint.peakKiB': t(0.1, 16),
+  'footprint.rcuscaleKiB': t(0.1, 8),
+  // Fuller pages and more grace periods are neither better nor worse: shown, not judged.
+  'pageFill.p10': 'off',
+  'pageFill.p50': 'off',
+  'pageFill.p90': 'off',
+  'gp.count': 'off',
+  'callsEndMs': t(0.1, 1),
 });
 
 // ---- --threshold parsing ----

@@ -40,7 +40,8 @@ export interface PolicyResult {
 }
 
 export interface CompareResult {
-  schemaVersion: 1;
+  /** 2 since the stalls, footprint, slow-path and GP metrics (fidelity issue). */
+  schemaVersion: 2;
   tool: { name: 'rcupool'; version: string };
   scenario: Scenario;
   seeds: number[];

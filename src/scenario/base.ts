@@ -54,6 +54,9 @@ export function baseScenario(): Scenario {
       // (assumption) most atomic callers hold a spinlock; few free from an interrupt handler.
       atomicKinds: { preemptOff: 0.5, irqsOff: 0.2, softirq: 0.25, hardirq: 0.05 },
       allocatorLockShare: 0,
+      // (assumption) a small kmalloc object, as most kfree_rcu() users free.
+      objectBytes: 64,
+      callers: { mode: 'open', threadsPerCpu: 1, thinkNs: 0, callsPerThread: 0 },
     },
     others: {
       backgroundAllocsPerSecPerCpu: 5_000,

@@ -265,6 +265,13 @@ const workloadField = object<WorkloadSpec>(
       { sumToOne: ['preemptOff', 'irqsOff', 'softirq', 'hardirq'] },
     ),
     allocatorLockShare: share('share of calls made while the caller already holds an allocator (zone/PCP) lock'),
+    objectBytes: { type: 'number', unit: 'count', integer: true, min: 8, max: 1 << 22, doc: 'bytes of one object handed to kvfree_rcu() (its kmalloc size class), for footprint.*' },
+    callers: object<WorkloadSpec['callers']>('who makes the calls', {
+      mode: oneOf('open: calls arrive at the phases\' rate whatever happens to them; closed: threadsPerCpu threads call back to back, issue nothing while blocked and lose the CPU time the reclaim work takes (phases ignored)', ['open', 'closed']),
+      threadsPerCpu: count('closed callers: threads per active CPU', 1, 1024),
+      thinkNs: ns('closed callers: CPU time between two calls of a thread besides the fast path (e.g. the kmalloc())'),
+      callsPerThread: count('closed callers: calls each thread makes (0 = until durationMs)', 0),
+    }),
   },
 );
 

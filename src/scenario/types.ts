@@ -60,6 +60,14 @@ export interface WorkloadSpec {
   atomicKinds: { preemptOff: number; irqsOff: number; softirq: number; hardirq: number };
   /** Share of calls made while the caller already holds an allocator (zone/PCP) lock. */
   allocatorLockShare: number;
+  /** Size of one object handed to kvfree_rcu() (its slab size class), for the footprint. */
+  objectBytes: number;
+  /**
+   * open: calls arrive at the phases' rate whatever happens to them (many tasks per CPU);
+   * closed: threadsPerCpu threads call back to back (think time + fast path per call), issue
+   * nothing while blocked, and lose the CPU time the reclaim work takes (phases are ignored).
+   */
+  callers: { mode: 'open' | 'closed'; threadsPerCpu: number; thinkNs: number; callsPerThread: number };
 }
 
 export interface AnonStep {
