@@ -20,6 +20,7 @@ import type { WorkloadSpec } from '../scenario/types.js';
 export type CallerKind = 'task' | 'preemptOff' | 'irqsOff' | 'softirq' | 'hardirq' | 'rawLock';
 
 export const CALLER_KINDS: readonly CallerKind[] = ['task', 'preemptOff', 'irqsOff', 'softirq', 'hardirq', 'rawLock'];
+const [TASK, PREEMPT_OFF, IRQS_OFF, SOFTIRQ, HARDIRQ, RAW_LOCK] = [0, 1, 2, 3, 4, 5];
 
 export interface TrueContext {
   kind: CallerKind;
@@ -46,25 +47,20 @@ export function irqsDisabled(kind: CallerKind): boolean {
 }
 
 /**
- * The kind of a two-argument call from its context draw (`workload.context`) and, for an atomic
- * one, a second draw over `workload.atomicKinds`. A caller holding the zone lock has IRQs off
- * (spin_lock_irqsave(&zone->lock)), whatever its draw said.
+ * The kind (index in CALLER_KINDS) of a two-argument call from its context draw
+ * (`workload.context`) and, for an atomic one, a second draw over `workload.atomicKinds`. A
+ * caller holding the zone lock has IRQs off (spin_lock_irqsave(&zone->lock)), whatever its draw
+ * said. Indices, not names: this runs for every call answered ahead.
  */
-export function twoArgKind(workload: WorkloadSpec, contextU: number, atomicU: number, holdsLock: boolean): CallerKind {
+export function twoArgKindIndex(workload: WorkloadSpec, contextU: number, atomicU: number, holdsLock: boolean): number {
   const shares = workload.context;
-  let kind: CallerKind;
-  if (contextU < shares.sleepable) kind = 'task';
-  else if (contextU < shares.sleepable + shares.atomic) kind = atomicKind(workload.atomicKinds, atomicU);
-  else kind = 'rawLock';
-  if (holdsLock && (kind === 'task' || kind === 'preemptOff' || kind === 'softirq')) kind = 'irqsOff';
-  return kind;
-}
-
-function atomicKind(shares: WorkloadSpec['atomicKinds'], u: number): CallerKind {
-  if (u < shares.preemptOff) return 'preemptOff';
-  if (u < shares.preemptOff + shares.irqsOff) return 'irqsOff';
-  if (u < shares.preemptOff + shares.irqsOff + shares.softirq) return 'softirq';
-  return 'hardirq';
+  if (contextU < shares.sleepable) return holdsLock ? IRQS_OFF : TASK;
+  if (contextU >= shares.sleepable + shares.atomic) return RAW_LOCK;
+  const kinds = workload.atomicKinds;
+  if (atomicU < kinds.preemptOff) return holdsLock ? IRQS_OFF : PREEMPT_OFF;
+  if (atomicU < kinds.preemptOff + kinds.irqsOff) return IRQS_OFF;
+  if (atomicU < kinds.preemptOff + kinds.irqsOff + kinds.softirq) return holdsLock ? IRQS_OFF : SOFTIRQ;
+  return HARDIRQ;
 }
 
 /** The PageRequest kernel code could build for a caller: what it can test, no more. */

@@ -9,7 +9,7 @@ import type { IndexedStream, RandomStreams, Stream } from '../engine/random.js';
 import type { CallForm, Page, PageRequest } from '../policy/api.js';
 import type { Scenario } from '../scenario/types.js';
 import type { Allocator } from './allocator.js';
-import { CALLER_KINDS, twoArgKind, visibleRequest, type CallerKind } from './caller-context.js';
+import { CALLER_KINDS, twoArgKindIndex, visibleRequest, type CallerKind } from './caller-context.js';
 import { CallSequence, RateProfile } from './arrivals.js';
 import { ClosedCallSequence, type CallStream } from './callers.js';
 import type { GracePeriods } from './grace-periods.js';
@@ -312,8 +312,7 @@ export class KvfreeRcu {
     const lock = workload.allocatorLockShare > 0 && stream.uniform32At(call, 2) < workload.allocatorLockShare;
     const contextU = stream.uniform32At(call, 1);
     const atomicU = contextU >= workload.context.sleepable ? stream.uniform32At(call, 3) : 0;
-    const kind = twoArgKind(workload, contextU, atomicU, lock);
-    return 1 << (CALLER_KINDS.indexOf(kind) * 2 + (lock ? 1 : 0));
+    return 1 << (twoArgKindIndex(workload, contextU, atomicU, lock) * 2 + (lock ? 1 : 0));
   }
 
   private memoValid(state: CpuState): boolean {
@@ -495,9 +494,7 @@ export class KvfreeRcu {
       this.counters.extraFreeNs += this.extraFreeNsPerRcuHead;
       state.headObjects++;
       state.waitingObjects++;
-      this.latency.add(this.fastPathUs + costUs);
-      this.slowPath.add(this.fastPathUs + costUs);
-      this.irqsOff.add(costUs - blockedUs);
+      this.recordRcuHeadFallback(this.fastPathUs + costUs, costUs - blockedUs);
       return;
     }
     // Headless: synchronize_rcu() inline (after any direct reclaim it slept in), then the caller
@@ -509,6 +506,30 @@ export class KvfreeRcu {
     const latencyStart = callTime - this.fastPathUs - costUs;
     if (blockedUs > 0) this.scheduler.after(blockedUs, Priority.work, () => this.startSync(state, latencyStart, blockedUs));
     else this.startSync(state, latencyStart, 0);
+  }
+
+  /**
+   * Runs of rcu_head fallbacks mostly cost the same: they are counted as one run and added to
+   * the histograms when the cost changes or a report reads them (flushHistograms()).
+   */
+  private pendingLatencyUs = 0;
+  private pendingIrqsOffUs = 0;
+  private pendingCount = 0;
+
+  private recordRcuHeadFallback(latencyUs: number, irqsOffUs: number): void {
+    if (this.pendingCount > 0 && (latencyUs !== this.pendingLatencyUs || irqsOffUs !== this.pendingIrqsOffUs)) this.flushHistograms();
+    this.pendingLatencyUs = latencyUs;
+    this.pendingIrqsOffUs = irqsOffUs;
+    this.pendingCount++;
+  }
+
+  /** Brings latency, slowPath and irqsOff up to date (call before reading them). */
+  flushHistograms(): void {
+    if (this.pendingCount === 0) return;
+    this.latency.add(this.pendingLatencyUs, this.pendingCount);
+    this.slowPath.add(this.pendingLatencyUs, this.pendingCount);
+    this.irqsOff.add(this.pendingIrqsOffUs, this.pendingCount);
+    this.pendingCount = 0;
   }
 
   /** synchronize_rcu() from now: callers waiting for the same GP share one request. */

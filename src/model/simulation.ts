@@ -169,6 +169,7 @@ export class Simulation {
   }
 
   private latencySummary(): Metrics['latencyUs'] {
+    this.kvfree.flushHistograms();
     const histogram = this.kvfree.latency;
     return { p50: histogram.quantile(0.5), p99: histogram.quantile(0.99), p999: histogram.quantile(0.999), max: histogram.max, mean: histogram.mean };
   }
@@ -181,6 +182,7 @@ export class Simulation {
   }
 
   private slowPathSummary(): Metrics['slowPathUs'] {
+    this.kvfree.flushHistograms();
     const histogram = this.kvfree.slowPath;
     return { p50: histogram.quantile(0.5), p99: histogram.quantile(0.99), max: histogram.max };
   }
