@@ -615,9 +615,18 @@ export class KvfreeRcu {
     if (ready.length > 0) this.reclaim(state.cpu, ready, 0);
   }
 
+  /**
+   * Before v6.3 kfree_rcu_monitor() handed each batch to queue_rcu_work(), whose call_rcu()
+   * callback queues kfree_rcu_work() only once it is invoked — by an rcuo kthread on a NOCB CPU
+   * (kernel.batchCallbackDelayMs). The per-page-snapshot code that was measured (cc37d52076a9)
+   * polls the GP state from a plain queue_work() instead, so the delay applies only without
+   * per-page snapshots.
+   */
   private batchGracePeriodDone(state: CpuState, slotIndex: number): void {
+    const kernel = this.scenario.kernel;
+    const callbackUs = kernel.perPageGpSnapshots ? 0 : kernel.batchCallbackDelayMs * 1000;
     const wake = this.wakeLatency.sample('normal', this.modelWork[state.cpu]);
-    this.scheduler.after(wake, Priority.work, () => {
+    this.scheduler.after(callbackUs + wake, Priority.work, () => {
       const batch = state.slots[slotIndex]!;
       state.slots[slotIndex] = null; // kfree_rcu_work() detaches the lists first
       this.reclaim(state.cpu, batch.pages, batch.headObjects);

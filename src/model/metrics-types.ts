@@ -44,8 +44,8 @@ export interface Metrics {
   irqsOffUs: { p99: number; max: number };
   /**
    * Objects waiting × workload.objectBytes + pointer pages + reserve, sampled over the run;
-   * rcuscaleKiB is measured as rcuscale does (mem_begin minus its filtered samples at 25/50/75 %
-   * of the calls, PCP pages included: MemAvailable does not count them).
+   * rcuscaleKiB is measured as rcuscale does: mem_begin minus its filtered samples at 25/50/75 %
+   * of the calls (see footprint.ts for the PCP lists).
    */
   footprint: { avgKiB: number; peakKiB: number; rcuscaleKiB: number };
   /** Objects in a pointer page when it goes to the reclaim work. */

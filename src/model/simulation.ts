@@ -85,7 +85,6 @@ export class Simulation {
       {
         objectBytes: () => this.kvfree.objectsWaitingNow() * objectBytes,
         policyPages: () => this.kvfree.inflight.value + this.host.reservePages(),
-        pcpPages: () => this.allocator.pcpTotal(),
         progress: () => this.kvfree.progress(),
       },
       this.endUs,

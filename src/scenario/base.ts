@@ -45,6 +45,7 @@ export function baseScenario(): Scenario {
       drainDelayMs: 5_000,
       floodRearm: true,
       perPageGpSnapshots: true,
+      batchCallbackDelayMs: 0,
     },
     workload: {
       activeCpus: 8,

@@ -205,6 +205,7 @@ const kernelField = object<KernelSpec>(
     drainDelayMs: ms('KFREE_DRAIN_JIFFIES: 20 ms up to v5.19, 5000 ms since v6.0', { above: 0 }),
     floodRearm: bool('v6.0+: re-arm the monitor after 1 jiffy once a page worth of pointers is queued'),
     perPageGpSnapshots: bool('v6.3+: pages whose grace period already passed are freed without a new one'),
+    batchCallbackDelayMs: ms('before v6.3 (perPageGpSnapshots false): grace period end to the queue_rcu_work() callback that queues the free work (rcuo kthreads on NOCB CPUs)'),
   },
   {
     shorthandHandler: 'kernel',

@@ -46,6 +46,11 @@ export interface KernelSpec {
   floodRearm: boolean;
   /** v6.3+: each page records the GP state at its last insertion; the monitor frees pages whose GP already passed. */
   perPageGpSnapshots: boolean;
+  /**
+   * Without per-page snapshots (before v6.3): from a batch's grace period to its queue_rcu_work()
+   * callback being invoked, which then queues the free work (rcuo kthreads on NOCB CPUs).
+   */
+  batchCallbackDelayMs: number;
 }
 
 export interface WorkloadSpec {
