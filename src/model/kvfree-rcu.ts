@@ -260,11 +260,23 @@ export class KvfreeRcu {
   }
 
   private fastCalls(state: CpuState, count: number): void {
-    this.noteCallAt(state.calls.timeOf(state.processed + count - 1));
+    // An open CPU's call times never move, so its last one is read at the end (lastCallUs).
+    if (state.closed) this.noteCallAt(state.calls.timeOf(state.processed + count - 1));
     state.processed += count;
     state.waitingObjects += count;
     this.counters.calls += count;
     this.latency.add(this.fastPathUs, count);
+  }
+
+  /** When the last call so far came (µs). */
+  get lastCallUs(): number {
+    let last = this.counters.lastCallUs;
+    for (const state of this.cpus) {
+      if (state.closed || state.processed === 0) continue;
+      const time = state.calls.timeOf(state.processed - 1);
+      if (time > last && time !== Infinity) last = time;
+    }
+    return last;
   }
 
   private noteCallAt(time: number): void {
@@ -389,8 +401,15 @@ export class KvfreeRcu {
     }
     const kind: CallerKind = code === HEADLESS_CODE ? 'task' : CALLER_KINDS[code >> 1];
     const lock = code !== HEADLESS_CODE && (code & 1) === 1;
-    const signature = { form, kind, lock, bits: bit };
-    const request: PageRequest = { ...this.requestShapes[code], cpu: state.cpu };
+    const shape = this.requestShapes[code];
+    const request: PageRequest = {
+      cpu: state.cpu,
+      form,
+      irqsDisabled: shape.irqsDisabled,
+      inHardirq: shape.inHardirq,
+      inServingSoftirq: shape.inServingSoftirq,
+      preemptible: shape.preemptible,
+    };
     this.host.takeCostUs();
     const heldBefore = this.host.ledger.heldPages;
     const reclaimRoundsBefore = this.allocator.directReclaimRounds;
@@ -426,17 +445,17 @@ export class KvfreeRcu {
       return false;
     }
     this.checkNoLeak(heldBefore, 'needPage');
-    this.fallback(state, signature.form, costUs, blockedUs);
+    this.fallback(state, form, costUs, blockedUs);
     if (blockedUs > 0 && form === 'two-arg') {
       this.counters.stalls++;
       this.stallLength.add(blockedUs);
       if (state.closed) this.scheduler.after(blockedUs, Priority.work, () => this.resumeCaller(state));
     }
-    if (this.host.hooks.onFallback) this.host.call('onFallback', signature.kind, signature.lock, () => this.host.hooks.onFallback!(request));
+    if (this.host.hooks.onFallback) this.host.call('onFallback', kind, lock, () => this.host.hooks.onFallback!(request));
     // Violations must be counted per call, and a "no" reached through direct reclaim (which
     // frees pages and draws a new cost each time) would not repeat: ask again next time.
     const repeatable = !this.host.lastViolated && !this.host.lastUnrepeatable && this.allocator.directReclaimRounds === reclaimRoundsBefore;
-    if (repeatable) this.remember(state, signature.bits, costUs, this.host.lastTouchedMemory);
+    if (repeatable) this.remember(state, bit, costUs, this.host.lastTouchedMemory);
     return false;
   }
 

@@ -217,7 +217,7 @@ export class Simulation {
       footprint: this.footprint.summary(),
       pageFill: { p10: this.kvfree.pageFill.quantile(0.1), p50: this.kvfree.pageFill.quantile(0.5), p90: this.kvfree.pageFill.quantile(0.9) },
       gp: { count: this.gracePeriods.count },
-      callsEndMs: counters.lastCallUs / 1000,
+      callsEndMs: this.kvfree.lastCallUs / 1000,
     };
   }
 }
