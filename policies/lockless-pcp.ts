@@ -17,8 +17,8 @@
 //
 // and fill_page_cache_func() refills the cache with GFP_NOWAIT|__GFP_NOWARN ("We would like to
 // minimize a reclaiming process, that is why GFP_NOWAIT is here. It can wakeup a kswapd"),
-// which also refills the PCP list from buddy. We take irqs_disabled() to mean any caller that
-// is not sleepable. Patch 4/4 ("Use schedule_delayed_work() instead of WQ_HIGHPRI queue")
+// which also refills the PCP list from buddy. irq_disabled is irqs_disabled() taken in
+// kvfree_call_rcu() before krcp->lock. Patch 4/4 ("Use schedule_delayed_work() instead of WQ_HIGHPRI queue")
 // queues the same work from any context with schedule_delayed_work(&krcp->page_cache_work, 1):
 // one jiffy, then a system_wq worker — workerQueue=normal.
 import { definePolicy } from '../src/policy/api.js';
@@ -72,12 +72,12 @@ export default definePolicy({
       workInProgress[cpu] = false;
     }
 
-    function kickWorker(cpu: number, sleepableCaller: boolean): void {
+    function kickWorker(cpu: number, irqDisabled: boolean): void {
       if (workInProgress[cpu]) return;
       if (delayedWork) {
         workInProgress[cpu] = true;
         kernel.hrtimer(cpu, jiffyUs, () => kernel.queueWork(cpu, 'normal', () => fillPageCache(cpu)));
-      } else if (sleepableCaller) {
+      } else if (!irqDisabled) {
         workInProgress[cpu] = true;
         kernel.queueWork(cpu, 'highpri', () => fillPageCache(cpu));
       }
@@ -87,7 +87,7 @@ export default definePolicy({
       needPage(request) {
         const page = cache.take(request.cpu) ?? kernel.grabPcpLockless(request.cpu);
         if (page) return page;
-        kickWorker(request.cpu, request.context === 'sleepable');
+        kickWorker(request.cpu, request.irqsDisabled);
         return null;
       },
       pageEmptied(cpu, page) {

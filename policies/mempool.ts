@@ -18,11 +18,13 @@
 // The context decides the mask, as kvfree_rcu() sees it: a headless kvfree_rcu_mightsleep()
 // call may sleep (GFP_KERNEL; it drops the krcp lock as upstream v5.12 does); a two-argument
 // call cannot know its caller's context and has no might_sleep(), so it asks with GFP_NOWAIT.
-// In an atomic-raw context, or when the caller already holds an allocator lock, the pool is
-// the only source: the zone lock is a spinlock_t, which CONFIG_PROVE_RAW_LOCK_NESTING rejects
-// under a raw spinlock on any kernel and PREEMPT_RT turns into a sleeping lock, and re-taking
-// a held allocator lock deadlocks. For that the shared pool's own lock must be a
-// raw_spinlock_t (mempool's is a spinlock_t); the per-CPU pools need none beyond krcp->lock.
+// What kvfree_rcu() can test decides whether the allocator may be asked at all: on PREEMPT_RT
+// its zone/PCP locks sleep, so only a preemptible() caller may call it (RT always has
+// PREEMPT_COUNT); everywhere else GFP_NOWAIT is asked from any context. A caller that already
+// holds an allocator lock cannot be told apart, so such a call re-takes it (counted as a
+// lockRecursion violation): the deadlock McKenney reported "via call_rcu()". For the pool alone
+// under a raw lock the shared pool's own lock must be a raw_spinlock_t (mempool's is a
+// spinlock_t); the per-CPU pools need none beyond krcp->lock.
 //
 // Defaults: Uladzislau Rezki put the preallocation phones care about at 100, 200 or 300 pages
 // in all (MODEL.md §6 claim 1); we take the middle, 200 pages on the 8-CPU phone preset: a
@@ -70,7 +72,7 @@ export default definePolicy({
     }
 
     function allocatorMayBeCalled(request: PageRequest): boolean {
-      return request.context !== 'atomic-raw' && !request.holdsAllocatorLock;
+      return !kernel.preemptRt || request.preemptible === true;
     }
 
     return {

@@ -60,7 +60,7 @@ describe('writing', () => {
   it('records versions, tool, scenario, seeds, policies (location, params, overrides, sha256) and the result', () => {
     const baseline = sampleBaseline();
     expect(baseline.baselineVersion).toBe(1);
-    expect(baseline.schemaVersion).toBe(1);
+    expect(baseline.schemaVersion).toBe(2);
     expect(baseline.tool).toEqual({ name: 'rcupool', version: TOOL_VERSION });
     expect(baseline.seeds).toEqual([1, 2, 3]);
     expect(baseline.policies).toEqual([
@@ -84,7 +84,7 @@ describe('reading names what is wrong', () => {
     expect(reason(text((b) => (b.baselineVersion = 2)))).toMatch(/^baseline b\.json: baselineVersion 2 is not supported: rcupool \S+ reads baselineVersion 1 \(the file was written by rcupool \S+\)/);
     expect(reason(text((b) => ((b.schemaVersion = 3), delete b.seeds)))).toMatch(/^baseline b\.json: schemaVersion 3 is not supported/);
     expect(reason(text((b) => (b.baselineVersion = '1')))).toMatch(/baselineVersion "1" is not supported/);
-    expect(reason(text((b) => (b.result.schemaVersion = 2)))).toMatch(/result\.schemaVersion 2 is not supported/);
+    expect(reason(text((b) => (b.result.schemaVersion = 1)))).toMatch(/result\.schemaVersion 1 is not supported/);
   });
 
   it('a truncated, empty or broken file', () => {

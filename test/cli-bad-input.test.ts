@@ -26,7 +26,7 @@ export default definePolicy({
   name: 'double-free', summary: 'frees every emptied page twice', source: 'test', params: [],
   create(kernel) {
     return {
-      needPage(request) { return request.context === 'sleepable' ? kernel.alloc(request.cpu, 'KERNEL') : null; },
+      needPage(request) { return request.form === 'headless' ? kernel.alloc(request.cpu, 'KERNEL') : null; },
       pageEmptied(cpu, page) { kernel.free(cpu, page); kernel.free(cpu, page); },
     };
   },

@@ -115,7 +115,7 @@ describe('rcupool baseline and check', { timeout: E2E_TIMEOUT_MS }, () => {
   it('records the configuration: versions, scenario, seeds, policies with location, params and sha256', async () => {
     const baseline = JSON.parse(baselineText);
     expect(baseline.baselineVersion).toBe(1);
-    expect(baseline.schemaVersion).toBe(1);
+    expect(baseline.schemaVersion).toBe(2);
     expect(baseline.tool.name).toBe('rcupool');
     expect(baseline.scenario.name).toBe('steady');
     expect(baseline.scenario.durationMs).toBe(300);
@@ -133,14 +133,14 @@ describe('rcupool baseline and check', { timeout: E2E_TIMEOUT_MS }, () => {
     const checked = await inFolder(['check', '--baseline', file, '--jobs', '1']);
     expect(checked.status, checked.stderr).toBe(0);
     expect(checked.stdout).toMatch(/No metric moved beyond its threshold/);
-    expect(checked.stdout).toMatch(/OK: 0 regressed, 0 improved, 0 inconclusive, 46 unchanged/);
+    expect(checked.stdout).toMatch(/OK: 0 regressed, 0 improved, 0 inconclusive, 76 unchanged/);
     expect(checked.stderr).toBe('');
     // The JSON for scripts says the same.
     const json = await inFolder(['check', '--baseline', file, '--json', '--jobs', '1']);
     expect(json.status, json.stderr).toBe(0);
     const report = JSON.parse(json.stdout);
     expect(report.status).toBe('ok');
-    expect(report.counts).toEqual({ regressed: 0, improved: 0, inconclusive: 0, unchanged: 46 });
+    expect(report.counts).toEqual({ regressed: 0, improved: 0, inconclusive: 0, unchanged: 76 });
   });
 
   it('a policy file made worse (smaller cache): exit 1 naming the policy and the metric', async () => {
@@ -195,7 +195,7 @@ describe('rcupool baseline and check', { timeout: E2E_TIMEOUT_MS }, () => {
     const checked = await inFolder(['check', '--baseline', 'noisy.json', '--jobs', '1']);
     expect(checked.status, checked.stderr).toBe(0);
     expect(checked.stdout).toMatch(/│ mine +│ reserve\.avgPages +│.*│ inconclusive │/);
-    expect(checked.stdout).toMatch(/OK: 0 regressed, 0 improved, 1 inconclusive, 45 unchanged/);
+    expect(checked.stdout).toMatch(/OK: 0 regressed, 0 improved, 1 inconclusive, 75 unchanged/);
     expect(checked.stdout).toMatch(/inconclusive: beyond the threshold but not significant at 95 %/);
 
     const json = JSON.parse((await inFolder(['check', '--baseline', 'noisy.json', '--json', '--jobs', '1'])).stdout);
@@ -212,7 +212,7 @@ describe('rcupool baseline and check', { timeout: E2E_TIMEOUT_MS }, () => {
       return JSON.stringify(baseline, null, 2);
     };
     const files: Record<string, string> = {
-      'v2.json': edited((b) => (b.schemaVersion = 2)),
+      'v1.json': edited((b) => (b.schemaVersion = 1)),
       'cut.json': baselineText.slice(0, Math.floor(baselineText.length / 2)),
       'no-failures.json': edited((b) => delete b.result.results[1].metrics.failures.count),
     };
@@ -227,7 +227,7 @@ describe('rcupool baseline and check', { timeout: E2E_TIMEOUT_MS }, () => {
       expect(result.stdout).toBe('');
     }
     const [version, truncated, missing] = checked.map((result) => result.stderr);
-    expect(version).toMatch(/^rcupool: baseline v2\.json: schemaVersion 2 is not supported: rcupool \S+ reads results with schemaVersion 1/);
+    expect(version).toMatch(/^rcupool: baseline v1\.json: schemaVersion 1 is not supported: rcupool \S+ reads results with schemaVersion 2/);
     expect(truncated).toMatch(/^rcupool: baseline cut\.json: the file is truncated/);
     expect(missing).toBe('rcupool: baseline no-failures.json: missing field "result.results[1].metrics.failures.count"\n');
   });

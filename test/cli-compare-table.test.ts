@@ -34,9 +34,9 @@ describe('rcupool compare (table)', { timeout: E2E_TIMEOUT_MS }, () => {
     expect(rowNames(all.stdout)).toEqual(builtins);
   });
 
-  it('groups columns as reserve · failures · latency · harm', () => {
+  it('groups columns as reserve · failures · stalls · latency · harm', () => {
     const groupLine = all.stdout.split('\n')[1]!;
-    const order = ['reserve', 'failures', 'latency', 'harm'].map((group) => groupLine.indexOf(group));
+    const order = ['reserve', 'failures', 'stalls', 'latency', 'harm'].map((group) => groupLine.indexOf(group));
     expect(order.every((index) => index > 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
   });
@@ -46,7 +46,7 @@ describe('rcupool compare (table)', { timeout: E2E_TIMEOUT_MS }, () => {
     const unitLine = lines.find((line) => line.startsWith('│ policy'))!;
     const units = unitLine.split('│').slice(2, -1).map((cell) => cell.trim());
     expect(units.length).toBeGreaterThanOrEqual(10);
-    for (const unit of units) expect(['pages', '%', 'calls', 'count', 'µs', 'ms']).toContain(unit);
+    for (const unit of units) expect(['pages', 'KiB', '%', 'calls', 'count', 'µs', 'ms']).toContain(unit);
     for (const unit of ['pages', '%', 'calls', 'count', 'µs', 'ms']) expect(units).toContain(unit);
   });
 

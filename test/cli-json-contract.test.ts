@@ -1,5 +1,5 @@
 // The `--json` contract (DESIGN.md "Output (contract)"): one document on stdout that validates
-// against schema/compare.schema.json, schemaVersion 1, every metric named as in DESIGN.md.
+// against schema/compare.schema.json, schemaVersion 2, every metric named as in DESIGN.md.
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -34,6 +34,26 @@ const CONTRACT_METRICS = [
   'harm.pcpRefills',
   'harm.belowMinMs',
   'harm.kswapdWakeups',
+  // schemaVersion 2 (the fidelity issue): who was blocked, what the fallback costs, the slow path, memory held.
+  'stalls.count',
+  'stalls.totalMs',
+  'stalls.p99Ms',
+  'stalls.syncMs',
+  'stalls.reclaimMs',
+  'fallbackCost.extraFreeCpuMs',
+  'slowPathUs.p50',
+  'slowPathUs.p99',
+  'slowPathUs.max',
+  'irqsOffUs.p99',
+  'irqsOffUs.max',
+  'footprint.avgKiB',
+  'footprint.peakKiB',
+  'footprint.rcuscaleKiB',
+  'pageFill.p10',
+  'pageFill.p50',
+  'pageFill.p90',
+  'gp.count',
+  'callsEndMs',
 ];
 
 function leafPaths(value: unknown, prefix = ''): string[] {
@@ -68,10 +88,10 @@ describe('rcupool compare --json', { timeout: E2E_TIMEOUT_MS }, () => {
     expect(validate(multiDoc), JSON.stringify(validate.errors)).toBe(true);
   });
 
-  it('carries schemaVersion 1, the tool version, the resolved scenario and the seeds', () => {
+  it('carries schemaVersion 2, the tool version, the resolved scenario and the seeds', () => {
     const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
     expect(Object.keys(singleDoc)).toEqual(['schemaVersion', 'tool', 'scenario', 'seeds', 'results']);
-    expect(singleDoc.schemaVersion).toBe(1);
+    expect(singleDoc.schemaVersion).toBe(2);
     expect(singleDoc.tool).toEqual({ name: 'rcupool', version: pkg.version });
     expect(singleDoc.scenario.name).toBe('steady');
     expect(singleDoc.scenario.durationMs).toBe(300);

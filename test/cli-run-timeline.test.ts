@@ -64,7 +64,7 @@ describe('rcupool run --timeline', { timeout: E2E_TIMEOUT_MS }, () => {
 
 describe('rcupool run --json and other formats', { timeout: E2E_TIMEOUT_MS }, () => {
   it('gives the compare document with the timeline samples', () => {
-    expect(json.schemaVersion).toBe(1);
+    expect(json.schemaVersion).toBe(2);
     expect(json.results).toHaveLength(1);
     const timeline = json.results[0].timeline as Record<string, number>[];
     expect(timeline).toHaveLength(101);

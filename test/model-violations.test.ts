@@ -14,6 +14,8 @@ function callsIn(context: 'sleepable' | 'atomic' | 'atomic-raw', { preemptRt = f
   scenario.workload.headlessShare = 0;
   scenario.workload.context = { sleepable: context === 'sleepable' ? 1 : 0, atomic: context === 'atomic' ? 1 : 0, atomicRaw: context === 'atomic-raw' ? 1 : 0 };
   scenario.workload.allocatorLockShare = lockShare;
+  // No softirq callers: on RT those are preemptible (softirqs run in task context there).
+  scenario.workload.atomicKinds = { preemptOff: 0.5, irqsOff: 0.3, softirq: 0, hardirq: 0.2 };
   return scenario;
 }
 
@@ -61,13 +63,24 @@ describe('context violations are counted and the run goes on', () => {
     expect(simulate(callsIn('atomic-raw'), allocatesWith('NOWAIT')).result.metrics.violations.count).toBe(0);
   });
 
-  it('zoneLockUnderRawLock: any allocator call under a raw spinlock on PREEMPT_RT', () => {
+  it('zoneLockUnderRawLock: any page-allocator call, GFP_NOWAIT included, from a non-preemptible context on PREEMPT_RT', () => {
     const { metrics } = simulate(callsIn('atomic-raw', { preemptRt: true }), allocatesWith('NOWAIT')).result;
     expect(metrics.violations).toEqual({ count: metrics.calls, sleepInAtomic: 0, zoneLockUnderRawLock: metrics.calls, lockRecursion: 0 });
     expect(metrics.pagesAllocated).toBe(0);
     expect(metrics.failures.rcuHead).toBe(metrics.calls);
-    // In plain atomic context on RT the same call is fine.
-    expect(simulate(callsIn('atomic', { preemptRt: true }), allocatesWith('NOWAIT')).result.metrics.violations.count).toBe(0);
+    // With preemption or IRQs off (no raw lock) RT forbids it too: the allocator's locks sleep.
+    const atomic = simulate(callsIn('atomic', { preemptRt: true }), allocatesWith('ATOMIC')).result.metrics;
+    expect(atomic.violations.zoneLockUnderRawLock).toBe(atomic.calls);
+    // A preemptible task may call it on RT; on !RT so may an atomic caller.
+    expect(simulate(callsIn('sleepable', { preemptRt: true }), allocatesWith('NOWAIT')).result.metrics.violations.count).toBe(0);
+    expect(simulate(callsIn('atomic'), allocatesWith('ATOMIC')).result.metrics.violations.count).toBe(0);
+  });
+
+  it('on PREEMPT_RT a softirq caller is preemptible: GFP_NOWAIT is legal there, GFP_KERNEL is not', () => {
+    const scenario = callsIn('atomic', { preemptRt: true });
+    scenario.workload.atomicKinds = { preemptOff: 0, irqsOff: 0, softirq: 1, hardirq: 0 };
+    expect(simulate(scenario, allocatesWith('NOWAIT')).result.metrics.violations.count).toBe(0);
+    expect(simulate(scenario, allocatesWith('KERNEL')).result.metrics.violations.sleepInAtomic).toBeGreaterThan(0);
   });
 
   it('zoneLockUnderRawLock: a free_page() under a raw lock on RT is counted but still done', () => {

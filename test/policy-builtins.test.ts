@@ -1,5 +1,5 @@
 // What every built-in policy file promises: a valid module named after its file, a header
-// comment citing its source, under ~150 lines, the API as its only import, and no state
+// comment citing its source, under ~150 lines, the API (or another built-in) as its only import, and no state
 // outside create() (two runs in a row give the same result).
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -10,6 +10,7 @@ import inlineNowait from '../policies/inline-nowait.js';
 import locklessPcp from '../policies/lockless-pcp.js';
 import mempool from '../policies/mempool.js';
 import nolockAlloc from '../policies/nolock-alloc.js';
+import preemptCount from '../policies/preempt-count.js';
 import refillWorker from '../policies/refill-worker.js';
 import upstream from '../policies/upstream.js';
 import type { PolicyModule } from '../src/policy/api.js';
@@ -24,12 +25,13 @@ const modules: Record<string, PolicyModule> = {
   'lockless-pcp': locklessPcp,
   mempool,
   'nolock-alloc': nolockAlloc,
+  'preempt-count': preemptCount,
   'refill-worker': refillWorker,
   upstream,
 };
 
 describe('built-in policies', () => {
-  it('are the seven of issue 3', () => {
+  it('are the seven of issue 3 and preempt-count (issue 9)', () => {
     expect(files.map((file) => file.slice(0, -3)).sort()).toEqual(Object.keys(modules).sort());
   });
 
@@ -44,11 +46,12 @@ describe('built-in policies', () => {
       for (const param of validated.params) expect(param.description, param.name).not.toBe('');
     });
 
-    it('opens with a comment naming itself and what it models, stays under ~150 lines and imports only the API', () => {
+    it('opens with a comment naming itself and what it models, stays under ~150 lines and imports only the API (and built-ins it extends)', () => {
       expect(text.startsWith(`// ${name} — `)).toBe(true);
       expect(text.split('\n').length).toBeLessThanOrEqual(150);
       const imports = [...text.matchAll(/from '([^']+)'/g)].map((match) => match[1]);
-      expect(imports).toEqual(['../src/policy/api.js']);
+      expect(imports[0]).toBe('../src/policy/api.js');
+      for (const other of imports.slice(1)) expect(Object.keys(modules).map((builtin) => `./${builtin}.js`)).toContain(other);
     });
 
     it('keeps no state outside create(): two runs in a row give the same metrics', () => {

@@ -68,13 +68,17 @@ describe('lockless-pcp (2020 RFC: __rcu_alloc_page_lockless())', () => {
     expect(bench.allocator.pcp[0]).toBe(bench.allocator.batch - 5);
   });
 
-  it('patch 1/4: a caller with IRQs off queues no worker', () => {
+  it('patch 1/4: a caller with IRQs off (irqs_disabled()) queues no worker; one with only preemption off does', () => {
     const bench = harness();
     bench.drainPcp();
-    expect(bench.needPage({ cpu: 0, context: 'atomic' })).toBeNull();
+    expect(bench.needPage({ cpu: 0, kind: 'irqsOff' })).toBeNull();
+    expect(bench.needPage({ cpu: 0, kind: 'hardirq' })).toBeNull();
     expect(bench.needPage({ cpu: 0, context: 'atomic-raw' })).toBeNull();
     bench.advance(1_000_000);
     expect(bench.reservePages).toBe(0);
+    expect(bench.needPage({ cpu: 0, kind: 'preemptOff' })).toBeNull();
+    bench.advance(1_000_000);
+    expect(bench.reservePages).toBe(5);
   });
 
   it('the refill worker obeys watermarks: below MIN it gets nothing', () => {

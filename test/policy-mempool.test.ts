@@ -46,11 +46,20 @@ describe('mempool (mm/mempool.c semantics)', () => {
     expect(bench.allocator.pcp[0]).toBe(pcpBefore + 1);
   });
 
-  it('uses only the pool in a raw-lock context, even with plenty of free memory', () => {
+  it('on !RT asks the allocator first from any context: kernel code cannot see a raw lock the caller holds', () => {
     const bench = harness();
     expect(bench.needPage({ cpu: 1, context: 'atomic-raw' })).not.toBeNull();
+    expect(bench.reservePages).toBe(200);
+    expect(bench.pagesAllocated).toBe(201);
+  });
+
+  it('on PREEMPT_RT uses only the pool when preemptible() says no, even with plenty of free memory', () => {
+    const bench = harness({}, true);
+    expect(bench.needPage({ cpu: 1, kind: 'irqsOff' })).not.toBeNull();
     expect(bench.reservePages).toBe(199);
-    expect(bench.pagesAllocated).toBe(200);
+    expect(bench.needPage({ cpu: 1, kind: 'task' })).not.toBeNull();
+    expect(bench.reservePages).toBe(199);
+    expect(bench.pagesAllocated).toBe(201);
   });
 
   it('stays RT-safe and never recurses: no violations on PREEMPT_RT raw locks or with an allocator lock held', () => {

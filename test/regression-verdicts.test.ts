@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { MetricPath, Metrics } from '../src/contract/metrics.js';
 import {
   CHECKED_METRICS,
+  INFORMATIONAL_METRICS,
   compareMetric,
   compareResults,
   DEFAULT_THRESHOLDS,
@@ -43,7 +44,7 @@ function policyRow(policy: string, path: MetricPath, values: number[]): PolicyRe
 }
 
 function result(seeds: number[], rows: PolicyResult[]): CompareResult {
-  return { schemaVersion: 1, tool: { name: 'rcupool', version: '0.1.0' }, scenario: baseScenario(), seeds, results: rows };
+  return { schemaVersion: 2, tool: { name: 'rcupool', version: '0.1.0' }, scenario: baseScenario(), seeds, results: rows };
 }
 
 /** Compares one metric of one policy, baseline values vs current values on the same seeds. */
@@ -247,7 +248,7 @@ describe('compareResults', () => {
     // Only the metric the fixture moves: failures.rate stays as it is in UPSTREAM_METRICS.
     expect(report.counts.regressed).toBe(1);
     expect(regressions(report).map(({ policy, row }) => `${policy}:${row.metric}`)).toEqual(['a:failures.count']);
-    expect(report.counts.regressed + report.counts.improved + report.counts.inconclusive + report.counts.unchanged).toBe(2 * (CHECKED_METRICS.length - 1));
+    expect(report.counts.regressed + report.counts.improved + report.counts.inconclusive + report.counts.unchanged).toBe(2 * (CHECKED_METRICS.length - INFORMATIONAL_METRICS.size));
   });
 
   it('marks a policy whose run failed, or that exists on one side only, and the report incomplete', () => {

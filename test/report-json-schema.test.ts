@@ -28,7 +28,7 @@ describe('renderJson', () => {
   it('is pretty JSON with a trailing newline, keys in the order of the result', () => {
     const text = renderJson(singleSeedResult());
     expect(text.endsWith('}\n')).toBe(true);
-    expect(text.split('\n')[1]).toBe('  "schemaVersion": 1,');
+    expect(text.split('\n')[1]).toBe('  "schemaVersion": 2,');
     expect(Object.keys(JSON.parse(text))).toEqual(['schemaVersion', 'tool', 'scenario', 'seeds', 'results']);
   });
 
@@ -92,9 +92,9 @@ describe('compare.schema.json', () => {
     expect(errorsOf(neither)).not.toBe('');
   });
 
-  it('pins the envelope: schemaVersion 1, tool, integer seeds, scenario core fields', () => {
+  it('pins the envelope: schemaVersion 2, tool, integer seeds, scenario core fields', () => {
     const wrongVersion = asDocument(singleSeedResult());
-    wrongVersion.schemaVersion = 2;
+    wrongVersion.schemaVersion = 1;
     expect(errorsOf(wrongVersion)).toContain('schemaVersion');
 
     const fractionalSeed = asDocument(singleSeedResult());

@@ -51,7 +51,8 @@ describe('renderMarkdown', () => {
 
   it('lists the sentences and has no colour', () => {
     expect(markdown).toContain('- upstream: 0 failures in 150,500 calls with 40 reserve pages at peak');
-    expect(markdown).toContain('- lockless-pcp: 1,204 failures (0.8 %;');
+    expect(markdown).toContain('- lockless-pcp: 1,204 failures (0.8 %) in 150,500 calls');
+    expect(markdown).toContain('stall p99 (ms)');
     expect(markdown).not.toMatch(/\x1b\[/);
   });
 
@@ -77,7 +78,7 @@ describe('render', () => {
     const result = singleSeedResult();
     expect(render('csv', result, { color: false })).toBe(renderCsv(result));
     expect(render('markdown', result, { color: false })).toBe(renderMarkdown(result));
-    expect(JSON.parse(render('json', result, { color: false })).schemaVersion).toBe(1);
+    expect(JSON.parse(render('json', result, { color: false })).schemaVersion).toBe(2);
     for (const format of ['table', 'json', 'markdown', 'csv'] as const) expect(render(format, result, { color: false }).endsWith('\n')).toBe(true);
   });
 });

@@ -83,10 +83,10 @@ describe('renderTable', () => {
     expect(units).toEqual(expect.arrayContaining(['pages', '%', 'µs', 'ms', 'count']));
   });
 
-  it('groups columns as reserve · failures · latency · harm', () => {
+  it('groups columns as reserve · failures · stalls · latency · harm', () => {
     const groupLine = headerLines(renderTable(singleSeedResult(), { ...WIDE_ALL, color: false }))[0]!;
     const groups = groupLine.split('│').map((c) => c.trim()).filter((c) => c !== '');
-    expect(groups).toEqual(['reserve', 'failures', 'latency', 'harm']);
+    expect(groups).toEqual(['reserve', 'failures', 'stalls', 'latency', 'harm']);
   });
 
   it('shows one row per policy, thousands separated up to 9,999 and three significant digits above', () => {
@@ -179,7 +179,10 @@ describe('renderTable', () => {
     const sentences = lines(table).filter((l) => /^[\w, -]+: /.test(l));
     expect(sentences).toHaveLength(4);
     expect(sentences[0]).toMatch(/^upstream: 0 failures in 150,500 calls with 40 reserve pages at peak.*p99 latency 0\.2 µs/);
-    expect(sentences[1]).toMatch(/^lockless-pcp: 1,204 failures \(0\.8 %; 204 blocked in synchronize_rcu\(\)\)/);
+    expect(sentences[1]).toMatch(/^lockless-pcp: 1,204 failures \(0\.8 %\) in 150,500 calls/);
+    // Blocked callers are told apart from the fallbacks, with where they waited.
+    expect(sentences[1]).toContain('204 callers blocked (9.1 s in synchronize_rcu(), 300 ms in direct reclaim; p99 95 ms)');
+    expect(sentences[0]).not.toContain('blocked');
     expect(sentences[1]).toContain('3 OOM kills');
     expect(sentences[1]).toContain('max 45 ms');
     expect(sentences[2]).toContain('2 context violations (2 sleep in atomic)');
@@ -231,6 +234,6 @@ describe('number formatting', () => {
   });
 
   it('has a unit for every column', () => {
-    for (const col of METRIC_COLUMNS) expect(['pages', '%', 'count', 'calls', 'µs', 'ms']).toContain(col.unit);
+    for (const col of METRIC_COLUMNS) expect(['pages', 'KiB', '%', 'count', 'calls', 'µs', 'ms']).toContain(col.unit);
   });
 });

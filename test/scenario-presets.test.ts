@@ -85,15 +85,15 @@ describe('presets', () => {
     expect((s.machine.cpus * s.durationMs) / s.others.tickMs).toBeLessThanOrEqual(200_000);
   });
 
-  it('rcuscale: 16 of 64 CPUs, ≈ 1.3 billion calls in ≈ 8.5 s under loaded grace periods', () => {
+  it('rcuscale: 16 closed-loop threads on 64 CPUs, 10,000 loops × 8,000 calls each, grace periods from the published batch rate', () => {
     const s = presetScenario('rcuscale');
     expect(s.machine.cpus).toBe(64);
     expect(s.workload.activeCpus).toBe(16);
-    expect(s.durationMs).toBe(8_500);
-    const total = callsPerCpu(s.workload.phases) * s.workload.activeCpus;
-    expect(total).toBeGreaterThan(1.25e9);
-    expect(total).toBeLessThan(1.35e9);
-    expect(s.timing.gp.medianMs).toBe(50);
+    expect(s.workload.callers).toMatchObject({ mode: 'closed', threadsPerCpu: 1, callsPerThread: 80_000_000 });
+    expect(s.workload.objectBytes).toBe(32);
+    // 8.3–8.6 s / 1,724–1,790 batches ≈ 4.8 ms per grace period.
+    expect(s.timing.gp.medianMs).toBeGreaterThan(4);
+    expect(s.timing.gp.medianMs).toBeLessThan(5);
   });
 
   it('pcp-drained: every burst starts on a drain', () => {

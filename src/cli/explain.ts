@@ -160,20 +160,26 @@ export function scenarioText(scenario: Scenario, origin: string, width: number):
     ]),
   );
   lines.push(
-    `Kernel: ${kernel.preemptRt ? 'PREEMPT_RT' : '!PREEMPT_RT'}, HZ ${kernel.hz}, ${kernel.ptrsPerPage} pointers per page, drain delay ${formatDurationMs(kernel.drainDelayMs)}, ` +
+    `Kernel: ${kernel.preemptRt ? 'PREEMPT_RT' : '!PREEMPT_RT'}, ${kernel.preemptCount ? 'PREEMPT_COUNT' : 'no PREEMPT_COUNT'}, HZ ${kernel.hz}, ${kernel.ptrsPerPage} pointers per page, drain delay ${formatDurationMs(kernel.drainDelayMs)}, ` +
       `flood re-arm ${kernel.floodRearm ? 'on' : 'off'}, per-page GP snapshots ${kernel.perPageGpSnapshots ? 'on' : 'off'}`,
     '',
   );
 
   lines.push(`Duration: ${formatDurationMs(scenario.durationMs)} of kvfree_rcu() calls, then the run drains until every object is freed`);
   lines.push(`Workload: ${workload.activeCpus} of ${machine.cpus} CPUs call kvfree_rcu()`);
-  let startMs = 0;
-  const phaseRows = workload.phases.map((phase) => {
-    const row = [`  ${formatDurationMs(startMs)} – ${formatDurationMs(startMs + phase.durationMs)}`, phaseText(phase)];
-    startMs += phase.durationMs;
-    return row;
-  });
-  lines.push(...alignColumns(phaseRows));
+  const callers = workload.callers;
+  if (callers.mode === 'closed') {
+    const budget = callers.callsPerThread > 0 ? `${formatNumber(callers.callsPerThread)} calls each` : 'until the window ends';
+    lines.push(`  closed callers: ${callers.threadsPerCpu} thread(s) per CPU back to back, ${formatNumber(callers.thinkNs)} ns between calls, ${budget}`);
+  } else {
+    let startMs = 0;
+    const phaseRows = workload.phases.map((phase) => {
+      const row = [`  ${formatDurationMs(startMs)} – ${formatDurationMs(startMs + phase.durationMs)}`, phaseText(phase)];
+      startMs += phase.durationMs;
+      return row;
+    });
+    lines.push(...alignColumns(phaseRows));
+  }
   lines.push(
     ...wrap(
       `headless ${percent(workload.headlessShare)} of calls; two-argument calls ${percent(workload.context.sleepable)} sleepable, ` +

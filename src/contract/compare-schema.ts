@@ -5,7 +5,11 @@ import { METRICS, type MetricSpec } from './metrics.js';
 
 type JsonSchema = Record<string, unknown>;
 
-const RESULT_SCHEMA_VERSION = 1;
+/**
+ * The version of the --json document's shape: 2 since the stalls, footprint, slow-path and GP
+ * metrics (and failures no longer counting stalled callers as anything but fallbacks).
+ */
+export const RESULT_SCHEMA_VERSION = 2;
 
 /** Metrics-shaped schema: one leaf per registry path, grouped as in the JSON. */
 function metricsShape(leaf: (metric: MetricSpec) => JsonSchema, groupDescription: (group: string) => string | undefined): JsonSchema {

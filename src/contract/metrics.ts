@@ -3,7 +3,7 @@
 // the table shows it all live in one entry; the Metrics type, the report columns, check's
 // thresholds, the JSON Schema and docs/json.md are derived from this list.
 
-export type MetricUnit = 'calls' | 'pages' | 'fraction' | 'count' | 'µs' | 'ms';
+export type MetricUnit = 'calls' | 'pages' | 'KiB' | 'objects' | 'fraction' | 'count' | 'µs' | 'ms';
 
 /** How far a metric may move in the worse direction before `check` counts it. */
 export interface Threshold {
@@ -13,7 +13,9 @@ export interface Threshold {
   absolute: number;
 }
 
-export type ColumnGroup = 'reserve' | 'failures' | 'latency' | 'harm';
+/** Table groups, in the order the table shows them: fallbacks (failures) and stalls apart. */
+export const COLUMN_GROUPS = ['reserve', 'failures', 'stalls', 'latency', 'harm'] as const;
+export type ColumnGroup = (typeof COLUMN_GROUPS)[number];
 
 export interface MetricColumnSpec {
   group: ColumnGroup;
@@ -37,8 +39,8 @@ export interface MetricSpec {
   readonly path: string;
   readonly unit: MetricUnit;
   readonly description: string;
-  /** 'lower': less is better (almost all); 'workload': measures the workload, never judged. */
-  readonly better: 'lower' | 'higher' | 'workload';
+  /** 'lower': less is better (almost all); 'neither': a shape, shown not judged; 'workload': measures the workload, never judged. */
+  readonly better: 'lower' | 'higher' | 'neither' | 'workload';
   /** check's default; 'off' shows the metric for information unless the user sets a threshold. */
   readonly threshold: Threshold | 'off' | 'none';
   /** Any rise beyond the threshold regresses without a significance test (rule violations, kills). */
@@ -88,7 +90,7 @@ export const METRICS = [
   },
   {
     path: 'failures.syncInline', unit: 'calls', description: 'Headless calls that blocked in synchronize_rcu().', better: 'lower', threshold: t(0.1, 5),
-    column: { group: 'failures', inDefault: true, label: 'sync inline', shortLabel: 'sync\ninline' },
+    column: { group: 'failures', label: 'sync inline', shortLabel: 'sync\ninline' },
   },
   {
     path: 'violations.count', unit: 'count', description: 'Allocator calls the caller context forbids (all kinds).', better: 'lower', threshold: t(0, 0), noSignificanceNeeded: true,
@@ -103,7 +105,7 @@ export const METRICS = [
   },
   {
     path: 'latencyUs.p99', unit: 'µs', description: '99th percentile of caller-visible kvfree_rcu() latency.', better: 'lower', threshold: t(0.1, 1),
-    column: { group: 'latency', inDefault: true, label: 'latency p99', shortLabel: 'p99' },
+    column: { group: 'latency', label: 'latency p99', shortLabel: 'p99' },
   },
   { path: 'latencyUs.p999', unit: 'µs', description: '99.9th percentile of caller-visible kvfree_rcu() latency.', better: 'lower', threshold: t(0.2, 10) },
   {
@@ -135,6 +137,40 @@ export const METRICS = [
     path: 'harm.lmkKills', unit: 'count', description: 'User-space low-memory-killer kills (0 when the scenario has none).', better: 'lower', threshold: t(0, 0),
     column: { group: 'harm', inDefault: true, label: 'LMK kills', shortLabel: 'LMK\nkills', onlyWhenNonZero: true },
   },
+  {
+    path: 'stalls.count', unit: 'calls', description: 'Callers blocked in synchronize_rcu() (headless fallback) or in direct reclaim.', better: 'lower', threshold: t(0.1, 5),
+    column: { group: 'stalls', inDefault: true, label: 'stalled callers', shortLabel: 'callers' },
+  },
+  {
+    path: 'stalls.totalMs', unit: 'ms', description: 'Time callers spent blocked, all stalls added up.', better: 'lower', threshold: t(0.1, 1),
+    column: { group: 'stalls', label: 'stalled total', shortLabel: 'total' },
+  },
+  {
+    path: 'stalls.p99Ms', unit: 'ms', description: '99th percentile of one stall.', better: 'lower', threshold: t(0.2, 1),
+    column: { group: 'stalls', inDefault: true, label: 'stall p99', shortLabel: 'p99' },
+  },
+  { path: 'stalls.syncMs', unit: 'ms', description: 'Time blocked in synchronize_rcu().', better: 'lower', threshold: t(0.1, 1) },
+  { path: 'stalls.reclaimMs', unit: 'ms', description: 'Time blocked in direct reclaim.', better: 'lower', threshold: t(0.1, 1) },
+  { path: 'fallbackCost.extraFreeCpuMs', unit: 'ms', description: "CPU time the rcu_head fallback's one-by-one frees took beyond bulk freeing.", better: 'lower', threshold: t(0.1, 0.1) },
+  { path: 'slowPathUs.p50', unit: 'µs', description: 'Median latency of the calls that needed a page (got one, or took a fallback).', better: 'lower', threshold: t(0.1, 0.1) },
+  {
+    path: 'slowPathUs.p99', unit: 'µs', description: '99th percentile latency of the calls that needed a page.', better: 'lower', threshold: t(0.2, 1),
+    column: { group: 'latency', inDefault: true, label: 'slow path p99', shortLabel: 'slow path\np99' },
+  },
+  { path: 'slowPathUs.max', unit: 'µs', description: 'Longest call that needed a page.', better: 'lower', threshold: t(0.25, 100) },
+  { path: 'irqsOffUs.p99', unit: 'µs', description: 'p99 of the time a call that needed a page spent in the policy with IRQs off or krcp->lock held.', better: 'lower', threshold: t(0.2, 0.1) },
+  { path: 'irqsOffUs.max', unit: 'µs', description: 'Longest such time.', better: 'lower', threshold: t(0.25, 1) },
+  {
+    path: 'footprint.avgKiB', unit: 'KiB', description: 'Objects waiting × workload.objectBytes + pointer pages + reserve, time-weighted average.', better: 'lower', threshold: t(0.1, 8),
+    column: { group: 'reserve', label: 'footprint avg', shortLabel: 'footprint\navg' },
+  },
+  { path: 'footprint.peakKiB', unit: 'KiB', description: 'The largest such footprint.', better: 'lower', threshold: t(0.1, 16) },
+  { path: 'footprint.rcuscaleKiB', unit: 'KiB', description: "The footprint as rcuscale reports it: memory at the start minus its weighted samples at 25/50/75 % of the calls.", better: 'lower', threshold: t(0.1, 8) },
+  { path: 'pageFill.p10', unit: 'objects', description: 'Objects in a pointer page when it goes to the reclaim work, 10th percentile.', better: 'neither', threshold: 'off' },
+  { path: 'pageFill.p50', unit: 'objects', description: 'The same, median.', better: 'neither', threshold: 'off' },
+  { path: 'pageFill.p90', unit: 'objects', description: 'The same, 90th percentile.', better: 'neither', threshold: 'off' },
+  { path: 'gp.count', unit: 'count', description: 'Grace periods completed (rcuscale\'s "batches").', better: 'neither', threshold: 'off' },
+  { path: 'callsEndMs', unit: 'ms', description: 'When the last kvfree_rcu() call came: a closed-caller run\'s length.', better: 'lower', threshold: t(0.1, 1) },
 ] as const satisfies readonly MetricSpec[];
 
 /** Report order: the groups in column order (table and markdown), every metric in registry order (CSV, JSON). */

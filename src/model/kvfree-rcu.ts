@@ -6,10 +6,12 @@
 import { Histogram, LevelTracker } from '../engine/histogram.js';
 import { Priority, type Scheduler } from '../engine/scheduler.js';
 import type { IndexedStream, RandomStreams, Stream } from '../engine/random.js';
-import type { CallContext, CallForm, Page, PageRequest } from '../policy/api.js';
+import type { CallForm, Page, PageRequest } from '../policy/api.js';
 import type { Scenario } from '../scenario/types.js';
 import type { Allocator } from './allocator.js';
+import { CALLER_KINDS, twoArgKindIndex, visibleRequest, type CallerKind } from './caller-context.js';
 import { CallSequence, RateProfile } from './arrivals.js';
+import { ClosedCallSequence, type CallStream } from './callers.js';
 import type { GracePeriods } from './grace-periods.js';
 import { PageState, PolicyError } from './page-ledger.js';
 import type { PolicyHost } from './policy-host.js';
@@ -38,10 +40,23 @@ interface Memo {
   memoryDependent: boolean;
 }
 
-const CONTEXTS: CallContext[] = ['sleepable', 'atomic', 'atomic-raw'];
+/** Signature code of a headless call; two-argument calls use kind index × 2 + lock held (0..11). */
+const HEADLESS_CODE = 12;
+
+/** The request kernel code could build for each signature code, made once. */
+function requestsByCode(kernel: Scenario['kernel']): PageRequest[] {
+  const requests: PageRequest[] = [];
+  for (let code = 0; code <= HEADLESS_CODE; code++) {
+    const headless = code === HEADLESS_CODE;
+    requests.push(visibleRequest(0, headless ? 'headless' : 'two-arg', headless ? 'task' : CALLER_KINDS[code >> 1], kernel));
+  }
+  return requests;
+}
 
 class CpuState {
   processed = 0;
+  /** Pages callers got through direct reclaim, waiting for their caller to resume (then the CPU's page). */
+  resuming: PointerPage[] = [];
   current: PointerPage | null = null;
   queued: PointerPage[] = [];
   headObjects = 0;
@@ -57,7 +72,9 @@ class CpuState {
 
   constructor(
     readonly cpu: number,
-    readonly calls: CallSequence,
+    readonly calls: CallStream,
+    /** The same stream when the callers are closed (they block and lose CPU time), else null. */
+    readonly closed: ClosedCallSequence | null,
   ) {}
 }
 
@@ -68,17 +85,47 @@ export interface CallCounters {
   syncInline: number;
   objectsFreed: number;
   objectsInSync: number;
+  /** Callers blocked in synchronize_rcu() or direct reclaim, and for how long (µs). */
+  stalls: number;
+  stallSyncUs: number;
+  stallReclaimUs: number;
+  /** Extra free time of objects sent down the rcu_head path instead of a pointer page (ns). */
+  extraFreeNs: number;
+  /** Time of the last call (µs). */
+  lastCallUs: number;
 }
 
 export class KvfreeRcu {
   readonly latency = new Histogram();
   readonly inflight = new LevelTracker(0);
-  readonly counters: CallCounters = { calls: 0, fallbacks: 0, rcuHead: 0, syncInline: 0, objectsFreed: 0, objectsInSync: 0 };
+  readonly counters: CallCounters = {
+    calls: 0,
+    fallbacks: 0,
+    rcuHead: 0,
+    syncInline: 0,
+    objectsFreed: 0,
+    objectsInSync: 0,
+    stalls: 0,
+    stallSyncUs: 0,
+    stallReclaimUs: 0,
+    extraFreeNs: 0,
+    lastCallUs: 0,
+  };
+  /** Latency of the calls that needed a page (got one, or took a fallback). */
+  readonly slowPath = new Histogram();
+  /** Time a call that needed a page spent in the policy with IRQs off or under krcp->lock. */
+  readonly irqsOff = new Histogram();
+  /** How long each blocked caller stayed blocked (µs). */
+  readonly stallLength = new Histogram();
+  /** Objects in a pointer page when it goes to the reclaim work. */
+  readonly pageFill = new Histogram();
   private readonly cpus: CpuState[] = [];
   private readonly ptrsPerPage: number;
+  private readonly extraFreeNsPerRcuHead: number;
   private readonly jiffyUs: number;
   private readonly fastPathUs: number;
   private readonly signatureStreams: IndexedStream[] = [];
+  private readonly requestShapes: PageRequest[];
   /** Per CPU, so one CPU's extra monitor runs never shift another CPU's wake-ups. */
   private readonly modelWork: Stream[] = [];
   /** `run --trace-out` only (trace-sink.ts). */
@@ -96,9 +143,16 @@ export class KvfreeRcu {
     this.ptrsPerPage = scenario.kernel.ptrsPerPage;
     this.jiffyUs = 1e6 / scenario.kernel.hz;
     this.fastPathUs = scenario.timing.callFastPathNs / 1000;
+    this.requestShapes = requestsByCode(scenario.kernel);
     const profile = new RateProfile(scenario.workload.phases, scenario.durationMs * 1000);
+    const callers = scenario.workload.callers;
+    this.extraFreeNsPerRcuHead = scenario.timing.freeCostNs.rcuHeadPerObject - scenario.timing.freeCostNs.bulkPerObject;
     for (let cpu = 0; cpu < scenario.workload.activeCpus; cpu++) {
-      this.cpus.push(new CpuState(cpu, new CallSequence(profile, streams.indexedStream(`arrivals/cpu${cpu}`))));
+      if (callers.mode === 'closed') {
+        const total = callers.callsPerThread > 0 ? callers.callsPerThread * callers.threadsPerCpu : Infinity;
+        const closed = new ClosedCallSequence((callers.thinkNs + scenario.timing.callFastPathNs) / 1000, callers.threadsPerCpu, total, scenario.durationMs * 1000);
+        this.cpus.push(new CpuState(cpu, closed, closed));
+      } else this.cpus.push(new CpuState(cpu, new CallSequence(profile, streams.indexedStream(`arrivals/cpu${cpu}`)), null));
       this.signatureStreams.push(streams.indexedStream(`calls/cpu${cpu}`));
       this.modelWork.push(streams.stream(`wq/kvfree-rcu/cpu${cpu}`));
     }
@@ -132,12 +186,37 @@ export class KvfreeRcu {
     return this.counters.calls - this.counters.objectsFreed;
   }
 
+  /** Objects handed to kvfree_rcu() and not yet freed, counting calls that came since the last event on their CPU. */
+  objectsWaitingNow(): number {
+    let unsynced = 0;
+    for (const state of this.cpus) {
+      if (!state.current) continue;
+      const room = this.ptrsPerPage - state.current.objects;
+      unsynced += Math.min(state.calls.countBy(this.scheduler.now, state.processed) - state.processed, room);
+    }
+    return this.objectsOutstanding + unsynced;
+  }
+
+  /**
+   * How far the run is, in [0, 1]: for closed callers with a call budget, CPU 0's share of its
+   * calls made (rcuscale's reporting thread counts its own loops); else the share of the window.
+   */
+  progress(): number {
+    const callers = this.scenario.workload.callers;
+    const first = this.cpus[0];
+    if (callers.mode === 'closed' && callers.callsPerThread > 0 && first) {
+      const made = first.calls.countBy(this.scheduler.now, first.processed);
+      return made / (callers.callsPerThread * callers.threadsPerCpu);
+    }
+    return this.scheduler.now / (this.scenario.durationMs * 1000);
+  }
+
   /** Pointer pages in flight, counted from the structures (for the invariant check). */
   countInflightPages(): { pages: number; objects: number } {
     let pages = 0;
     let objects = this.counters.objectsInSync;
     for (const state of this.cpus) {
-      const all = [...state.queued, ...(state.current ? [state.current] : [])];
+      const all = [...state.queued, ...state.resuming, ...(state.current ? [state.current] : [])];
       for (const slot of state.slots) if (slot) all.push(...slot.pages);
       pages += all.length;
       for (const pointerPage of all) objects += pointerPage.objects;
@@ -159,6 +238,7 @@ export class KvfreeRcu {
     for (const state of this.cpus) {
       if (state.current) visit(state.current.page, state.cpu);
       for (const pointerPage of state.queued) visit(pointerPage.page, state.cpu);
+      for (const pointerPage of state.resuming) visit(pointerPage.page, state.cpu);
       for (const slot of state.slots) if (slot) for (const pointerPage of slot.pages) visit(pointerPage.page, state.cpu);
     }
     for (const pages of this.reclaiming) for (const pointerPage of pages) visit(pointerPage.page, -1);
@@ -196,10 +276,27 @@ export class KvfreeRcu {
 
   private fastCalls(state: CpuState, count: number): void {
     this.trace?.bulkCalls?.(state.cpu, state.processed, count, state.calls); // trace: rcu_kvfree_callback per call (--trace-calls)
+    // An open CPU's call times never move, so its last one is read at the end (lastCallUs).
+    if (state.closed) this.noteCallAt(state.calls.timeOf(state.processed + count - 1));
     state.processed += count;
     state.waitingObjects += count;
     this.counters.calls += count;
     this.latency.add(this.fastPathUs, count);
+  }
+
+  /** When the last call so far came (µs). */
+  get lastCallUs(): number {
+    let last = this.counters.lastCallUs;
+    for (const state of this.cpus) {
+      if (state.closed || state.processed === 0) continue;
+      const time = state.calls.timeOf(state.processed - 1);
+      if (time > last && time !== Infinity) last = time;
+    }
+    return last;
+  }
+
+  private noteCallAt(time: number): void {
+    if (time > this.counters.lastCallUs && time !== Infinity) this.counters.lastCallUs = time;
   }
 
   private onNeed(state: CpuState): void {
@@ -232,21 +329,18 @@ export class KvfreeRcu {
   }
 
   /**
-   * The kind of call n on this CPU as one bit of a 12-bit set: form × context × lock held.
-   * Drawn from the call number alone, so it is the same call whatever the policy did before.
+   * The kind of call n on this CPU as one bit of a 13-bit set: form × true caller kind × lock
+   * held. Drawn from the call number alone, so it is the same call whatever the policy did before.
    */
   private signatureBit(state: CpuState, call: number): number {
     const workload = this.scenario.workload;
     const stream = this.signatureStreams[state.cpu];
-    const headless = stream.uniform32At(call, 0) < workload.headlessShare;
-    let context = 0;
-    if (!headless) {
-      const u = stream.uniform32At(call, 1);
-      context = u < workload.context.sleepable ? 0 : u < workload.context.sleepable + workload.context.atomic ? 1 : 2;
-    }
+    if (stream.uniform32At(call, 0) < workload.headlessShare) return 1 << HEADLESS_CODE;
     // A kvfree_rcu_mightsleep() caller cannot hold a spinlock, let alone an allocator lock.
-    const lock = !headless && workload.allocatorLockShare > 0 && stream.uniform32At(call, 2) < workload.allocatorLockShare ? 1 : 0;
-    return 1 << ((headless ? 6 : 0) + context * 2 + lock);
+    const lock = workload.allocatorLockShare > 0 && stream.uniform32At(call, 2) < workload.allocatorLockShare;
+    const contextU = stream.uniform32At(call, 1);
+    const atomicU = contextU >= workload.context.sleepable ? stream.uniform32At(call, 3) : 0;
+    return 1 << (twoArgKindIndex(workload, contextU, atomicU, lock) * 2 + (lock ? 1 : 0));
   }
 
   private memoValid(state: CpuState): boolean {
@@ -279,9 +373,13 @@ export class KvfreeRcu {
     while (time < horizon) {
       const bit = this.signatureBit(state, call);
       if ((signatures & bit) === 0) break;
-      const headless = bit >= 1 << 6;
+      const headless = bit === 1 << HEADLESS_CODE;
       if (headless && !gpRunning) break;
-      this.fallback(state, headless ? 'headless' : 'two-arg', costUs, time);
+      this.fallback(state, headless ? 'headless' : 'two-arg', costUs, 0, time);
+      if (state.closed) {
+        if (headless) state.closed.block(call);
+        else state.closed.delayFrom(call + 1, costUs);
+      }
       // armMonitor() only acts on the first call or when the flood re-arm would move it earlier.
       if (state.monitorDue === Infinity || (floodRearm && state.waitingObjects >= this.ptrsPerPage && state.monitorDue > time + this.jiffyUs)) {
         this.armMonitor(state, time);
@@ -295,53 +393,118 @@ export class KvfreeRcu {
     if (answered === 0) return 0;
     this.counters.calls += answered;
     state.processed += answered;
+    this.noteCallAt(lastTime);
     this.host.answeredAheadUntil[state.cpu] = lastTime;
     return answered;
   }
 
-  /** One call that finds no room. True when it got a page (which holds it). */
+  /** One call that finds no room. True when the CPU got a page (which holds it). */
   private handleCallWithoutPage(state: CpuState, call: number): boolean {
     const bit = this.signatureBit(state, call);
     this.counters.calls++;
     state.processed++;
+    this.noteCallAt(this.scheduler.now);
     const code = 31 - Math.clz32(bit);
-    const form: CallForm = code >= 6 ? 'headless' : 'two-arg';
+    const form: CallForm = code === HEADLESS_CODE ? 'headless' : 'two-arg';
     if (this.memoValid(state) && (state.memo!.signatures & bit) !== 0) {
-      this.fallback(state, form, state.memo!.costUs);
+      const costUs = state.memo!.costUs;
+      this.fallback(state, form, costUs, 0);
+      if (state.closed) {
+        if (form === 'headless') state.closed.block(call);
+        else state.closed.delayFrom(call + 1, costUs);
+      }
       return false;
     }
-    const signature = { form, context: CONTEXTS[(code % 6) >> 1], lock: (code & 1) === 1, bits: bit };
-    const request: PageRequest = { cpu: state.cpu, form: signature.form, context: signature.context, holdsAllocatorLock: signature.lock };
+    const kind: CallerKind = code === HEADLESS_CODE ? 'task' : CALLER_KINDS[code >> 1];
+    const lock = code !== HEADLESS_CODE && (code & 1) === 1;
+    const shape = this.requestShapes[code];
+    const request: PageRequest = {
+      cpu: state.cpu,
+      form,
+      irqsDisabled: shape.irqsDisabled,
+      inHardirq: shape.inHardirq,
+      inServingSoftirq: shape.inServingSoftirq,
+      preemptible: shape.preemptible,
+    };
     this.host.takeCostUs();
     const heldBefore = this.host.ledger.heldPages;
     const reclaimRoundsBefore = this.allocator.directReclaimRounds;
-    const page = this.host.askNeedPage(request);
+    const page = this.host.askNeedPage(request, kind, lock);
+    const blockedUs = this.host.takeReclaimUs();
     const costUs = this.host.takeCostUs();
+    // The caller sleeps through its direct reclaim; the rest of its cost is CPU time it spends.
+    if (blockedUs > 0) {
+      this.counters.stallReclaimUs += blockedUs;
+      if (state.closed) state.closed.block(call);
+    }
+    if (state.closed) state.closed.delayFrom(call + 1, costUs - blockedUs);
     if (page !== null && page !== undefined) {
       this.host.ledger.move(page, PageState.Held, PageState.InFlight, 'needPage returned a page');
       this.checkNoLeak(heldBefore, 'needPage');
-      const pointerPage = this.sparePointerPages.pop();
-      if (pointerPage) {
-        pointerPage.page = page;
-        pointerPage.objects = 1;
-        pointerPage.snapshot = this.gp.snapshot();
-        state.current = pointerPage;
-      } else state.current = { page, objects: 1, snapshot: this.gp.snapshot() };
-      state.waitingObjects++;
+      const pointerPage = this.pointerPageFor(page);
       this.trace?.call(state.cpu, this.scheduler.now); // trace: rcu_kvfree_callback
       this.inflight.add(this.scheduler.now, 1);
       this.latency.add(this.fastPathUs + costUs);
+      this.slowPath.add(this.fastPathUs + costUs);
+      this.irqsOff.add(form === 'two-arg' ? costUs - blockedUs : 0);
       state.memo = null;
-      return true;
+      if (blockedUs === 0) {
+        state.current = pointerPage;
+        state.waitingObjects++;
+        return true;
+      }
+      // add_ptr_to_bulk_krc_lock(): the page the caller slept for becomes the CPU's page when it
+      // has retaken krcp->lock; meanwhile the CPU's other callers find no page.
+      this.counters.stalls++;
+      this.stallLength.add(blockedUs);
+      state.resuming.push(pointerPage);
+      this.scheduler.after(blockedUs, Priority.work, () => this.resumeWithPage(state, pointerPage));
+      return false;
     }
     this.checkNoLeak(heldBefore, 'needPage');
-    this.fallback(state, signature.form, costUs);
-    if (this.host.hooks.onFallback) this.host.call('onFallback', signature.context, signature.lock, () => this.host.hooks.onFallback!(request));
+    this.fallback(state, form, costUs, blockedUs);
+    if (blockedUs > 0 && form === 'two-arg') {
+      this.counters.stalls++;
+      this.stallLength.add(blockedUs);
+      if (state.closed) this.scheduler.after(blockedUs, Priority.work, () => this.resumeCaller(state));
+    }
+    if (this.host.hooks.onFallback) this.host.call('onFallback', kind, lock, () => this.host.hooks.onFallback!(request));
     // Violations must be counted per call, and a "no" reached through direct reclaim (which
     // frees pages and draws a new cost each time) would not repeat: ask again next time.
     const repeatable = !this.host.lastViolated && !this.host.lastUnrepeatable && this.allocator.directReclaimRounds === reclaimRoundsBefore;
-    if (repeatable) this.remember(state, signature.bits, costUs, this.host.lastTouchedMemory);
+    if (repeatable) this.remember(state, bit, costUs, this.host.lastTouchedMemory);
     return false;
+  }
+
+  private pointerPageFor(page: Page): PointerPage {
+    const pointerPage = this.sparePointerPages.pop();
+    if (!pointerPage) return { page, objects: 1, snapshot: this.gp.snapshot() };
+    pointerPage.page = page;
+    pointerPage.objects = 1;
+    pointerPage.snapshot = this.gp.snapshot();
+    return pointerPage;
+  }
+
+  /** The caller that slept in direct reclaim for a page is back: its page becomes the CPU's. */
+  private resumeWithPage(state: CpuState, pointerPage: PointerPage): void {
+    state.resuming.splice(state.resuming.indexOf(pointerPage), 1);
+    this.syncCalls(state);
+    // list_add() of the new page at the head: a page another caller started meanwhile stays queued.
+    if (state.current) {
+      state.current.snapshot = this.gp.snapshot();
+      state.queued.push(state.current);
+    }
+    pointerPage.snapshot = this.gp.snapshot();
+    state.current = pointerPage;
+    state.waitingObjects++;
+    this.armMonitor(state);
+    this.resumeCaller(state);
+  }
+
+  /** A blocked caller runs again: with closed callers the CPU's calls may come again. */
+  private resumeCaller(state: CpuState): void {
+    if (state.closed) state.closed.resume(this.scheduler.now);
+    this.scheduleNeed(state);
   }
 
   private remember(state: CpuState, bits: number, costUs: number, memoryDependent: boolean): void {
@@ -359,21 +522,55 @@ export class KvfreeRcu {
     if (this.host.ledger.heldPages > heldBefore) throw new PolicyError(`${hook} leaked ${this.host.ledger.heldPages - heldBefore} page(s): keep spare pages in a reserve`);
   }
 
-  private fallback(state: CpuState, form: CallForm, costUs: number, callTime = this.scheduler.now): void {
+  private fallback(state: CpuState, form: CallForm, costUs: number, blockedUs: number, callTime = this.scheduler.now): void {
     this.trace?.fallback(state.cpu, callTime, form, this.gp.snapshot()); // trace: rcu_kvfree_callback; later the object's free
     this.counters.fallbacks++;
     if (form === 'two-arg') {
-      // Channel 3: the object is chained through its own rcu_head; no memory needed.
+      // Channel 3: the object is chained through its own rcu_head; no memory needed, freed one by one later.
       this.counters.rcuHead++;
+      this.counters.extraFreeNs += this.extraFreeNsPerRcuHead;
       state.headObjects++;
       state.waitingObjects++;
-      this.latency.add(this.fastPathUs + costUs);
+      this.recordRcuHeadFallback(this.fastPathUs + costUs, costUs - blockedUs);
       return;
     }
-    // Headless: synchronize_rcu() inline, then the caller frees the object itself.
+    // Headless: synchronize_rcu() inline (after any direct reclaim it slept in), then the caller
+    // frees the object itself.
     this.counters.syncInline++;
     this.counters.objectsInSync++;
-    // Callers waiting for the same GP share one request: each leaves only its start time.
+    this.counters.stalls++;
+    this.irqsOff.add(0); // it dropped krcp->lock to allocate
+    const latencyStart = callTime - this.fastPathUs - costUs;
+    if (blockedUs > 0) this.scheduler.after(blockedUs, Priority.work, () => this.startSync(state, latencyStart, blockedUs));
+    else this.startSync(state, latencyStart, 0);
+  }
+
+  /**
+   * Runs of rcu_head fallbacks mostly cost the same: they are counted as one run and added to
+   * the histograms when the cost changes or a report reads them (flushHistograms()).
+   */
+  private pendingLatencyUs = 0;
+  private pendingIrqsOffUs = 0;
+  private pendingCount = 0;
+
+  private recordRcuHeadFallback(latencyUs: number, irqsOffUs: number): void {
+    if (this.pendingCount > 0 && (latencyUs !== this.pendingLatencyUs || irqsOffUs !== this.pendingIrqsOffUs)) this.flushHistograms();
+    this.pendingLatencyUs = latencyUs;
+    this.pendingIrqsOffUs = irqsOffUs;
+    this.pendingCount++;
+  }
+
+  /** Brings latency, slowPath and irqsOff up to date (call before reading them). */
+  flushHistograms(): void {
+    if (this.pendingCount === 0) return;
+    this.latency.add(this.pendingLatencyUs, this.pendingCount);
+    this.slowPath.add(this.pendingLatencyUs, this.pendingCount);
+    this.irqsOff.add(this.pendingIrqsOffUs, this.pendingCount);
+    this.pendingCount = 0;
+  }
+
+  /** synchronize_rcu() from now: callers waiting for the same GP share one request. */
+  private startSync(state: CpuState, latencyStart: number, blockedUs: number): void {
     const cookie = this.gp.snapshot();
     let waiters = this.syncWaiters.get(cookie);
     if (!waiters) {
@@ -381,17 +578,26 @@ export class KvfreeRcu {
       this.syncWaiters.set(cookie, (waiters = list));
       this.gp.request((endTime) => this.syncDone(cookie, list, endTime));
     }
-    waiters.push(callTime - this.fastPathUs - costUs);
+    waiters.push(latencyStart, this.scheduler.now, blockedUs, state.cpu);
   }
 
-  /** Start times (less fast-path and allocator costs) of synchronize_rcu() callers, per GP cookie. */
+  /** Per waiting synchronize_rcu() caller, four numbers: latency start, sync start, µs blocked in reclaim before, CPU. */
   private readonly syncWaiters = new Map<number, number[]>();
 
-  private syncDone(cookie: number, waiterStarts: number[], endTime: number): void {
+  private syncDone(cookie: number, waiters: number[], endTime: number): void {
     this.syncWaiters.delete(cookie);
-    for (const start of waiterStarts) this.latency.add(endTime - start);
-    this.counters.objectsInSync -= waiterStarts.length;
-    this.counters.objectsFreed += waiterStarts.length;
+    const callers = waiters.length / 4;
+    for (let index = 0; index < waiters.length; index += 4) {
+      this.latency.add(endTime - waiters[index]);
+      this.slowPath.add(endTime - waiters[index]);
+      const syncUs = endTime - waiters[index + 1];
+      this.counters.stallSyncUs += syncUs;
+      this.stallLength.add(syncUs + waiters[index + 2]);
+      const state = this.cpus[waiters[index + 3]];
+      if (state.closed) this.resumeCaller(state);
+    }
+    this.counters.objectsInSync -= callers;
+    this.counters.objectsFreed += callers;
   }
 
   // ---- monitor and batches ---------------------------------------------------------------
@@ -448,15 +654,37 @@ export class KvfreeRcu {
     if (ready.length > 0) this.reclaim(state.cpu, ready, 0);
   }
 
+  /**
+   * Before v6.3 kfree_rcu_monitor() handed each batch to queue_rcu_work(), whose call_rcu()
+   * callback queues kfree_rcu_work() only once it is invoked — by an rcuo kthread on a NOCB CPU
+   * (kernel.batchCallbackDelayMs). The per-page-snapshot code that was measured (cc37d52076a9)
+   * polls the GP state from a plain queue_work() instead, so the delay applies only without
+   * per-page snapshots.
+   */
   private batchGracePeriodDone(state: CpuState, slotIndex: number): void {
+    const kernel = this.scenario.kernel;
+    const callbackUs = kernel.perPageGpSnapshots ? 0 : kernel.batchCallbackDelayMs * 1000;
     const wake = this.wakeLatency.sample('normal', this.modelWork[state.cpu]);
     const work = this.trace?.workQueued(state.cpu, 'kfree_rcu_work', 'normal', this.scheduler.now) ?? 0; // trace: workqueue_queue_work
-    this.scheduler.after(wake, Priority.work, () => {
+    this.scheduler.after(callbackUs + wake, Priority.work, () => {
       this.trace?.workStarted(work, this.scheduler.now); // trace: workqueue_execute_start
       const batch = state.slots[slotIndex]!;
       state.slots[slotIndex] = null; // kfree_rcu_work() detaches the lists first
       this.reclaim(state.cpu, batch.pages, batch.headObjects);
     });
+  }
+
+  /**
+   * The reclaim work runs on the CPU whose krcp it drains (kfree_rcu_work() is queued on the
+   * monitor's CPU, kvfree_rcu_drain_ready() runs in the monitor): closed callers there wait.
+   * Open callers' arrivals stay fixed, so every policy sees the same workload.
+   */
+  private takeCpuTime(cpu: number, us: number): void {
+    const state = this.cpus[cpu];
+    if (!state?.closed || us <= 0) return;
+    this.host.noteCallTimesMoved(cpu);
+    state.closed.delayFrom(state.calls.countBy(this.scheduler.now, state.processed), us);
+    this.scheduleNeed(state);
   }
 
   /** Frees the objects (bulk per page, one by one for rcu_head objects) then hands the pages back. */
@@ -466,6 +694,8 @@ export class KvfreeRcu {
     for (const pointerPage of pages) pageObjects += pointerPage.objects;
     const workUs = (pageObjects * costs.bulkPerObject + headObjects * costs.rcuHeadPerObject) / 1000;
     this.trace?.reclaim(cpu, this.scheduler.now, pages.map((pointerPage) => pointerPage.objects), headObjects); // trace: rcu_invoke_kfree_bulk_callback, rcu_invoke_kvfree_callback
+    for (const pointerPage of pages) this.pageFill.add(pointerPage.objects);
+    this.takeCpuTime(cpu, workUs);
     this.pagesInReclaim += pages.length;
     this.objectsInReclaim += pageObjects + headObjects;
     this.reclaiming.add(pages);

@@ -1,12 +1,15 @@
 // The Kernel handle a policy gets, and the host that calls the policy's hooks in the right
-// context. It enforces the context rules (DESIGN.md): an allocator call that would sleep in
-// atomic context, take the zone/PCP lock under a raw lock on PREEMPT_RT, or re-take an
-// allocator lock the caller holds is refused and counted; page ownership is kept in the ledger.
+// context. It enforces the context rules (DESIGN.md) on the caller's true context, which the
+// policy cannot see: an allocator call that would sleep outside a sleepable task, any page
+// allocator call (GFP_ATOMIC included) from a non-preemptible context on PREEMPT_RT, or one that
+// re-takes an allocator lock the caller holds is refused and counted; page ownership is kept in
+// the ledger.
 import { LevelTracker } from '../engine/histogram.js';
 import { Priority, type Scheduler } from '../engine/scheduler.js';
 import type { Stream } from '../engine/random.js';
-import type { CallContext, Gfp, Kernel, MemoryView, Page, PageRequest, PolicyHooks, Reserve, WorkQueue } from '../policy/api.js';
+import type { Gfp, Kernel, MemoryView, Page, PageRequest, PolicyHooks, Reserve, WorkQueue } from '../policy/api.js';
 import type { Allocator } from './allocator.js';
+import { isPreemptible, isSleepable, type CallerKind } from './caller-context.js';
 import { PageLedger, PageState, PolicyError } from './page-ledger.js';
 import type { TraceGfp, TraceSink } from './trace-sink.js';
 import { doShrinkSlab } from './shrinker.js';
@@ -19,12 +22,13 @@ function finiteCount(value: unknown): number {
 
 export interface Violations {
   sleepInAtomic: number;
+  /** On PREEMPT_RT: the (sleeping) zone/PCP lock taken from a non-preemptible context. */
   zoneLockUnderRawLock: number;
   lockRecursion: number;
 }
 
 interface HookContext {
-  context: CallContext;
+  kind: CallerKind;
   holdsAllocatorLock: boolean;
   /** Something in the call looked at or changed allocator state. */
   touchedMemory: boolean;
@@ -140,7 +144,7 @@ export class PolicyHost {
   /** `run --trace-out` only (trace-sink.ts). */
   trace?: TraceSink;
   private readonly reserves: ReserveHolder[] = [];
-  private current: HookContext = { context: 'sleepable', holdsAllocatorLock: false, touchedMemory: false, violated: false, cpu: -1, unrepeatable: false };
+  private current: HookContext = { kind: 'task', holdsAllocatorLock: false, touchedMemory: false, violated: false, cpu: -1, unrepeatable: false };
   private started = false;
 
   constructor(
@@ -151,6 +155,7 @@ export class PolicyHost {
     private readonly hrtimerUs: number,
     readonly cpus: number,
     readonly preemptRt: boolean,
+    readonly preemptCount: boolean,
   ) {
     this.reserveLevel = new LevelTracker(0);
     this.cpuEpoch = new Int32Array(cpus);
@@ -182,6 +187,11 @@ export class PolicyHost {
     for (let cpu = 0; cpu < this.cpus; cpu++) if (this.answeredAheadUntil[cpu] > this.scheduler.now) this.tripAnswerAhead();
   }
 
+  /** A CPU's closed callers were delayed: answers given ahead of the clock there may now be at the wrong times. */
+  noteCallTimesMoved(cpu: number): void {
+    if (this.answeredAheadUntil[cpu] > this.scheduler.now) this.tripAnswerAhead();
+  }
+
   private tripAnswerAhead(): void {
     this.answerAheadSafe = false;
     this.answerAheadTripped = true;
@@ -209,9 +219,9 @@ export class PolicyHost {
   }
 
   /** Runs one hook in a context; returns its result plus whether it was clean for memoising. */
-  call<T>(hook: string, context: CallContext, holdsAllocatorLock: boolean, body: () => T): { value: T; touchedMemory: boolean; violated: boolean } {
+  call<T>(hook: string, kind: CallerKind, holdsAllocatorLock: boolean, body: () => T): { value: T; touchedMemory: boolean; violated: boolean } {
     const outer = this.current;
-    const inner: HookContext = { context, holdsAllocatorLock, touchedMemory: false, violated: false, cpu: -1, unrepeatable: false };
+    const inner: HookContext = { kind, holdsAllocatorLock, touchedMemory: false, violated: false, cpu: -1, unrepeatable: false };
     this.current = inner;
     const heldBefore = this.ledger.heldPages;
     let value: T;
@@ -243,14 +253,14 @@ export class PolicyHost {
   markUnrepeatable(): void {
     this.current.unrepeatable = true;
   }
-  private readonly needPageContext: HookContext = { context: 'sleepable', holdsAllocatorLock: false, touchedMemory: false, violated: false, cpu: -1, unrepeatable: false };
+  private readonly needPageContext: HookContext = { kind: 'task', holdsAllocatorLock: false, touchedMemory: false, violated: false, cpu: -1, unrepeatable: false };
 
   /** needPage on the hot path: call() without its allocations (it runs once per page or miss). */
-  askNeedPage(request: PageRequest): Page | null {
+  askNeedPage(request: PageRequest, kind: CallerKind, holdsAllocatorLock: boolean): Page | null {
     const outer = this.current;
     const inner = this.needPageContext;
-    inner.context = request.context;
-    inner.holdsAllocatorLock = request.holdsAllocatorLock;
+    inner.kind = kind;
+    inner.holdsAllocatorLock = holdsAllocatorLock;
     inner.touchedMemory = false;
     inner.violated = false;
     inner.cpu = request.cpu;
@@ -273,7 +283,7 @@ export class PolicyHost {
   start(): void {
     if (this.started) return;
     this.started = true;
-    if (this.hooks.onStart) this.call('onStart', 'sleepable', false, () => this.hooks.onStart!());
+    if (this.hooks.onStart) this.call('onStart', 'task', false, () => this.hooks.onStart!());
   }
 
   /** A CPU's pointer page came back empty: the policy keeps it or frees it. */
@@ -302,7 +312,7 @@ export class PolicyHost {
     this.bumpCpu(cpu);
   }
 
-  private readonly emptiedContext: HookContext = { context: 'sleepable', holdsAllocatorLock: false, touchedMemory: false, violated: false, cpu: -1, unrepeatable: false };
+  private readonly emptiedContext: HookContext = { kind: 'task', holdsAllocatorLock: false, touchedMemory: false, violated: false, cpu: -1, unrepeatable: false };
 
   /** The policy's shrinker at one reclaim priority, as do_shrink_slab() calls it. */
   shrink(priority: number): number {
@@ -310,10 +320,10 @@ export class PolicyHost {
     if (!hooks || !hooks.shrinkCount || !hooks.shrinkScan) return 0;
     let effectsBefore = 0;
     const shrinker = {
-      count: () => finiteCount(this.call('shrinkCount', 'sleepable', false, () => hooks.shrinkCount!()).value),
+      count: () => finiteCount(this.call('shrinkCount', 'task', false, () => hooks.shrinkCount!()).value),
       scan: (nrToScan: number) => {
         effectsBefore = this.shrinkerEffects;
-        return finiteCount(this.call('shrinkScan', 'sleepable', false, () => hooks.shrinkScan!(nrToScan)).value);
+        return finiteCount(this.call('shrinkScan', 'task', false, () => hooks.shrinkScan!(nrToScan)).value);
       },
       // A scan that freed no page and ran no monitor left everything as it was.
       lastScanChangedNothing: () => this.shrinkerEffects === effectsBefore,
@@ -346,7 +356,7 @@ export class PolicyHost {
     this.inWork = true;
     let elapsedUs = 0;
     try {
-      this.call(`work on ${queue}`, 'sleepable', false, fn);
+      this.call(`work on ${queue}`, 'task', false, fn);
     } finally {
       this.inWork = false;
       elapsedUs = allocator.costUs;
@@ -368,7 +378,19 @@ export class PolicyHost {
   takeCostUs(): number {
     const cost = this.allocator.costUs;
     this.allocator.costUs = 0;
+    this.allocator.reclaimUs = 0;
     return cost;
+  }
+
+  /**
+   * µs of the last call's allocator cost (`costUs`, just taken) that the caller spent asleep:
+   * in direct-reclaim rounds or waiting for an OOM victim (allocator.reclaimUs, reset here;
+   * takeCostUs() before the call reset it too).
+   */
+  takeReclaimUs(): number {
+    const asleep = this.allocator.reclaimUs;
+    this.allocator.reclaimUs = 0;
+    return asleep;
   }
 
   private violation(kind: keyof Violations): null {
@@ -377,12 +399,17 @@ export class PolicyHost {
     return null;
   }
 
-  /** The context rules for a call that takes the zone/PCP lock; null when it may go on. */
+  /**
+   * The context rules for a call that takes the zone/PCP lock; null when it may go on. On
+   * PREEMPT_RT those locks are sleeping locks (spinlock_t is an rtmutex), so any page-allocator
+   * call from a context that may not be preempted is a bug ("BUG: sleeping function called from
+   * invalid context"), GFP_ATOMIC and GFP_NOWAIT included (Documentation/locking/locktypes.rst).
+   */
   private lockRule(sleeps: boolean): null | 'refused' {
     const context = this.current;
     if (context.holdsAllocatorLock) return this.violation('lockRecursion') ?? 'refused';
-    if (this.preemptRt && context.context === 'atomic-raw') return this.violation('zoneLockUnderRawLock') ?? 'refused';
-    if (sleeps && context.context !== 'sleepable') return this.violation('sleepInAtomic') ?? 'refused';
+    if (this.preemptRt && !isPreemptible(context.kind, true)) return this.violation('zoneLockUnderRawLock') ?? 'refused';
+    if (sleeps && !isSleepable(context.kind)) return this.violation('sleepInAtomic') ?? 'refused';
     return null;
   }
 
@@ -417,6 +444,7 @@ export class PolicyHost {
     return {
       cpus: this.cpus,
       preemptRt: this.preemptRt,
+      preemptCount: this.preemptCount,
       memory,
       now: () => {
         // An answer that depends on the time cannot be reused for later calls.
@@ -449,8 +477,11 @@ export class PolicyHost {
         this.checkCpu(cpu, 'allocNolock');
         this.current.touchedMemory = true;
         // Trylock semantics: a held allocator lock makes the trylock fail. Raw-lock regions are
-        // fine even on RT ("can be called from raw_spin_lock_irqsave region", 97769a53f117).
+        // fine even on RT ("can be called from raw_spin_lock_irqsave region", 97769a53f117), but
+        // on RT alloc_pages_nolock() gives up at once in NMI or hardirq context, where even a
+        // trylock of an rtmutex is not allowed (mm/page_alloc.c).
         if (this.current.holdsAllocatorLock) return null;
+        if (this.preemptRt && this.current.kind === 'hardirq') return null;
         return allocator.allocNolock(cpu) ? this.mint(cpu, 'nolock') : null;
       },
       reserve: (name: string, options: { shared: boolean }) => {
@@ -488,7 +519,9 @@ export class PolicyHost {
       hrtimer: (cpu: number, delayUs: number, fn: () => void) => {
         this.checkCpu(cpu, 'hrtimer');
         this.scheduler.after(Math.max(0, delayUs) + this.hrtimerUs, Priority.timer, () => {
-          this.call('hrtimer', 'atomic', false, fn);
+          // On PREEMPT_RT an hrtimer not set up with HRTIMER_MODE_HARD expires in softirq context
+          // (kernel/time/hrtimer.c, __hrtimer_init()); elsewhere in hardirq context.
+          this.call('hrtimer', this.preemptRt ? 'softirq' : 'hardirq', false, fn);
           this.bumpCpu(cpu);
         });
       },

@@ -6,6 +6,7 @@ import type { ParamValues, PolicyModule } from '../policy/api.js';
 import type { Scenario, TimedEvent } from '../scenario/types.js';
 import { Allocator } from './allocator.js';
 import { GracePeriods } from './grace-periods.js';
+import { FootprintProbe } from './footprint.js';
 import { checkInvariants, InvariantError } from './invariants.js';
 import { KvfreeRcu } from './kvfree-rcu.js';
 import type { Metrics } from '../contract/metrics.js';
@@ -62,6 +63,7 @@ export class Simulation {
   private readonly endUs: number;
   private snapshot: Metrics | null = null;
   private readonly timeline: TimelineSample[] = [];
+  private readonly footprint: FootprintProbe;
 
   constructor(
     readonly scenario: Scenario,
@@ -83,16 +85,26 @@ export class Simulation {
       scenario.timing.hrtimerUs,
       scenario.machine.cpus,
       scenario.kernel.preemptRt,
+      scenario.kernel.preemptCount,
     );
     this.kvfree = new KvfreeRcu(this.scheduler, this.streams, scenario, this.allocator, this.host, this.gracePeriods, this.wakeLatency);
     this.allocator.shrink = (pages) => this.host.shrink(pages);
+    const objectBytes = scenario.workload.objectBytes;
+    this.footprint = new FootprintProbe(
+      {
+        objectBytes: () => this.kvfree.objectsWaitingNow() * objectBytes,
+        policyPages: () => this.kvfree.inflight.value + this.host.reservePages(),
+        progress: () => this.kvfree.progress(),
+      },
+      this.endUs,
+    );
     if (options.answerAhead === false) this.host.answerAheadSafe = false;
     this.gracePeriods.trace = this.kvfree.trace = this.host.trace = options.traceSink; // trace: the sink, if any
   }
 
   run(): SimulationResult {
     try {
-      this.host.hooks = this.host.call('create', 'sleepable', false, () => this.policy.create(this.host.kernel, this.params)).value;
+      this.host.hooks = this.host.call('create', 'task', false, () => this.policy.create(this.host.kernel, this.params)).value;
       if (!this.host.hooks || typeof this.host.hooks.needPage !== 'function' || typeof this.host.hooks.pageEmptied !== 'function') {
         throw new PolicyError('create() must return hooks with needPage and pageEmptied functions');
       }
@@ -106,7 +118,11 @@ export class Simulation {
       });
       this.kvfree.start();
       const check = this.options.checkInvariants ? () => checkInvariants(this) : undefined;
-      const drained = () => this.snapshot !== null && this.kvfree.objectsOutstanding === 0;
+      const drained = () => {
+        this.footprint.maybeSample(this.scheduler.now);
+        return this.snapshot !== null && this.kvfree.objectsOutstanding === 0;
+      };
+      this.footprint.maybeSample(0);
       this.scheduler.run(this.endUs + DRAIN_LIMIT_US, drained, check);
       if (!this.snapshot) this.snapshot = this.collect();
       if (this.kvfree.objectsOutstanding !== 0) {
@@ -125,7 +141,10 @@ export class Simulation {
       this.options.traceSink?.reset(); // trace: the redone run writes the trace afresh
       return new Simulation(this.scenario, this.policy, this.params, { ...this.options, answerAhead: false }).run();
     }
+    // Callers still in synchronize_rcu() at the end of the window are counted when they return.
     this.snapshot.latencyUs = this.latencySummary();
+    this.snapshot.stalls = this.stallSummary();
+    this.snapshot.slowPathUs = this.slowPathSummary();
     return { metrics: this.snapshot, timeline: this.timeline, eventsRun: this.scheduler.eventsRun, simulatedMs: this.scheduler.now / 1000 };
   }
 
@@ -166,8 +185,22 @@ export class Simulation {
   }
 
   private latencySummary(): Metrics['latencyUs'] {
+    this.kvfree.flushHistograms();
     const histogram = this.kvfree.latency;
     return { p50: histogram.quantile(0.5), p99: histogram.quantile(0.99), p999: histogram.quantile(0.999), max: histogram.max, mean: histogram.mean };
+  }
+
+  private stallSummary(): Metrics['stalls'] {
+    const counters = this.kvfree.counters;
+    const syncMs = counters.stallSyncUs / 1000;
+    const reclaimMs = counters.stallReclaimUs / 1000;
+    return { count: counters.stalls, totalMs: syncMs + reclaimMs, p99Ms: this.kvfree.stallLength.quantile(0.99) / 1000, syncMs, reclaimMs };
+  }
+
+  private slowPathSummary(): Metrics['slowPathUs'] {
+    this.kvfree.flushHistograms();
+    const histogram = this.kvfree.slowPath;
+    return { p50: histogram.quantile(0.5), p99: histogram.quantile(0.99), max: histogram.max };
   }
 
   private collect(): Metrics {
@@ -194,6 +227,14 @@ export class Simulation {
         kswapdWakeups: this.allocator.kswapdWakeups,
         lmkKills: this.others.lmkKills,
       },
+      stalls: this.stallSummary(),
+      fallbackCost: { extraFreeCpuMs: counters.extraFreeNs / 1e6 },
+      slowPathUs: this.slowPathSummary(),
+      irqsOffUs: { p99: this.kvfree.irqsOff.quantile(0.99), max: this.kvfree.irqsOff.max },
+      footprint: this.footprint.summary(),
+      pageFill: { p10: this.kvfree.pageFill.quantile(0.1), p50: this.kvfree.pageFill.quantile(0.5), p90: this.kvfree.pageFill.quantile(0.9) },
+      gp: { count: this.gracePeriods.count },
+      callsEndMs: this.kvfree.lastCallUs / 1000,
     };
   }
 }

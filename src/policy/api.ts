@@ -8,25 +8,32 @@ export type Page = number & { readonly __rcupoolPage: true };
 /** GFP classes (MODEL.md §3). KERNEL_NORETRY = GFP_KERNEL|__GFP_NORETRY|__GFP_NOMEMALLOC|__GFP_NOWARN. */
 export type Gfp = 'NOWAIT' | 'ATOMIC' | 'KERNEL_NORETRY' | 'KERNEL';
 
-/** sleepable: may block; atomic: IRQs/preemption off; atomic-raw: under a raw spinlock (matters on PREEMPT_RT). */
-export type CallContext = 'sleepable' | 'atomic' | 'atomic-raw';
-
 export type CallForm = 'two-arg' | 'headless';
 
 export type WorkQueue = 'highpri' | 'normal' | 'reclaim';
 
 /**
- * A kvfree_rcu() call that found no room in its CPU's current pointer page. `context` is the
- * caller's: the model lets needPage act as if it had dropped krcp->lock, as the v5.12 headless
- * path does, without charging for retaking it. A policy modelling code that allocates under
- * krcp->lock (v5.9) should treat two-argument calls as atomic-raw on PREEMPT_RT itself.
+ * A kvfree_rcu() call that found no room in its CPU's current pointer page, as kernel code sees
+ * it: only what it can test (include/linux/preempt.h). The caller's true context (a held
+ * spinlock, preempt_disable(), a held allocator lock) stays inside the model, which judges the
+ * policy's allocator calls by it. needPage runs as if it had dropped krcp->lock, as the v5.12
+ * headless path of add_ptr_to_bulk_krc_lock() does, without being charged for retaking it.
  */
 export interface PageRequest {
   readonly cpu: number;
+  /** two-arg: kvfree_rcu(ptr, rhf), any context; headless: kvfree_rcu_mightsleep(ptr), may sleep. */
   readonly form: CallForm;
-  readonly context: CallContext;
-  /** The caller already holds an allocator (zone/PCP) lock, e.g. kvfree_rcu() from inside the allocator. */
-  readonly holdsAllocatorLock: boolean;
+  /** irqs_disabled() in the caller (before krcp->lock was taken). */
+  readonly irqsDisabled: boolean;
+  /** in_hardirq(). */
+  readonly inHardirq: boolean;
+  /** in_serving_softirq(). */
+  readonly inServingSoftirq: boolean;
+  /**
+   * preemptible(): true when neither preemption nor IRQs are off. Only a kernel with
+   * CONFIG_PREEMPT_COUNT can tell (kernel.preemptCount); without it this is undefined.
+   */
+  readonly preemptible: boolean | undefined;
 }
 
 /** A page holder owned by the policy. Pages resting in it are counted as reserve. */
@@ -57,6 +64,8 @@ export interface MemoryView {
 export interface Kernel {
   readonly cpus: number;
   readonly preemptRt: boolean;
+  /** CONFIG_PREEMPT_COUNT: preempt_count() counts preempt_disable(), so PageRequest.preemptible is known. */
+  readonly preemptCount: boolean;
   /** Simulated time in µs. */
   now(): number;
   readonly memory: MemoryView;

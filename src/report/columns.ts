@@ -1,7 +1,7 @@
 // The metric columns the table and markdown reports show (the registry's metrics that have a
 // column, grouped reserve · failures · latency · harm), plus the cell text and the best/worst
 // ranking both reports share. CSV and JSON carry every metric instead.
-import { METRICS, metricSpec, metricValue, type ColumnGroup, type MetricPath, type MetricSpec, type Metrics, type MetricUnit } from '../contract/metrics.js';
+import { COLUMN_GROUPS, METRICS, metricSpec, metricValue, type ColumnGroup, type MetricPath, type MetricSpec, type Metrics, type MetricUnit } from '../contract/metrics.js';
 import type { CompareResult, Interval, MetricsInterval, PolicyResult } from '../runner/result-types.js';
 import { formatMeanWithInterval, formatNumber } from './format.js';
 
@@ -28,9 +28,10 @@ export type ColumnSelection = 'default' | 'all' | readonly MetricPath[];
 
 /** The group a metric without a column of its own is shown under, from its path. */
 function groupOf(path: string): ColumnGroup {
-  if (path.startsWith('latency')) return 'latency';
+  if (path.startsWith('stalls')) return 'stalls';
+  if (path.startsWith('latency') || path.startsWith('slowPath') || path.startsWith('irqsOff')) return 'latency';
   if (path.startsWith('harm')) return 'harm';
-  if (path.startsWith('reserve') || path.startsWith('inflight') || path === 'pagesAllocated') return 'reserve';
+  if (path.startsWith('reserve') || path.startsWith('inflight') || path.startsWith('footprint') || path === 'pagesAllocated') return 'reserve';
   return 'failures';
 }
 
@@ -55,7 +56,10 @@ export function columnFor(path: MetricPath): MetricColumn {
 }
 
 /** The registry's metrics that have a column, in registry order. */
-export const METRIC_COLUMNS: readonly MetricColumn[] = (METRICS as readonly MetricSpec[]).filter((metric) => metric.column).map(columnOf);
+export const METRIC_COLUMNS: readonly MetricColumn[] = (METRICS as readonly MetricSpec[])
+  .filter((metric) => metric.column)
+  .map(columnOf)
+  .sort((a, b) => COLUMN_GROUPS.indexOf(a.group) - COLUMN_GROUPS.indexOf(b.group));
 
 /**
  * The columns to show for this result: the selection, with optional ones only when some policy

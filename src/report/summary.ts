@@ -7,11 +7,21 @@ import { countNoun, formatDurationMs, formatDurationUs, formatNumber, formatPerc
 
 /** With several seeds every count is a mean over them, and reads as one ("89.7 on average"). */
 function failuresClause(metrics: Metrics, averaged: boolean): string {
-  const { count, rate, syncInline } = metrics.failures;
+  const { count, rate } = metrics.failures;
   const mean = averaged ? ' on average' : '';
   if (count === 0) return `0 failures in ${countNoun(metrics.calls, 'call')}${mean}`;
-  const blocked = syncInline > 0 ? `; ${formatNumber(syncInline)}${mean} blocked in synchronize_rcu()` : '';
-  return `${countNoun(count, 'failure')}${mean} (${formatPercent(rate)} %${blocked}) in ${countNoun(metrics.calls, 'call')}`;
+  return `${countNoun(count, 'failure')}${mean} (${formatPercent(rate)} %) in ${countNoun(metrics.calls, 'call')}`;
+}
+
+/** Callers that were blocked, apart from the fallbacks (an rcu_head fallback blocks nobody). */
+function stallsClause(metrics: Metrics, averaged: boolean): string | undefined {
+  const s = metrics.stalls;
+  if (s.count === 0) return undefined;
+  const causes = [
+    s.syncMs > 0 ? `${formatDurationMs(s.syncMs)} in synchronize_rcu()` : undefined,
+    s.reclaimMs > 0 ? `${formatDurationMs(s.reclaimMs)} in direct reclaim` : undefined,
+  ].filter((part): part is string => part !== undefined);
+  return `${countNoun(s.count, 'caller')}${averaged ? ' on average' : ''} blocked (${causes.join(', ')}; p99 ${formatDurationMs(s.p99Ms)})`;
 }
 
 function reserveClause(metrics: Metrics): string {
@@ -59,7 +69,7 @@ export function describePolicy(row: PolicyResult, averaged = false): string {
     return `${row.policy}: run failed: ${message}${/[.!?]$/.test(message) ? '' : '.'}`;
   }
   const m = row.metrics;
-  const clauses = [`${failuresClause(m, averaged)} ${reserveClause(m)}`, latencyClause(m), violationsClause(m), harmClause(m)];
+  const clauses = [`${failuresClause(m, averaged)} ${reserveClause(m)}`, stallsClause(m, averaged), latencyClause(m), violationsClause(m), harmClause(m)];
   return `${row.policy}: ${clauses.filter((c): c is string => c !== undefined).join('; ')}.`;
 }
 

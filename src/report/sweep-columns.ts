@@ -2,7 +2,7 @@
 // generic one for any other metric asked for with --metrics), the leading varied-value cells,
 // the run note and the one-line summary. Built from the result objects only.
 import { isMetricPath, metricValue, type MetricPath, type Metrics } from '../contract/metrics.js';
-import type { CompareResult } from '../runner/result-types.js';
+import { RESULT_SCHEMA_VERSION, type CompareResult } from '../runner/result-types.js';
 import { pointLabel, type SweepPointResult, type SweepResult } from '../runner/sweep-types.js';
 
 export { pointLabel };
@@ -40,7 +40,7 @@ export function axisCells(result: SweepResult, point: SweepPointResult): string[
 }
 
 function asCompare(result: SweepResult): CompareResult {
-  return { schemaVersion: 1, tool: result.tool, scenario: result.scenario, seeds: result.seeds, results: [] };
+  return { schemaVersion: RESULT_SCHEMA_VERSION, tool: result.tool, scenario: result.scenario, seeds: result.seeds, results: [] };
 }
 
 /** The scenario, seeds and version line, and the seeds note, as compare's reports write them. */

@@ -1,4 +1,5 @@
 // Result objects: what the runner hands to reports and to `check`. Reports see only these.
+import { RESULT_SCHEMA_VERSION } from '../contract/compare-schema.js';
 import type { Metrics } from '../contract/metrics.js';
 import type { Scenario } from '../scenario/types.js';
 import type { ParamValues } from '../policy/api.js';
@@ -45,12 +46,8 @@ export interface PolicyResult {
   timeline?: TimelinePoint[];
 }
 
-/**
- * The layout version of a CompareResult (`compare --json`, a baseline's `result`). The one place
- * it is written down: bump it here when the layout changes; baselines record it and `check`
- * refuses older ones.
- */
-export const RESULT_SCHEMA_VERSION = 1;
+/** The layout version of a CompareResult (declared in src/contract/compare-schema.ts); baselines record it and `check` refuses older ones. */
+export { RESULT_SCHEMA_VERSION };
 
 export interface CompareResult {
   schemaVersion: typeof RESULT_SCHEMA_VERSION;

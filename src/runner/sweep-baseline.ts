@@ -14,7 +14,7 @@ import { applyLayer, ScenarioError } from '../scenario/validate.js';
 import type { Scenario } from '../scenario/types.js';
 import { BASELINE_VERSION, BaselineError, type BaselinePolicy, type RunPolicy } from './baseline-file.js';
 import { compareResults, type PolicyComparison, type RegressionReport, type ThresholdSet, type VerdictCounts } from './regression.js';
-import type { CompareResult } from './result-types.js';
+import { RESULT_SCHEMA_VERSION, type CompareResult } from './result-types.js';
 import { firstDifference } from './shard.js';
 import { resolveAxes, type SweepPlan } from './sweep.js';
 import { pointLabel, type SweepPointResult, type SweepResult } from './sweep-types.js';
@@ -111,7 +111,7 @@ export async function planFromSweepBaseline(file: string, baseline: SweepBaselin
 }
 
 function asCompare(result: SweepResult, point: SweepPointResult): CompareResult {
-  return { schemaVersion: 1, tool: result.tool, scenario: result.scenario, seeds: result.seeds, results: [{ ...point, policy: pointLabel(point) }] };
+  return { schemaVersion: RESULT_SCHEMA_VERSION, tool: result.tool, scenario: result.scenario, seeds: result.seeds, results: [{ ...point, policy: pointLabel(point) }] };
 }
 
 /** Every point × metric judged as `check` judges a policy; points matched by index and name. */

@@ -38,18 +38,26 @@ export function baseScenario(): Scenario {
     machine: { ...MACHINE_PRESETS.phone },
     kernel: {
       preemptRt: false,
+      // Android's GKI builds CONFIG_PREEMPT=y, which selects PREEMPT_COUNT.
+      preemptCount: true,
       hz: 250,
       ptrsPerPage: 507,
       drainDelayMs: 5_000,
       floodRearm: true,
       perPageGpSnapshots: true,
+      batchCallbackDelayMs: 0,
     },
     workload: {
       activeCpus: 8,
       phases: [{ kind: 'constant', durationMs: 5_000, callsPerSecPerCpu: 20_000 }],
       headlessShare: 0.1,
       context: { sleepable: 0.5, atomic: 0.5, atomicRaw: 0 },
+      // (assumption) most atomic callers hold a spinlock; few free from an interrupt handler.
+      atomicKinds: { preemptOff: 0.5, irqsOff: 0.2, softirq: 0.25, hardirq: 0.05 },
       allocatorLockShare: 0,
+      // (assumption) a small kmalloc object, as most kfree_rcu() users free.
+      objectBytes: 64,
+      callers: { mode: 'open', threadsPerCpu: 1, thinkNs: 0, callsPerThread: 0 },
     },
     others: {
       backgroundAllocsPerSecPerCpu: 5_000,

@@ -198,12 +198,14 @@ const machineField = object<MachineSpec>(
 const kernelField = object<KernelSpec>(
   'kernel flavour',
   {
-    preemptRt: bool('PREEMPT_RT: zone and PCP locks sleep, so no allocation under a raw spinlock'),
+    preemptRt: bool('PREEMPT_RT: zone and PCP locks sleep, so no page allocation from a non-preemptible context; needs preemptCount'),
+    preemptCount: bool('CONFIG_PREEMPT_COUNT (selected by PREEMPT, PREEMPT_DYNAMIC, PREEMPT_RT): preemptible() tells whether the caller may be preempted'),
     hz: count('timer frequency (jiffies per second)', 10, 10_000),
     ptrsPerPage: count('pointers per pointer page: 510 up to v6.1, 507 from v6.3', 1, 512),
     drainDelayMs: ms('KFREE_DRAIN_JIFFIES: 20 ms up to v5.19, 5000 ms since v6.0', { above: 0 }),
     floodRearm: bool('v6.0+: re-arm the monitor after 1 jiffy once a page worth of pointers is queued'),
     perPageGpSnapshots: bool('v6.3+: pages whose grace period already passed are freed without a new one'),
+    batchCallbackDelayMs: ms('before v6.3 (perPageGpSnapshots false): grace period end to the queue_rcu_work() callback that queues the free work (rcuo kthreads on NOCB CPUs)'),
   },
   {
     shorthandHandler: 'kernel',
@@ -253,7 +255,24 @@ const workloadField = object<WorkloadSpec>(
       },
       { sumToOne: ['sleepable', 'atomic', 'atomicRaw'] },
     ),
+    atomicKinds: object<WorkloadSpec['atomicKinds']>(
+      'what the "atomic" two-argument callers are doing (what irqs_disabled() and in_*irq() then say); shares add up to 1',
+      {
+        preemptOff: share('spin_lock() or preempt_disable(), IRQs on'),
+        irqsOff: share('local_irq_save() or spin_lock_irqsave()'),
+        softirq: share('in a softirq handler'),
+        hardirq: share('in an interrupt handler'),
+      },
+      { sumToOne: ['preemptOff', 'irqsOff', 'softirq', 'hardirq'] },
+    ),
     allocatorLockShare: share('share of calls made while the caller already holds an allocator (zone/PCP) lock'),
+    objectBytes: { type: 'number', unit: 'count', integer: true, min: 8, max: 1 << 22, doc: 'bytes of one object handed to kvfree_rcu() (its kmalloc size class), for footprint.*' },
+    callers: object<WorkloadSpec['callers']>('who makes the calls', {
+      mode: oneOf('open: calls arrive at the phases\' rate whatever happens to them; closed: threadsPerCpu threads call back to back, issue nothing while blocked and lose the CPU time the reclaim work takes (phases ignored)', ['open', 'closed']),
+      threadsPerCpu: count('closed callers: threads per active CPU', 1, 1024),
+      thinkNs: ns('closed callers: CPU time between two calls of a thread besides the fast path (e.g. the kmalloc())'),
+      callsPerThread: count('closed callers: calls each thread makes (0 = until durationMs)', 0),
+    }),
   },
 );
 

@@ -35,6 +35,8 @@ export interface MachineSpec {
 
 export interface KernelSpec {
   preemptRt: boolean;
+  /** CONFIG_PREEMPT_COUNT (PREEMPT, PREEMPT_DYNAMIC and PREEMPT_RT select it): preemptible() is known. */
+  preemptCount: boolean;
   hz: number;
   /** Pointers per pointer page: 510 up to v6.1, 507 from v6.3. */
   ptrsPerPage: number;
@@ -44,6 +46,11 @@ export interface KernelSpec {
   floodRearm: boolean;
   /** v6.3+: each page records the GP state at its last insertion; the monitor frees pages whose GP already passed. */
   perPageGpSnapshots: boolean;
+  /**
+   * Without per-page snapshots (before v6.3): from a batch's grace period to its queue_rcu_work()
+   * callback being invoked, which then queues the free work (rcuo kthreads on NOCB CPUs).
+   */
+  batchCallbackDelayMs: number;
 }
 
 export interface WorkloadSpec {
@@ -54,8 +61,18 @@ export interface WorkloadSpec {
   headlessShare: number;
   /** Context of two-argument calls (headless calls are always sleepable). Shares sum to 1. */
   context: { sleepable: number; atomic: number; atomicRaw: number };
+  /** What "atomic" two-argument callers are doing. Shares sum to 1. */
+  atomicKinds: { preemptOff: number; irqsOff: number; softirq: number; hardirq: number };
   /** Share of calls made while the caller already holds an allocator (zone/PCP) lock. */
   allocatorLockShare: number;
+  /** Size of one object handed to kvfree_rcu() (its slab size class), for the footprint. */
+  objectBytes: number;
+  /**
+   * open: calls arrive at the phases' rate whatever happens to them (many tasks per CPU);
+   * closed: threadsPerCpu threads call back to back (think time + fast path per call), issue
+   * nothing while blocked, and lose the CPU time the reclaim work takes (phases are ignored).
+   */
+  callers: { mode: 'open' | 'closed'; threadsPerCpu: number; thinkNs: number; callsPerThread: number };
 }
 
 export interface AnonStep {

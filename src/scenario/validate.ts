@@ -293,6 +293,8 @@ function checkCrossFields(s: Scenario, layer: Pick<Layer, 'where'>): void {
       String(heldAtStart),
     );
   }
+  // PREEMPT_RT selects PREEMPT_COUNT (kernel/Kconfig.preempt: PREEMPT_RT -> PREEMPTION -> PREEMPT_COUNT).
+  if (s.kernel.preemptRt && !s.kernel.preemptCount) fail(layer, ['kernel', 'preemptCount'], 'true on a PREEMPT_RT kernel (PREEMPT_RT selects PREEMPT_COUNT)', 'false');
   if (machine.pcpBatch > machine.pcpHigh) fail(layer, ['machine', 'pcpBatch'], `at most machine.pcpHigh (${machine.pcpHigh})`, String(machine.pcpBatch));
   if (machine.minFreeKbytes / 4 >= machine.managedPages) {
     fail(layer, ['machine', 'minFreeKbytes'], `less than the managed memory (${machine.managedPages * 4} KiB)`, String(machine.minFreeKbytes));

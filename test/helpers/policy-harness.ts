@@ -3,7 +3,8 @@
 // ask for pages in a chosen context, hand pages back, and advance the clock. Only the events
 // the policy itself schedules (hrtimers, work items) and those the allocator schedules
 // (kswapd) run: no kvfree_rcu() workload, no other users.
-import type { CallContext, CallForm, Page, ParamValues, PolicyHooks, PolicyModule } from '../../src/policy/api.js';
+import type { CallForm, Page, ParamValues, PolicyHooks, PolicyModule } from '../../src/policy/api.js';
+import { visibleRequest, type CallerKind } from '../../src/model/caller-context.js';
 import { Simulation } from '../../src/model/simulation.js';
 import { PageState } from '../../src/model/page-ledger.js';
 import { baseScenario } from '../../src/scenario/base.js';
@@ -44,7 +45,10 @@ export function shortScenario(tweak: (scenario: Scenario) => void = () => {}): S
 export interface PageAsk {
   cpu?: number;
   form?: CallForm;
-  context?: CallContext;
+  /** The caller's true context (the policy sees only what kernel code can test of it). */
+  kind?: CallerKind;
+  /** Shorthand for kind: sleepable = task, atomic = preemptOff, atomic-raw = rawLock. */
+  context?: 'sleepable' | 'atomic' | 'atomic-raw';
   holdsAllocatorLock?: boolean;
 }
 
@@ -55,7 +59,7 @@ export class PolicyHarness {
   constructor(policy: PolicyModule, options: { params?: ParamValues; scenario?: Scenario; seed?: number } = {}) {
     this.sim = new Simulation(options.scenario ?? scenarioWith(), policy, paramsOf(policy, options.params), { seed: options.seed ?? 1 });
     const host = this.sim.host;
-    this.hooks = host.call('create', 'sleepable', false, () => policy.create(host.kernel, this.sim.params)).value;
+    this.hooks = host.call('create', 'task', false, () => policy.create(host.kernel, this.sim.params)).value;
     host.hooks = this.hooks;
   }
 
@@ -118,16 +122,15 @@ export class PolicyHarness {
    * moved to in-flight, as if it now held pointers.
    */
   needPage(ask: PageAsk = {}): Page | null {
-    const request = {
-      cpu: ask.cpu ?? 0,
-      form: ask.form ?? 'two-arg',
-      context: ask.context ?? 'atomic',
-      holdsAllocatorLock: ask.holdsAllocatorLock ?? false,
-    };
+    const form = ask.form ?? 'two-arg';
+    const byContext = { sleepable: 'task', atomic: 'preemptOff', 'atomic-raw': 'rawLock' } as const;
+    const kind = ask.kind ?? (ask.context ? byContext[ask.context] : form === 'headless' ? 'task' : 'preemptOff');
+    const lock = ask.holdsAllocatorLock ?? false;
+    const request = visibleRequest(ask.cpu ?? 0, form, kind, this.sim.scenario.kernel);
     const host = this.sim.host;
-    const page = host.call('needPage', request.context, request.holdsAllocatorLock, () => this.hooks.needPage(request)).value;
+    const page = host.call('needPage', kind, lock, () => this.hooks.needPage(request)).value;
     if (page === null || page === undefined) {
-      if (this.hooks.onFallback) host.call('onFallback', request.context, request.holdsAllocatorLock, () => this.hooks.onFallback!(request));
+      if (this.hooks.onFallback) host.call('onFallback', kind, lock, () => this.hooks.onFallback!(request));
       return null;
     }
     host.ledger.move(page, PageState.Held, PageState.InFlight, 'needPage returned a page');
@@ -146,12 +149,12 @@ export class PolicyHarness {
 
   /** The policy's count_objects() hook, called directly in sleepable context. */
   shrinkCount(): number {
-    return this.sim.host.call('shrinkCount', 'sleepable', false, () => this.hooks.shrinkCount?.() ?? 0).value;
+    return this.sim.host.call('shrinkCount', 'task', false, () => this.hooks.shrinkCount?.() ?? 0).value;
   }
 
   /** The policy's scan_objects() hook, called directly with nrToScan. */
   shrinkScan(nrToScan: number): number {
-    return this.sim.host.call('shrinkScan', 'sleepable', false, () => this.hooks.shrinkScan?.(nrToScan) ?? 0).value;
+    return this.sim.host.call('shrinkScan', 'task', false, () => this.hooks.shrinkScan?.(nrToScan) ?? 0).value;
   }
 
   /** Runs every scheduled event up to and including `us` (absolute simulated time), then sets the clock there. */

@@ -41,7 +41,9 @@ export function server(): Scenario {
   return {
     ...s,
     machine: { ...MACHINE_PRESETS.server },
-    kernel: { ...s.kernel, hz: 1_000 },
+    // A CONFIG_PREEMPT_NONE/VOLUNTARY server kernel without PREEMPT_DYNAMIC: the 2020 thread's
+    // !PREEMPT case, where preemptible() cannot be told (hence "unconditional PREEMPT_COUNT").
+    kernel: { ...s.kernel, hz: 1_000, preemptCount: false },
     workload: { ...s.workload, activeCpus: 64 },
     others: {
       ...s.others,

@@ -1,0 +1,80 @@
+// Closed callers: N threads per CPU calling kvfree_rcu() back to back with a think time, as
+// rcuscale's kfree_scale_thread() does (kernel/rcu/rcuscale.c: kmalloc(), then kfree_rcu() or
+// kvfree_rcu_mightsleep(), kfree_alloc_num times per loop, kfree_loops loops, pinned to a CPU at
+// nice 19). Unlike open callers (a rate, arrivals.ts), their calls depend on what happens to
+// them: a thread blocked in synchronize_rcu() or direct reclaim issues nothing until it resumes,
+// and CPU time taken on their CPU (an allocation's cost, the reclaim work freeing objects)
+// delays every later call.
+//
+// The threads are CPU-bound: while at least one of a CPU's threads can run, the CPU issues one
+// call per (think time + fast path); when all are blocked it issues none. Calls are numbered per
+// CPU as with open callers; call n comes at anchorTime + (n - anchorCall) × period, and every
+// delay or pause moves the anchor for the calls not yet issued.
+
+/** What the batching pipeline needs of a CPU's calls (open or closed). */
+export interface CallStream {
+  /** Time of call n in µs, Infinity when it will not come (window over, budget done, or paused). */
+  timeOf(call: number): number;
+  /** How many calls (numbered from 0) come at or before time t, given that `from` already have. */
+  countBy(time: number, from: number): number;
+}
+
+export class ClosedCallSequence implements CallStream {
+  private anchorCall = 0;
+  private anchorTime: number;
+  private blocked = 0;
+  /** While every thread is blocked: the first call that waits for one to resume. */
+  private pausedAt = -1;
+
+  constructor(
+    private readonly periodUs: number,
+    private readonly threads: number,
+    /** Calls this CPU makes in all (threads × calls per thread). */
+    private readonly totalCalls: number,
+    private readonly endUs: number,
+  ) {
+    this.anchorTime = periodUs;
+  }
+
+  timeOf(call: number): number {
+    if (call >= this.totalCalls || (this.pausedAt >= 0 && call >= this.pausedAt)) return Infinity;
+    const time = this.anchorTime + (call - this.anchorCall) * this.periodUs;
+    return time > this.endUs ? Infinity : time;
+  }
+
+  countBy(time: number, from: number): number {
+    let count = from;
+    if (this.pausedAt >= 0 && count >= this.pausedAt) return count;
+    if (count < this.anchorCall) count = this.anchorCall; // calls before the anchor all came before it
+    const upTo = Math.floor((time - this.anchorTime) / this.periodUs + 1e-9) + this.anchorCall + 1;
+    count = Math.max(count, Math.min(upTo, this.totalCalls));
+    // Settle rounding with timeOf() itself, as CallSequence does.
+    while (this.timeOf(count) <= time) count++;
+    while (count > from && this.timeOf(count - 1) > time) count--;
+    return count;
+  }
+
+  /** CPU time `us` taken from this CPU's callers from call `next` on (that call and the later ones come `us` later). */
+  delayFrom(next: number, us: number): void {
+    if (us <= 0 || this.pausedAt >= 0) return; // while paused the threads lose nothing: they are not running
+    const time = this.timeOf(next);
+    if (time === Infinity) return;
+    this.anchorCall = next;
+    this.anchorTime = time + us;
+  }
+
+  /** The thread that made call `call` blocks; once every thread is blocked the CPU issues nothing. */
+  block(call: number): void {
+    this.blocked++;
+    if (this.blocked >= this.threads && this.pausedAt < 0) this.pausedAt = call + 1;
+  }
+
+  /** A blocked thread resumes at `time`; a paused CPU's next call comes one period later. */
+  resume(time: number): void {
+    this.blocked--;
+    if (this.pausedAt < 0) return;
+    this.anchorCall = this.pausedAt;
+    this.anchorTime = time + this.periodUs;
+    this.pausedAt = -1;
+  }
+}
