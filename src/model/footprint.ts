@@ -1,8 +1,10 @@
 // The memory kvfree_rcu() keeps from the rest of the system: objects waiting for their grace
 // period (× their slab size), pointer pages in flight and pages idle in reserves.
 //
-// Sampled on a fixed grid of GRID_POINTS over the arrival window, each point at the first event
-// at or after it (state only changes at events, so that is the value at the point). The
+// Sampled on a fixed grid of GRID_POINTS over the arrival window. Pages and reserves change only
+// at events and calls only arrive, so after each event every grid point before the next one is
+// read as the state now plus the calls that come by the point: exact, whether the model handled
+// those calls one by one or answered them ahead. The
 // rcuscale figure follows kfree_scale_thread() (kernel/rcu/rcuscale.c): mem_during starts as
 // mem_begin = si_mem_available() and at 25, 50 and 75 % of the loops becomes
 // (mem_during + si_mem_available()) / 2, so the printed footprint is
@@ -18,11 +20,11 @@ const RCUSCALE_MARKS = [0.25, 0.5, 0.75];
 const RCUSCALE_WEIGHTS = [1 / 8, 1 / 4, 1 / 2];
 
 export interface FootprintSource {
-  /** Bytes of objects waiting, and pages in flight + in reserves, now. */
-  objectBytes(): number;
+  /** Bytes of objects waiting at time t (no event before t is pending), and pages in flight + in reserves. */
+  objectBytes(t: number): number;
   policyPages(): number;
-  /** Progress of the measured run in [0, 1] (rcuscale: the reporting thread's loops). */
-  progress(): number;
+  /** Progress of the measured run at time t, in [0, 1] (rcuscale: the reporting thread's loops). */
+  progress(t: number): number;
 }
 
 export class FootprintProbe {
@@ -42,19 +44,20 @@ export class FootprintProbe {
     this.stepUs = endUs / GRID_POINTS;
   }
 
-  /** Call after every event; samples when the clock has reached the next grid point. */
-  maybeSample(now: number): void {
-    if (now < this.nextSampleUs || this.nextSampleUs > this.endUs) return;
-    while (this.nextSampleUs <= now) this.nextSampleUs += this.stepUs;
-    const pages = this.source.policyPages();
-    const bytes = this.source.objectBytes() + pages * 4096;
-    this.samples++;
-    this.sumBytes += bytes;
-    if (bytes > this.peakBytes) this.peakBytes = bytes;
-    if (Number.isNaN(this.beginBytes)) this.beginBytes = bytes;
-    while (this.markIndex < RCUSCALE_MARKS.length && this.source.progress() >= RCUSCALE_MARKS[this.markIndex]) {
-      this.rcuscaleBytes += RCUSCALE_WEIGHTS[this.markIndex] * (bytes - this.beginBytes);
-      this.markIndex++;
+  /** Call after every event with the time of the next one: samples every grid point before it. */
+  sampleUntil(nextEventUs: number): void {
+    while (this.nextSampleUs < nextEventUs && this.nextSampleUs <= this.endUs) {
+      const t = this.nextSampleUs;
+      this.nextSampleUs += this.stepUs;
+      const bytes = this.source.objectBytes(t) + this.source.policyPages() * 4096;
+      this.samples++;
+      this.sumBytes += bytes;
+      if (bytes > this.peakBytes) this.peakBytes = bytes;
+      if (Number.isNaN(this.beginBytes)) this.beginBytes = bytes;
+      while (this.markIndex < RCUSCALE_MARKS.length && this.source.progress(t) >= RCUSCALE_MARKS[this.markIndex]) {
+        this.rcuscaleBytes += RCUSCALE_WEIGHTS[this.markIndex] * (bytes - this.beginBytes);
+        this.markIndex++;
+      }
     }
   }
 

@@ -186,29 +186,43 @@ export class KvfreeRcu {
     return this.counters.calls - this.counters.objectsFreed;
   }
 
-  /** Objects handed to kvfree_rcu() and not yet freed, counting calls that came since the last event on their CPU. */
-  objectsWaitingNow(): number {
-    let unsynced = 0;
+  /**
+   * Objects handed to kvfree_rcu() by time t and not yet freed, with no event pending before t:
+   * calls into a page with room come without events, calls answered ahead may lie past t.
+   */
+  objectsWaitingAt(t: number): number {
+    let objects = this.objectsOutstanding;
     for (const state of this.cpus) {
+      objects -= this.callsAfter(state, t);
       if (!state.current) continue;
       const room = this.ptrsPerPage - state.current.objects;
-      unsynced += Math.min(state.calls.countBy(this.scheduler.now, state.processed) - state.processed, room);
+      objects += Math.min(state.calls.countBy(t, state.processed) - state.processed, room);
     }
-    return this.objectsOutstanding + unsynced;
+    return objects;
+  }
+
+  /** Calls answered from the memo ahead of the clock on this CPU that come after t. */
+  private callsAfter(state: CpuState, t: number): number {
+    if (this.host.answeredAheadUntil[state.cpu] <= t) return 0;
+    let ahead = 0;
+    while (state.processed - ahead > 0 && state.calls.timeOf(state.processed - ahead - 1) > t) ahead++;
+    return ahead;
   }
 
   /**
-   * How far the run is, in [0, 1]: for closed callers with a call budget, CPU 0's share of its
-   * calls made (rcuscale's reporting thread counts its own loops); else the share of the window.
+   * How far the run is at time t, in [0, 1]: for closed callers with a call budget, CPU 0's
+   * share of its calls made (rcuscale's reporting thread counts its own loops); else the share
+   * of the window.
    */
-  progress(): number {
+  progress(t: number): number {
     const callers = this.scenario.workload.callers;
     const first = this.cpus[0];
     if (callers.mode === 'closed' && callers.callsPerThread > 0 && first) {
-      const made = first.calls.countBy(this.scheduler.now, first.processed);
+      const ahead = this.callsAfter(first, t);
+      const made = ahead > 0 ? first.processed - ahead : first.calls.countBy(t, first.processed);
       return made / (callers.callsPerThread * callers.threadsPerCpu);
     }
-    return this.scheduler.now / (this.scenario.durationMs * 1000);
+    return t / (this.scenario.durationMs * 1000);
   }
 
   /** Pointer pages in flight, counted from the structures (for the invariant check). */
@@ -541,8 +555,8 @@ export class KvfreeRcu {
     this.counters.stalls++;
     this.irqsOff.add(0); // it dropped krcp->lock to allocate
     const latencyStart = callTime - this.fastPathUs - costUs;
-    if (blockedUs > 0) this.scheduler.after(blockedUs, Priority.work, () => this.startSync(state, latencyStart, blockedUs));
-    else this.startSync(state, latencyStart, 0);
+    if (blockedUs > 0) this.scheduler.after(blockedUs, Priority.work, () => this.startSync(state, latencyStart, blockedUs, this.scheduler.now));
+    else this.startSync(state, latencyStart, 0, callTime);
   }
 
   /**
@@ -570,7 +584,7 @@ export class KvfreeRcu {
   }
 
   /** synchronize_rcu() from now: callers waiting for the same GP share one request. */
-  private startSync(state: CpuState, latencyStart: number, blockedUs: number): void {
+  private startSync(state: CpuState, latencyStart: number, blockedUs: number, syncStart: number): void {
     const cookie = this.gp.snapshot();
     let waiters = this.syncWaiters.get(cookie);
     if (!waiters) {
@@ -578,7 +592,7 @@ export class KvfreeRcu {
       this.syncWaiters.set(cookie, (waiters = list));
       this.gp.request((endTime) => this.syncDone(cookie, list, endTime));
     }
-    waiters.push(latencyStart, this.scheduler.now, blockedUs, state.cpu);
+    waiters.push(latencyStart, syncStart, blockedUs, state.cpu);
   }
 
   /** Per waiting synchronize_rcu() caller, four numbers: latency start, sync start, µs blocked in reclaim before, CPU. */

@@ -92,9 +92,9 @@ export class Simulation {
     const objectBytes = scenario.workload.objectBytes;
     this.footprint = new FootprintProbe(
       {
-        objectBytes: () => this.kvfree.objectsWaitingNow() * objectBytes,
+        objectBytes: (t) => this.kvfree.objectsWaitingAt(t) * objectBytes,
         policyPages: () => this.kvfree.inflight.value + this.host.reservePages(),
-        progress: () => this.kvfree.progress(),
+        progress: (t) => this.kvfree.progress(t),
       },
       this.endUs,
     );
@@ -119,10 +119,10 @@ export class Simulation {
       this.kvfree.start();
       const check = this.options.checkInvariants ? () => checkInvariants(this) : undefined;
       const drained = () => {
-        this.footprint.maybeSample(this.scheduler.now);
+        this.footprint.sampleUntil(this.scheduler.nextTime());
         return this.snapshot !== null && this.kvfree.objectsOutstanding === 0;
       };
-      this.footprint.maybeSample(0);
+      this.footprint.sampleUntil(this.scheduler.nextTime());
       this.scheduler.run(this.endUs + DRAIN_LIMIT_US, drained, check);
       if (!this.snapshot) this.snapshot = this.collect();
       if (this.kvfree.objectsOutstanding !== 0) {
