@@ -147,6 +147,7 @@ export function sweepCommand(): Command {
       const parsed = parseShard(flags.shard);
       if (typeof parsed === 'string') throw new UsageError(parsed);
       if (format !== 'json') throw new UsageError(`--shard ${flags.shard}: write shards with --json (merge reads JSON; it prints any format afterwards)`);
+      if (options.front) throw new UsageError(`--front: a shard holds only some of the points; give --front to \`rcupool merge\` instead`);
       shard = parsed;
     }
     const { plan, jobs } = await resolveSweepPlan(flags);
