@@ -82,5 +82,8 @@ describe('rcupool solve', { timeout: E2E_TIMEOUT_MS }, () => {
     const result = rcupool([...SOLVE.slice(0, -4), '--subject-to', 'failures.cont<1']);
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/^rcupool: --subject-to failures\.cont<1: unknown metric "failures\.cont"/);
+    const range = rcupool([...SOLVE, '--range', '-5..10']);
+    expect(range.status).toBe(2);
+    expect(range.stderr).toMatch(/^rcupool: --minimize designed-threshold\.reservePages --range -5\.\.10: value designed-threshold\.reservePages=-5: out of range 0\.\.100 pages\n$/);
   });
 });

@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { formatNumber } from '../report/format.js';
 import { builtinPolicyNames } from '../policy/loader.js';
 import { parseConstraints, solveMinimum, SolveError, judgeProbe, type Constraint, type Probe, type SolveOutcome, type SolveSettings } from '../runner/solve.js';
+import { GridError } from '../runner/grid.js';
 import { resolveAxes, runSweep, type SweepPlan } from '../runner/sweep.js';
 import { TOOL_VERSION } from '../version.js';
 import { EXIT_OK, UsageError } from './errors.js';
@@ -173,7 +174,13 @@ export function solveCommand(): Command {
     const base: SweepPlan = { scenario: run.scenario, seeds: run.seeds, policies, axes: [], checkInvariants: run.checkInvariants };
     const settings = settingsFor(flags, param ? Boolean(param.integer) : undefined, specRange);
     // Resolving the range ends checks the name and both values before any run.
-    asUsage(() => resolveAxes([{ name: flags.minimize, spec: flags.range ?? '', texts: [String(settings.low), String(settings.high)] }], run.scenario, policies));
+    try {
+      resolveAxes([{ name: flags.minimize, spec: flags.range ?? '', texts: [String(settings.low), String(settings.high)] }], run.scenario, policies);
+    } catch (error) {
+      if (!(error instanceof GridError)) throw error;
+      const flag = flags.range === undefined ? `--minimize ${flags.minimize}` : `--minimize ${flags.minimize} --range ${flags.range}`;
+      throw new UsageError(`${flag}: ${error.message.replace(/^--vary [^:]*: /, '')}`);
+    }
     // Grid probes, then at most log2(grid gap / step) bisection probes: the bar's total.
     const bisectSteps = Math.max(0, Math.ceil(Math.log2((settings.high - settings.low) / (settings.gridProbes - 1) / settings.step)));
     const expectedRuns = (settings.gridProbes + bisectSteps) * run.seeds.length;

@@ -34,7 +34,7 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 const EXAMPLES = `
 Examples:
   rcupool sweep --policy mempool --scenario pcp-drained --vary mempool.reservePages=0..400:25
-  rcupool sweep --vary workload.headlessShare=0,0.1,0.5 --vary machine.preset=phone,embedded
+  rcupool sweep --scenario embedded --vary workload.headlessShare=0,0.1,0.5 --vary machine.preset=embedded,phone
   rcupool sweep --policy mempool --vary mempool.reservePages=1..1024:x2 --seeds 5 --format csv > sweep.csv
   rcupool sweep --vary mempool.reservePages=0..200:25 --front reserve.avgPages,failures.rate
   rcupool sweep ... --json --shard 0/4 > shard-0.json    then: rcupool merge shard-*.json
@@ -147,6 +147,7 @@ export function sweepCommand(): Command {
       const parsed = parseShard(flags.shard);
       if (typeof parsed === 'string') throw new UsageError(parsed);
       if (format !== 'json') throw new UsageError(`--shard ${flags.shard}: write shards with --json (merge reads JSON; it prints any format afterwards)`);
+      if (options.front) throw new UsageError(`--front: a shard holds only some of the points; give --front to \`rcupool merge\` instead`);
       shard = parsed;
     }
     const { plan, jobs } = await resolveSweepPlan(flags);

@@ -123,6 +123,6 @@ export function mergeShards(shards: ReadonlyArray<{ file: string; result: SweepR
   const points: SweepPointResult[] = shards.flatMap(({ result }) => result.points).sort((a, b) => a.index - b.index);
   const lost = points.length !== totalPoints || points.some((point, at) => point.index !== at);
   if (lost) throw new MergeError(`merge: the shards hold ${points.length} points with gaps or repeats, expected points 0..${totalPoints - 1} once each (were they edited?)`);
-  const { shard: _shard, ...whole } = first!.result;
+  const { shard: _shard, front: _front, ...whole } = first!.result;
   return { ...whole, points };
 }
