@@ -68,10 +68,17 @@ export async function chartFigure(chart: NamedChart, caption?: string): Promise<
   return `<figure class="chart" id="chart-${escapeHtml(chart.id)}" aria-label="${escapeHtml(chart.title)}">${svg}${text}</figure>`;
 }
 
-/** Figures one after another, rendered in order (vega Views are cheap, but one at a time keeps memory flat). */
+/**
+ * Figures one after another, rendered in order (one at a time keeps memory flat). Between two
+ * charts the event loop gets a turn: vega lays a chart out without yielding, and a page of
+ * them must not starve a caller's timers and messages (a test worker's RPC, a progress line).
+ */
 export async function chartFigures(charts: readonly NamedChart[]): Promise<string> {
   const figures: string[] = [];
-  for (const chart of charts) figures.push(await chartFigure(chart));
+  for (const chart of charts) {
+    figures.push(await chartFigure(chart));
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
   return `<div class="charts">${figures.join('\n')}</div>`;
 }
 
