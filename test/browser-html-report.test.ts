@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { METRIC_PATHS } from '../src/contract/metrics.js';
 import { chromiumPath } from './helpers/browser.js';
 import { E2E_TIMEOUT_MS } from './helpers/cli.js';
 import { rcupoolAsync } from './helpers/cli-async.js';
@@ -57,7 +58,8 @@ describe('the HTML report in headless Chromium', { timeout: E2E_TIMEOUT_MS }, ()
 
   it('lays out every chart with a size', async () => {
     const sizes = await page.$$eval('figure.chart svg', (svgs) => svgs.map((svg) => svg.getBoundingClientRect()).map(({ width, height }) => ({ width, height })));
-    expect(sizes).toHaveLength(7 + 2);
+    const groups = new Set(METRIC_PATHS.map((path) => (path.includes('.') ? path.split('.')[0] : 'totals')));
+    expect(sizes).toHaveLength(groups.size + 2); // a chart per metric group and a timeline per policy
     for (const size of sizes) expect(size.width * size.height).toBeGreaterThan(10_000);
   });
 

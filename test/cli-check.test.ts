@@ -227,7 +227,7 @@ describe('rcupool baseline and check', { timeout: E2E_TIMEOUT_MS }, () => {
       expect(result.stdout).toBe('');
     }
     const [version, truncated, missing] = checked.map((result) => result.stderr);
-    expect(version).toMatch(/^rcupool: baseline v1\.json: schemaVersion 1 is not supported: rcupool \S+ reads results with schemaVersion 2/);
+    expect(version).toMatch(/^rcupool: baseline v1\.json: schemaVersion 1 is older than this rcupool's results \(2\); re-record it: rcupool baseline --force --out v1\.json/);
     expect(truncated).toMatch(/^rcupool: baseline cut\.json: the file is truncated/);
     expect(missing).toBe('rcupool: baseline no-failures.json: missing field "result.results[1].metrics.failures.count"\n');
   });

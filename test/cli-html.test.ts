@@ -5,6 +5,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { METRIC_PATHS } from '../src/contract/metrics.js';
 import { E2E_TIMEOUT_MS, QUICK, type CliResult } from './helpers/cli.js';
 import { rcupoolAsync as rcupool } from './helpers/cli-async.js';
 import { figures, parseHtml } from './helpers/html.js';
@@ -13,7 +14,8 @@ let folder: string;
 let compared: CliResult;
 
 const at = (file: string) => join(folder, file);
-const GROUPS = ['totals', 'reserve', 'inflight', 'failures', 'violations', 'latencyus', 'harm'].map((group) => `chart-metrics-${group}`);
+/** One chart per metric group of the registry (top-level numbers are the "totals" group). */
+const GROUPS = [...new Set(METRIC_PATHS.map((path) => (path.includes('.') ? path.split('.')[0]!.toLowerCase() : 'totals')))].map((group) => `chart-metrics-${group}`);
 
 beforeAll(async () => {
   folder = mkdtempSync(join(tmpdir(), 'rcupool-html-'));

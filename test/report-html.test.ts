@@ -107,7 +107,7 @@ describe('HTML report', { timeout: 60_000 }, () => {
       } else {
         const valueAxes = titles.filter((title) => title !== 'policy');
         expect(valueAxes.length, id).toBeGreaterThan(0);
-        for (const title of valueAxes) expect(['pages', 'calls', 'count', '%', 'µs', 'ms', 'KiB'], `${id}: ${title}`).toContain(title);
+        for (const title of valueAxes) expect(['pages', 'calls', 'count', 'objects', '%', 'µs', 'ms', 'KiB'], `${id}: ${title}`).toContain(title);
       }
     }
   });

@@ -36,7 +36,7 @@ describe('renderMarkdown', () => {
     expect(tableLines[0]).toBe(`| policy | ${columns.map((col) => `${col.label} (${col.unit})`).join(' | ')} |`);
     expect(tableLines[0]).toContain('reserve avg (pages)');
     expect(tableLines[0]).toContain('failure rate (%)');
-    expect(tableLines[0]).toContain('latency p99 (µs)');
+    expect(tableLines[0]).toContain('slow path p99 (µs)');
     expect(tableLines[0]).toContain('below MIN (ms)');
     expect(tableLines[1]).toMatch(/^\| :--- (\| ---: )+\|$/);
   });
@@ -52,7 +52,7 @@ describe('renderMarkdown', () => {
   it('lists the sentences and has no colour', () => {
     expect(markdown).toContain('- upstream: 0 failures in 150,500 calls with 40 reserve pages at peak');
     expect(markdown).toContain('- lockless-pcp: 1,204 failures (0.8 %) in 150,500 calls');
-    expect(markdown).toContain('stall p99 (ms)');
+    expect(markdown).toContain('stalled callers (calls)');
     expect(markdown).not.toMatch(/\x1b\[/);
   });
 

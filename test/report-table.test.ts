@@ -59,7 +59,7 @@ describe('renderTable: width and column choice', () => {
     expect(text.split('\n').filter((line) => line.startsWith('│ upstream ')).length).toBe(tables);
     const groupRows = lines(text).filter((line, index, all) => index > 0 && all[index - 1]!.startsWith('┌'));
     const groups = groupRows.flatMap((line) => line.split('│').map((c) => c.trim()).filter(Boolean));
-    expect(groups).toEqual(['reserve', 'failures', 'latency', 'harm']);
+    expect(groups).toEqual(['reserve', 'failures', 'stalls', 'latency', 'harm']);
   });
 
   it('shows the metrics named in columns, in that order', () => {
