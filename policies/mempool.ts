@@ -27,7 +27,7 @@
 // spinlock_t); the per-CPU pools need none beyond krcp->lock.
 //
 // Defaults: Uladzislau Rezki put the preallocation phones care about at 100, 200 or 300 pages
-// in all (MODEL.md §6 claim 1); we take the middle, 200 pages on the 8-CPU phone preset: a
+// in all (docs/model.md §6 claim 1); we take the middle, 200 pages on the 8-CPU phone preset: a
 // per-CPU pool of 25 pages (0.8 MiB; 50 pages on the 2-CPU embedded preset, 1,600 on the
 // 64-CPU server). With pool=shared, reservePages is the size of the one pool: give it 200 for
 // the same memory. pool=shared is also Gorman's "common pool for emergency use", which "would be

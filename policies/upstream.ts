@@ -1,4 +1,4 @@
-// upstream — what Linux does today (MODEL.md §7).
+// upstream — what Linux does today (docs/model.md §7).
 //
 // Models kernel/rcu/tree.c (now mm/slab_common.c) as of v6.x: commit 56292e8609e3 "rcu/tree:
 // Defer kvfree_rcu() allocation to a clean context" (v5.11), the v5.12 inline

@@ -1,5 +1,5 @@
 // Point 7 of the fidelity issue: the rcuscale preset against the published kfree_rcu_test runs
-// (MODEL.md §8: 64 CPUs, 16 threads × 10,000 loops × 8,000 objects, all CPUs NOCB). The preset's
+// (docs/model.md §8: 64 CPUs, 16 threads × 10,000 loops × 8,000 objects, all CPUs NOCB). The preset's
 // numbers come from those runs and the kernel code, not from these bounds; the bounds are the
 // issue's: footprint (as rcuscale measures it) within ×/÷ 1.5 of 61–93 MB, grace periods within
 // ±30 % of 1,724–1,790, run time within 2× of 8.3–8.6 s, and without per-page GP snapshots a

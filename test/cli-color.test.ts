@@ -1,4 +1,4 @@
-// Colour rules (DESIGN.md "Output (contract)"): on for a terminal, off for NO_COLOR (any
+// Colour rules (docs/cli.md and docs/json.md): on for a terminal, off for NO_COLOR (any
 // non-empty value), TERM=dumb, --no-color and a pipe; FORCE_COLOR wins, except over --no-color. Progress only when
 // both streams are terminals. The terminal is a real pseudo-terminal from util-linux `script`.
 import { describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
-// The `--json` contract (DESIGN.md "Output (contract)"): one document on stdout that validates
-// against schema/compare.schema.json, schemaVersion 2, every metric named as in DESIGN.md.
+// The `--json` contract (docs/cli.md and docs/json.md): one document on stdout that validates
+// against schema/compare.schema.json, schemaVersion 2, every metric named as in docs/json.md.
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +8,7 @@ import { E2E_TIMEOUT_MS, QUICK, rcupool, SCHEMA_FILE } from './helpers/cli.js';
 const schema = JSON.parse(readFileSync(SCHEMA_FILE, 'utf8')) as Record<string, unknown>;
 const validate = new Ajv({ allErrors: true }).compile(schema);
 
-/** DESIGN.md "Metrics (contract)", spelled out here so a rename in the code cannot pass silently. */
+/** docs/json.md (the metric names), spelled out here so a rename in the code cannot pass silently. */
 const CONTRACT_METRICS = [
   'calls',
   'pagesAllocated',
@@ -100,7 +100,7 @@ describe('rcupool compare --json', { timeout: E2E_TIMEOUT_MS }, () => {
     expect(multiDoc.seeds).toEqual([7, 8]);
   });
 
-  it('names every metric as DESIGN.md does', () => {
+  it('names every metric as docs/json.md does', () => {
     const [result] = singleDoc.results as Doc[];
     expect(result!.policy).toBe('upstream');
     expect(result!.source).toBe('builtin');

@@ -107,7 +107,7 @@ describe('rcupool explain scenario', { timeout: E2E_TIMEOUT_MS }, () => {
     expect(text).toContain('Phone under memory pressure');
     expect(text).toMatch(/^Claim$/m);
     expect(text).toMatch(/^Machine: phone, 8 CPUs, 950,000 pages/m);
-    // MODEL.md §5: phone MIN / LOW / HIGH ≈ 1,950 / 2,900 / 3,850 pages.
+    // docs/model.md §5: phone MIN / LOW / HIGH ≈ 1,950 / 2,900 / 3,850 pages.
     expect(text).toMatch(/MIN 1,9\d\d · LOW 2,[89]\d\d · HIGH 3,8\d\d pages/);
     expect(text).toMatch(/^Duration: 10 s /m);
     expect(text).toMatch(/^Workload: 8 of 8 CPUs call kvfree_rcu\(\)$/m);

@@ -1,4 +1,4 @@
-// The GFP floors of MODEL.md §3: who may take the buddy free count how low, what may reclaim,
+// The GFP floors of docs/model.md §3: who may take the buddy free count how low, what may reclaim,
 // and what wakes kswapd. The watermark is checked against freePages before the PCP is touched.
 import { describe, it, expect } from 'vitest';
 import { MACHINE_PRESETS, watermarks } from '../src/model/machines.js';
@@ -21,7 +21,7 @@ function setUp({ freePages, pcp = 0, pageCache = 0, anon = 100_000 }: { freePage
   return { allocator, scheduler, scenario, shrinks: () => shrinks };
 }
 
-describe('watermarks from the MODEL.md formulas', () => {
+describe('watermarks from the docs/model.md formulas', () => {
   it('match the phone row of the machine table', () => {
     const phone = MACHINE_PRESETS.phone;
     const marks = watermarks(phone);

@@ -1,4 +1,4 @@
-// kswapd (MODEL.md §3, balance_pgdat()): woken by an allocation that finds free pages at or
+// kswapd (docs/model.md §3, balance_pgdat()): woken by an allocation that finds free pages at or
 // below LOW, it starts after its wake-up latency and reclaims page cache in passes at a reclaim
 // priority — each pass scans cache >> priority, at most the high watermark, in 32-page chunks at
 // its rate — raising the pressure (priority - 1) after a pass that fell short, until freePages

@@ -1,4 +1,4 @@
-// Per-CPU page lists (MODEL.md §3): refills of `batch` from buddy and spills of `batch` at
+// Per-CPU page lists (docs/model.md §3): refills of `batch` from buddy and spills of `batch` at
 // `high`, both under the zone lock; drain_all_pages(); and the RFC's lockless grab.
 import { describe, it, expect } from 'vitest';
 import { Priority } from '../src/engine/scheduler.js';

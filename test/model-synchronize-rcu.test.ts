@@ -1,5 +1,5 @@
 // synchronize_rcu() from a random instant waits for the rest of the current grace period plus
-// one full grace period (MODEL.md §4). With a deterministic GP (median = p99, no stalls) that
+// one full grace period (docs/model.md §4). With a deterministic GP (median = p99, no stalls) that
 // is exact: 2·GP − (time since the current GP started), or one GP when none is running.
 import { describe, it, expect } from 'vitest';
 import { RandomStreams } from '../src/engine/random.js';

@@ -1,4 +1,4 @@
-// The context rules (DESIGN.md): an allocator call the context forbids is refused, counted as a
+// The context rules (docs/policies.md): an allocator call the context forbids is refused, counted as a
 // violation of its kind, and the run goes on. Page-ownership errors and a throwing policy stop
 // the run with a PolicyError that names the policy and the simulated time.
 import { describe, it, expect } from 'vitest';

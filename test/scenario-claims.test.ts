@@ -1,4 +1,4 @@
-// Each claim preset shows its claim of MODEL.md §6 in the numbers: the direction, not a value.
+// Each claim preset shows its claim of docs/model.md §6 in the numbers: the direction, not a value.
 // Runs are in-process, seed 1, on the preset as shipped or on a shortened run where the
 // squeezed timeline keeps the story (durationMs rescales phases and events, never rates or the
 // shape inside a burst). Numbers seen when these were written are in the comments.

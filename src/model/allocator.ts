@@ -1,4 +1,4 @@
-// The page allocator of MODEL.md §3: one zone, buddy free count, per-CPU PCP lists, watermark
+// The page allocator of docs/model.md §3: one zone, buddy free count, per-CPU PCP lists, watermark
 // floors per GFP class, kswapd, direct reclaim, drain_all_pages() and the OOM killer.
 // Pages here are counts; page identity exists only for pages the policy holds (PageLedger).
 import { Priority, type Scheduler } from '../engine/scheduler.js';

@@ -1,4 +1,4 @@
-// The kvfree_rcu() batching pipeline of MODEL.md §1–2, the same for every policy: per-CPU
+// The kvfree_rcu() batching pipeline of docs/model.md §1–2, the same for every policy: per-CPU
 // pointer pages, the monitor with its drain delay and 1-jiffy flood re-arm, two batch slots,
 // per-page GP snapshots (v6.3), the reclaim work, and the two fallbacks. Calls that land in a
 // page with room are handled in bulk (CallSequence); only a call that needs a page is looked at

@@ -1,4 +1,4 @@
-// Machine presets and the allocator formulas behind them (MODEL.md §3, §5).
+// Machine presets and the allocator formulas behind them (docs/model.md §3, §5).
 import type { MachineSpec } from '../scenario/types.js';
 
 export const PAGE_KIB = 4;
@@ -37,7 +37,7 @@ export function defaultPcpHigh(managedPages: number, minFreeKbytes: number, wate
   return Math.max(4 * batch, Math.floor(lowPages / cpus));
 }
 
-/** The three machines of MODEL.md §5; PCP high as the table gives it. */
+/** The three machines of docs/model.md §5; PCP high as the table gives it. */
 export const MACHINE_PRESETS: Record<'phone' | 'embedded' | 'server', MachineSpec> = {
   phone: {
     preset: 'phone',
@@ -62,7 +62,7 @@ export const MACHINE_PRESETS: Record<'phone' | 'embedded' | 'server', MachineSpe
     cpus: 64,
     managedPages: 66_000_000,
     // THP's set_recommended_min_free_kbytes() raises the sqrt formula's 64 MiB to ≈ 88 MiB,
-    // which gives MODEL.md §5's MIN ≈ 22,500 pages.
+    // which gives docs/model.md §5's MIN ≈ 22,500 pages.
     minFreeKbytes: 90_000,
     watermarkScaleFactor: 10,
     pcpBatch: 63,

@@ -1,4 +1,4 @@
-// Other users of memory (MODEL.md §3, issue 2 item 3): per-CPU background allocations with a
+// Other users of memory (docs/model.md §3, issue 2 item 3): per-CPU background allocations with a
 // lifetime, anonymous memory that steps towards targets, and a user-space low-memory killer.
 // They act once per tick; their draws are addressed by (tick, cpu), so what they ask for is the
 // same whatever the policy does — only whether the allocator can give it differs.

@@ -1,5 +1,5 @@
 // The Kernel handle a policy gets, and the host that calls the policy's hooks in the right
-// context. It enforces the context rules (DESIGN.md) on the caller's true context, which the
+// context. It enforces the context rules (docs/policies.md) on the caller's true context, which the
 // policy cannot see: an allocator call that would sleep outside a sleepable task, any page
 // allocator call (GFP_ATOMIC included) from a non-preemptible context on PREEMPT_RT, or one that
 // re-takes an allocator lock the caller holds is refused and counted; page ownership is kept in
@@ -108,7 +108,7 @@ class ReserveHolder implements Reserve {
     for (const part of this.landing) for (const page of part) visit(page);
   }
 
-  /** Another subsystem empties (part of) a shared pool (MODEL.md §6 claim 7). */
+  /** Another subsystem empties (part of) a shared pool (docs/model.md §6 claim 7). */
   steal(maxPages: number): number {
     let stolen = 0;
     for (const part of this.parts) {

@@ -1,4 +1,4 @@
-// Workqueue wake-up latency (MODEL.md §4) and hrtimer expiry. Each user of the queues draws
+// Workqueue wake-up latency (docs/model.md §4) and hrtimer expiry. Each user of the queues draws
 // from its own stream, so the policy's extra work items never shift the model's own.
 import { lognormalFromMedianP99, type Lognormal, type Stream } from '../engine/random.js';
 import type { WorkQueue } from '../policy/api.js';

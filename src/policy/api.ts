@@ -5,7 +5,7 @@
 /** A page handed out by the simulated allocator. Opaque: only the model mints them. */
 export type Page = number & { readonly __rcupoolPage: true };
 
-/** GFP classes (MODEL.md §3). KERNEL_NORETRY = GFP_KERNEL|__GFP_NORETRY|__GFP_NOMEMALLOC|__GFP_NOWARN. */
+/** GFP classes (docs/model.md §3). KERNEL_NORETRY = GFP_KERNEL|__GFP_NORETRY|__GFP_NOMEMALLOC|__GFP_NOWARN. */
 export type Gfp = 'NOWAIT' | 'ATOMIC' | 'KERNEL_NORETRY' | 'KERNEL';
 
 export type CallForm = 'two-arg' | 'headless';

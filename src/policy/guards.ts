@@ -1,7 +1,7 @@
 // What policy code finds in its own thread instead of the host's clocks, timers and exits.
 // Installed in a thread that runs one user policy (src/runner/worker.ts, describe-worker.ts)
 // before the policy's module is loaded, so its top level sees them too. A run must give the
-// same bytes every time (DESIGN.md, "Randomness"): Math.random becomes a stream seeded by the
+// same bytes every time (docs/model.md, determinism): Math.random becomes a stream seeded by the
 // run, and every wall clock is an error that points at kernel.now(). Timers are errors too:
 // they fire in wall time, after the synchronous simulation, so what they did would depend on
 // how fast the machine was. Ending the process is an error the run reports, not an exit.

@@ -1,4 +1,4 @@
-// Whether a report may use colour (DESIGN.md "Output (contract)"). Decided once by the CLI
+// Whether a report may use colour (docs/cli.md and docs/json.md). Decided once by the CLI
 // from its stdout and environment, then passed down; chalk does not read NO_COLOR itself.
 
 /** FORCE_COLOR values that mean "force off", as Node and chalk read them. */

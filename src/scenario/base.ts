@@ -1,9 +1,9 @@
-// The default numbers of every scenario (MODEL.md §4), and the phone machine they start from.
+// The default numbers of every scenario (docs/model.md §4), and the phone machine they start from.
 // Presets and files override parts of this; values marked (assumption) are our calibration.
 import { MACHINE_PRESETS } from '../model/machines.js';
 import type { Scenario, TimingSpec } from './types.js';
 
-/** Workqueue wake-up latencies on an idle system: median from MODEL.md §4, p99/max (assumption). */
+/** Workqueue wake-up latencies on an idle system: median from docs/model.md §4, p99/max (assumption). */
 export const IDLE_WORKQUEUES: TimingSpec['workqueues'] = {
   highpri: { medianUs: 30, p99Us: 500, maxUs: 20_000 },
   normal: { medianUs: 50, p99Us: 1_000, maxUs: 40_000 },

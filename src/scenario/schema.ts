@@ -169,12 +169,12 @@ const workqueuesField = object<TimingSpec['workqueues']>('worker wake-up latency
   reclaim: latency('WQ_MEM_RECLAIM workqueue'),
 });
 
-const loadLevel = oneOf('"idle" or "loaded": the GP and workqueue numbers of MODEL.md §4 for that load (input only)', ['idle', 'loaded']);
+const loadLevel = oneOf('"idle" or "loaded": the GP and workqueue numbers of docs/model.md §4 for that load (input only)', ['idle', 'loaded']);
 
 const machineField = object<MachineSpec>(
   'the machine: a preset, or memory and CPUs from which the allocator numbers follow',
   {
-    preset: oneOf('phone, embedded or server (MODEL.md §5) as the starting point; "custom" once any number differs', [
+    preset: oneOf('phone, embedded or server (docs/model.md §5) as the starting point; "custom" once any number differs', [
       'phone',
       'embedded',
       'server',
@@ -371,7 +371,7 @@ export const SCENARIO_SCHEMA: ObjectField = object<Scenario>(
   {
     name: text('scenario name'),
     description: text('what the scenario shows'),
-    claim: text('the MODEL.md §6 claim it is built to show, if any'),
+    claim: text('the docs/model.md §6 claim it is built to show, if any'),
     durationMs: ms('how long kvfree_rcu() calls arrive; the run then drains', { above: 0, max: 86_400_000 }),
     machine: machineField,
     kernel: kernelField,

@@ -117,7 +117,7 @@ const machineHandler: ShorthandHandler = {
 
 // ---- kernel: `version` sets the version-dependent fields ----
 
-/** The kvfree_rcu() settings of a kernel version (MODEL.md §1, §2, §7). */
+/** The kvfree_rcu() settings of a kernel version (docs/model.md §1, §2, §7). */
 export function kernelSettingsFor(major: number, minor: number): Pick<KernelSpec, 'ptrsPerPage' | 'drainDelayMs' | 'floodRearm' | 'perPageGpSnapshots'> {
   const atLeast = (wantMajor: number, wantMinor: number): boolean => major > wantMajor || (major === wantMajor && minor >= wantMinor);
   return {

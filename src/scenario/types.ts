@@ -144,7 +144,7 @@ export interface KillerSpec {
 export interface Scenario {
   name: string;
   description: string;
-  /** Which claim of MODEL.md §6 the preset is built to show, if any. */
+  /** Which claim of docs/model.md §6 the preset is built to show, if any. */
   claim: string;
   /** Arrivals stop after this long; the run then drains until the queues are empty. */
   durationMs: number;

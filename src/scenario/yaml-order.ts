@@ -1,4 +1,4 @@
-// Writing a resolved scenario as YAML: keys in schema order (the order of MODEL.md's story,
+// Writing a resolved scenario as YAML: keys in schema order (the order of docs/model.md's story,
 // not of object construction), optionally each field's meaning as a trailing comment.
 import YAML, { isMap, isScalar, isSeq, type Node } from 'yaml';
 import { SCENARIO_SCHEMA, describeRange, unitLabel, type Field, type ObjectField } from './schema.js';

@@ -219,7 +219,7 @@ export interface TraceStats {
   lines: { total: number; header: number; usedEvents: number; otherEvents: number; skipped: number; firstSkipped: { line: number; text: string } | null; late: number };
   cpus: { declared: number | null; seen: number };
   spanMs: number;
-  /** The names the simulator's metrics use (DESIGN.md), where a capture shows the same thing. */
+  /** The names the simulator's metrics use (docs/json.md), where a capture shows the same thing. */
   metrics: {
     calls: number;
     pagesAllocated: number;

@@ -27,7 +27,7 @@ export function bursts(
   };
 }
 
-/** The phone of base.ts (MODEL.md §5), every CPU calling. */
+/** The phone of base.ts (docs/model.md §5), every CPU calling. */
 export function phone(): Scenario {
   return baseScenario();
 }

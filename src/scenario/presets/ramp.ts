@@ -4,7 +4,7 @@
 // At 3 M calls/s per CPU the callers keep every CPU busy (the kvfree_rcu() fast path alone is
 // 150 ms of CPU per second, before whatever the callers do between frees), so kworkers wait for
 // a CPU: from the ramp until the rate falls back, workqueue wake-ups take their loaded values
-// (MODEL.md §4: highpri median 1 ms, p99 20 ms). Grace periods keep their idle length: the calls
+// (docs/model.md §4: highpri median 1 ms, p99 20 ms). Grace periods keep their idle length: the calls
 // come from tasks that pass through user mode, a quiescent state, between them. With idle
 // wake-ups (30 µs) a grow worker always lands before a rescue pool of a few pages runs dry, and
 // the claim cannot show.

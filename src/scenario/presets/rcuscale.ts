@@ -1,4 +1,4 @@
-// `rcuscale`: rcuscale's kfree_rcu_test as reported on LKML (MODEL.md §8), to compare the
+// `rcuscale`: rcuscale's kfree_rcu_test as reported on LKML (docs/model.md §8), to compare the
 // simulated footprint, grace periods and run time with the published ones: 61–93 MB, 1,724–1,790
 // batches in 8.3–8.6 s with per-page GP snapshots (v6.3); 2.2–6.5 GB before them
 // (`--set kernel.perPageGpSnapshots=false`).
@@ -28,7 +28,7 @@ export function rcuscaleScenario(): Scenario {
     description:
       'rcuscale kfree_rcu_test on a 64-CPU server: 16 closed-loop threads × 10,000 loops × 8,000 32-byte objects (1.28 billion calls), half headless.',
     claim:
-      'Validation (MODEL.md §8), not a §6 claim: the reported footprint was 61–93 MB, with 1,724–1,790 grace periods in 8.3–8.6 s, ' +
+      'Validation (docs/model.md §8), not a §6 claim: the reported footprint was 61–93 MB, with 1,724–1,790 grace periods in 8.3–8.6 s, ' +
       'with per-page GP snapshots (v6.3), and 2.2–6.5 GB before them (set kernel.perPageGpSnapshots=false).',
     durationMs: WINDOW_MS,
     workload: {
