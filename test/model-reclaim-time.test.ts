@@ -7,7 +7,7 @@ import { RandomStreams } from '../src/engine/random.js';
 import { Scheduler } from '../src/engine/scheduler.js';
 import { Allocator } from '../src/model/allocator.js';
 import { OtherUsers } from '../src/model/other-users.js';
-import { doShrinkSlab } from '../src/model/shrinker.js';
+import { doShrinkSlab, remainingScans } from '../src/model/shrinker.js';
 import { allocatorFor, deterministicTiming, quietScenario } from './helpers/model-harness.js';
 
 function setUp(pageCache: number, belowMin: number) {
@@ -107,5 +107,15 @@ describe('other users wait for their own direct reclaim', () => {
     expect(allocator.anonPages).toBe(anonBefore + 3);
     scheduler.run(4_000); // CPU 0's round ends: its pages are free, and the faults go on without reclaim
     expect(allocator.anonPages).toBeGreaterThan(anonBefore + 4);
+  });
+});
+
+describe('do_shrink_slab(): the scans it skips', () => {
+  it('counts the remaining scans of an unchanging shrinker exactly as the loop would run them', () => {
+    for (const [total, freeable, batch] of [[0, 5, 128], [127, 5, 128], [128, 5, 128], [300, 50, 128], [300, 44, 128], [20_000_000, 10_000_000, 128], [60, 60, 128], [59, 60, 128]]) {
+      let steps = 0;
+      for (let left = total!; left >= batch! || left >= freeable!; steps++) left -= Math.min(batch!, left);
+      expect(remainingScans(total!, freeable!, batch!), `${total}/${freeable}/${batch}`).toBe(steps);
+    }
   });
 });

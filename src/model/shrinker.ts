@@ -22,6 +22,16 @@ export interface ShrinkerCallbacks {
   lastScanChangedNothing?(): boolean;
 }
 
+/**
+ * How many more times `while (total >= batch || total >= freeable) total -= min(batch, total)`
+ * runs: whole batches first, then one short step if what is left still reaches freeable.
+ */
+export function remainingScans(totalScan: number, freeable: number, batch: number): number {
+  const whole = Math.floor(totalScan / batch);
+  const rest = totalScan - whole * batch;
+  return whole + (rest > 0 && rest >= freeable ? 1 : 0);
+}
+
 /** One do_shrink_slab() call at `priority`: returns the objects freed. */
 export function doShrinkSlab(shrinker: ShrinkerCallbacks, priority: number, seeks = DEFAULT_SEEKS, batch = SHRINK_BATCH): number {
   const freeable = Math.floor(shrinker.count());
@@ -39,10 +49,9 @@ export function doShrinkSlab(shrinker: ShrinkerCallbacks, priority: number, seek
     freed += got;
     totalScan -= nrToScan;
     if (shrinker.lastScanChangedNothing?.()) {
-      // The remaining calls of this loop would each say the same: count them without making them.
-      let repeats = 0;
-      for (; totalScan >= batch || totalScan >= freeable; repeats++) totalScan -= Math.min(batch, totalScan);
-      freed += repeats * got;
+      // The remaining calls of this loop would each say the same: count them without making
+      // them (or even stepping through them: under a flood freeable is millions of objects).
+      freed += remainingScans(totalScan, freeable, batch) * got;
       break;
     }
   }
