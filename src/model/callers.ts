@@ -43,14 +43,20 @@ export class ClosedCallSequence implements CallStream {
   }
 
   countBy(time: number, from: number): number {
-    let count = from;
-    if (this.pausedAt >= 0 && count >= this.pausedAt) return count;
-    if (count < this.anchorCall) count = this.anchorCall; // calls before the anchor all came before it
-    const upTo = Math.floor((time - this.anchorTime) / this.periodUs + 1e-9) + this.anchorCall + 1;
-    count = Math.max(count, Math.min(upTo, this.totalCalls));
+    if (this.pausedAt >= 0 && from >= this.pausedAt) return from;
+    // The anchor is always set at a moment when every call before it had come (delayFrom(),
+    // resume()), and queries move forward: those calls came by `time`. timeOf() extrapolates
+    // the new anchor backwards, which is not when they came, so never walk back past it.
+    const floor = Math.max(from, this.anchorCall);
+    // Past the window's end (the drain) or a pause no call comes: without this cap the loop
+    // below would walk back one call at a time from where the clock would have put them.
+    const lastTime = Math.min(time, this.endUs);
+    const upTo = Math.floor((lastTime - this.anchorTime) / this.periodUs + 1e-9) + this.anchorCall + 1;
+    const cap = this.pausedAt >= 0 ? Math.min(this.pausedAt, this.totalCalls) : this.totalCalls;
+    let count = Math.max(floor, Math.min(upTo, cap));
     // Settle rounding with timeOf() itself, as CallSequence does.
     while (this.timeOf(count) <= time) count++;
-    while (count > from && this.timeOf(count - 1) > time) count--;
+    while (count > floor && this.timeOf(count - 1) > time) count--;
     return count;
   }
 
