@@ -76,6 +76,15 @@ describe('a caller blocked in synchronize_rcu() issues nothing until it returns'
     expect(m.stalls.reclaimMs).toBe(0);
   });
 
+  it('closed: the thread blocks also when the "no" cannot be remembered (the policy read the clock)', () => {
+    const s = deterministicTiming(headlessOnly(closed(constantRate(quietScenario(), 20_000, 100), 0, 950)), { gpMs: 5 });
+    const clockReader = testPolicy('clock-reader', (kernel) => ({ needPage: () => (kernel.now() < 0 ? null : null), pageEmptied: () => {} }));
+    const m = simulate(s, clockReader).result.metrics;
+    expect(m.calls).toBeGreaterThanOrEqual(10);
+    expect(m.calls).toBeLessThanOrEqual(21);
+    expect(m.stalls.count).toBe(m.calls);
+  });
+
   it('open: the other tasks on the CPU keep calling at the rate, and each blocked caller counts as a stall', () => {
     const s = deterministicTiming(headlessOnly(constantRate(quietScenario(), 20_000, 100)), { gpMs: 5 });
     const m = simulate(s, nullPolicy).result.metrics;

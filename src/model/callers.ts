@@ -77,6 +77,8 @@ export class ClosedCallSequence implements CallStream {
 
   /** A blocked thread resumes at `time`; a paused CPU's next call comes one period later. */
   resume(time: number): void {
+    // A resume without its block would let the CPU call on with every thread asleep.
+    if (this.blocked === 0) throw new Error('closed callers: a thread resumed that was never blocked');
     this.blocked--;
     if (this.pausedAt < 0) return;
     this.anchorCall = this.pausedAt;

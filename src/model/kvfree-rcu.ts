@@ -477,6 +477,8 @@ export class KvfreeRcu {
     }
     this.checkNoLeak(heldBefore, 'needPage');
     this.fallback(state, form, costUs, blockedUs);
+    // A headless caller sleeps in synchronize_rcu() next (one that slept in reclaim already blocked).
+    if (state.closed && form === 'headless' && blockedUs === 0) state.closed.block(call);
     if (blockedUs > 0 && form === 'two-arg') {
       this.counters.stalls++;
       this.stallLength.add(blockedUs);
