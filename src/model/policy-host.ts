@@ -38,6 +38,13 @@ interface HookContext {
   unrepeatable: boolean;
 }
 
+/** A page a work item put into a reserve, usable once that work has finished. */
+interface LandingPage {
+  reserve: ReserveHolder;
+  index: number;
+  page: Page;
+}
+
 class ReserveHolder implements Reserve {
   private readonly parts: Page[][];
   /** Pages a running work item has put that land when the work gets that far. */
@@ -70,23 +77,28 @@ class ReserveHolder implements Reserve {
     this.host.reserveLevel.add(this.host.scheduler.now, 1);
     if (this.host.inWork) {
       // A work item's allocations delay its completion: the page is the policy's, usable when the work ends.
-      this.landing[this.shared ? 0 : cpu].push(page);
-      this.host.landsWithWork(this);
+      const index = this.shared ? 0 : cpu;
+      this.landing[index].push(page);
+      this.host.landsWithWork({ reserve: this, index, page });
       return;
     }
     part.push(page);
     this.bumped(cpu);
   }
 
-  /** The running work item has finished: what it put is usable now. */
-  land(): void {
-    for (let index = 0; index < this.landing.length; index++) {
-      const landing = this.landing[index];
-      if (landing.length === 0) continue;
-      this.parts[index].push(...landing);
-      landing.length = 0;
-      this.bumped(index);
-    }
+  /**
+   * A work item that put `page` has finished: the page is usable now. Only that work's own pages:
+   * another work item still running on the same part lands its pages when it ends.
+   */
+  land(index: number, page: Page): void {
+    const landing = this.landing[index];
+    landing.splice(landing.lastIndexOf(page), 1);
+    this.parts[index].push(page);
+  }
+
+  /** After land(): what a null answer rested on changed for that part. */
+  landed(index: number): void {
+    this.bumped(index);
   }
 
   private bumped(cpu: number): void {
@@ -336,10 +348,11 @@ export class PolicyHost {
 
   /** A work item is running: reserve puts land when it ends. */
   inWork = false;
-  private readonly landingReserves: ReserveHolder[] = [];
+  /** The pages the running work item has put, in order; they land when it finishes. */
+  private workLanding: LandingPage[] = [];
 
-  landsWithWork(reserve: ReserveHolder): void {
-    if (!this.landingReserves.includes(reserve)) this.landingReserves.push(reserve);
+  landsWithWork(landing: LandingPage): void {
+    this.workLanding.push(landing);
   }
   /** Bumped by every page freed and every monitor run: what a shrinker scan can change. */
   private shrinkerEffects = 0;
@@ -365,9 +378,13 @@ export class PolicyHost {
     }
     // The work finishes after its allocator cost (now + what its allocations took): its
     // reserve puts land and its CPU's state changes then.
-    const reserves = this.landingReserves.splice(0);
+    const landing = this.workLanding;
+    this.workLanding = [];
     const finish = () => {
-      for (const reserve of reserves) reserve.land();
+      for (const { reserve, index, page } of landing) reserve.land(index, page);
+      landing.forEach(({ reserve, index }, position) => {
+        if (landing.findIndex((other) => other.reserve === reserve && other.index === index) === position) reserve.landed(index);
+      });
       this.bumpCpu(cpu);
     };
     if (elapsedUs > 0) this.scheduler.after(elapsedUs, Priority.work, finish);
