@@ -119,33 +119,42 @@ export class Simulation {
       this.kvfree.start();
       const check = this.options.checkInvariants ? () => checkInvariants(this) : undefined;
       const drained = () => {
+        // A tripped run is redone event by event (below): what it would compute from here on is waste.
+        if (this.host.answerAheadTripped) return true;
         this.footprint.sampleUntil(this.scheduler.nextTime());
         return this.snapshot !== null && this.kvfree.objectsOutstanding === 0;
       };
       this.footprint.sampleUntil(this.scheduler.nextTime());
       this.scheduler.run(this.endUs + DRAIN_LIMIT_US, drained, check);
-      if (!this.snapshot) this.snapshot = this.collect();
-      if (this.kvfree.objectsOutstanding !== 0) {
-        throw new InvariantError(`${this.kvfree.objectsOutstanding} kvfree_rcu() objects were never freed ${DRAIN_LIMIT_US / 1e6} s after the arrival window`);
+      if (!this.host.answerAheadTripped) {
+        if (!this.snapshot) this.snapshot = this.collect();
+        if (this.kvfree.objectsOutstanding !== 0) {
+          throw new InvariantError(`${this.kvfree.objectsOutstanding} kvfree_rcu() objects were never freed ${DRAIN_LIMIT_US / 1e6} s after the arrival window`);
+        }
+        if (this.host.ledger.heldPages !== 0) throw new PolicyError(`${this.host.ledger.heldPages} page(s) leaked: held by the policy outside any reserve`);
       }
-      if (this.host.ledger.heldPages !== 0) throw new PolicyError(`${this.host.ledger.heldPages} page(s) leaked: held by the policy outside any reserve`);
     } catch (error) {
       if (error instanceof PolicyError) {
         error.message = `${this.policy.name} at ${(this.scheduler.now / 1000).toFixed(3)} ms: ${error.message}`;
       }
       throw error;
     }
-    if (this.host.answerAheadTripped) {
-      // This policy changed what another CPU's remembered answer rested on, after that CPU had
-      // answered past that time: redo the run event by event so every answer is exact.
-      this.options.traceSink?.reset(); // trace: the redone run writes the trace afresh
-      return new Simulation(this.scenario, this.policy, this.params, { ...this.options, answerAhead: false }).run();
-    }
+    if (this.host.answerAheadTripped) return this.redoEventByEvent();
+    const snapshot = this.snapshot!;
     // Callers still in synchronize_rcu() at the end of the window are counted when they return.
-    this.snapshot.latencyUs = this.latencySummary();
-    this.snapshot.stalls = this.stallSummary();
-    this.snapshot.slowPathUs = this.slowPathSummary();
-    return { metrics: this.snapshot, timeline: this.timeline, eventsRun: this.scheduler.eventsRun, simulatedMs: this.scheduler.now / 1000 };
+    snapshot.latencyUs = this.latencySummary();
+    snapshot.stalls = this.stallSummary();
+    snapshot.slowPathUs = this.slowPathSummary();
+    return { metrics: snapshot, timeline: this.timeline, eventsRun: this.scheduler.eventsRun, simulatedMs: this.scheduler.now / 1000 };
+  }
+
+  /**
+   * This policy changed what another CPU's remembered answer rested on, after that CPU had
+   * answered past that time: redo the run event by event so every answer is exact.
+   */
+  private redoEventByEvent(): SimulationResult {
+    this.options.traceSink?.reset(); // trace: the redone run writes the trace afresh
+    return new Simulation(this.scenario, this.policy, this.params, { ...this.options, answerAhead: false }).run();
   }
 
   private scheduleTimedEvent(event: TimedEvent): void {
