@@ -7,10 +7,30 @@ const LOG_GROWTH = Math.log(GROWTH);
 const FLOOR = 1e-3;
 const BUCKETS = Math.ceil(Math.log(1e10 / FLOOR) / LOG_GROWTH) + 1;
 
+/**
+ * Sums are kept in whole 1/1024ths (of a µs, for times): integers add up exactly in a float64
+ * up to 2^53 units (≈ 100 days of µs), so a sum does not depend on the order of its terms, and
+ * a run whose events came in another order (answered ahead or one by one) gives the same bits.
+ */
+const SUM_UNITS = 1024;
+
+/** An order-independent running sum (see SUM_UNITS). */
+export class ExactSum {
+  private units = 0;
+
+  add(value: number, count = 1): void {
+    this.units += Math.round(value * SUM_UNITS) * count;
+  }
+
+  get value(): number {
+    return this.units / SUM_UNITS;
+  }
+}
+
 export class Histogram {
   private readonly counts = new Float64Array(BUCKETS);
   private total = 0;
-  private sum = 0;
+  private readonly sum = new ExactSum();
   private maxValue = 0;
   private minValue = Infinity;
 
@@ -27,7 +47,7 @@ export class Histogram {
     const index = this.lastIndex;
     this.counts[index] += count;
     this.total += count;
-    this.sum += value * count;
+    this.sum.add(value, count);
     if (value > this.maxValue) this.maxValue = value;
     if (value < this.minValue) this.minValue = value;
   }
@@ -41,7 +61,7 @@ export class Histogram {
   }
 
   get mean(): number {
-    return this.total === 0 ? 0 : this.sum / this.total;
+    return this.total === 0 ? 0 : this.sum.value / this.total;
   }
 
   /** The value at quantile q in [0, 1]; 0 when empty. Never above the recorded max. */

@@ -3,7 +3,7 @@
 // per-page GP snapshots (v6.3), the reclaim work, and the two fallbacks. Calls that land in a
 // page with room are handled in bulk (CallSequence); only a call that needs a page is looked at
 // one by one, and a run of fallbacks between two events is answered from the first (memo).
-import { Histogram, LevelTracker } from '../engine/histogram.js';
+import { ExactSum, Histogram, LevelTracker } from '../engine/histogram.js';
 import { Priority, type Scheduler } from '../engine/scheduler.js';
 import type { IndexedStream, RandomStreams, Stream } from '../engine/random.js';
 import type { CallForm, Page, PageRequest } from '../policy/api.js';
@@ -87,8 +87,8 @@ export interface CallCounters {
   objectsInSync: number;
   /** Callers blocked in synchronize_rcu() or direct reclaim, and for how long (µs). */
   stalls: number;
-  stallSyncUs: number;
-  stallReclaimUs: number;
+  stallSyncUs: ExactSum;
+  stallReclaimUs: ExactSum;
   /** Extra free time of objects sent down the rcu_head path instead of a pointer page (ns). */
   extraFreeNs: number;
   /** Time of the last call (µs). */
@@ -106,8 +106,8 @@ export class KvfreeRcu {
     objectsFreed: 0,
     objectsInSync: 0,
     stalls: 0,
-    stallSyncUs: 0,
-    stallReclaimUs: 0,
+    stallSyncUs: new ExactSum(),
+    stallReclaimUs: new ExactSum(),
     extraFreeNs: 0,
     lastCallUs: 0,
   };
@@ -130,6 +130,11 @@ export class KvfreeRcu {
   private readonly modelWork: Stream[] = [];
   /** `run --trace-out` only (trace-sink.ts). */
   trace?: TraceSink;
+  /**
+   * Called before a call moves the clock forward inside one event (the next call comes before
+   * any other event): what samples the state between events must read it before it moves.
+   */
+  beforeClockMoves: (time: number) => void = () => {};
 
   constructor(
     private readonly scheduler: Scheduler,
@@ -332,7 +337,10 @@ export class KvfreeRcu {
         this.scheduleNeedAt(state, time);
         return;
       }
-      if (time > this.scheduler.now) this.scheduler.now = time;
+      if (time > this.scheduler.now) {
+        this.beforeClockMoves(time);
+        this.scheduler.now = time;
+      }
       if (this.handleCallWithoutPage(state, call)) {
         this.armMonitor(state);
         this.scheduleNeed(state);
@@ -448,7 +456,7 @@ export class KvfreeRcu {
     const costUs = this.host.takeCostUs();
     // The caller sleeps through its direct reclaim; the rest of its cost is CPU time it spends.
     if (blockedUs > 0) {
-      this.counters.stallReclaimUs += blockedUs;
+      this.counters.stallReclaimUs.add(blockedUs);
       if (state.closed) state.closed.block(call);
     }
     if (state.closed) state.closed.delayFrom(call + 1, costUs - blockedUs);
@@ -607,7 +615,7 @@ export class KvfreeRcu {
       this.latency.add(endTime - waiters[index]);
       this.slowPath.add(endTime - waiters[index]);
       const syncUs = endTime - waiters[index + 1];
-      this.counters.stallSyncUs += syncUs;
+      this.counters.stallSyncUs.add(syncUs);
       this.stallLength.add(syncUs + waiters[index + 2]);
       const state = this.cpus[waiters[index + 3]];
       if (state.closed) this.resumeCaller(state);

@@ -98,6 +98,7 @@ export class Simulation {
       },
       this.endUs,
     );
+    this.kvfree.beforeClockMoves = (time) => this.footprint.sampleUntil(time);
     if (options.answerAhead === false) this.host.answerAheadSafe = false;
     this.gracePeriods.trace = this.kvfree.trace = this.host.trace = options.traceSink; // trace: the sink, if any
   }
@@ -201,8 +202,8 @@ export class Simulation {
 
   private stallSummary(): Metrics['stalls'] {
     const counters = this.kvfree.counters;
-    const syncMs = counters.stallSyncUs / 1000;
-    const reclaimMs = counters.stallReclaimUs / 1000;
+    const syncMs = counters.stallSyncUs.value / 1000;
+    const reclaimMs = counters.stallReclaimUs.value / 1000;
     return { count: counters.stalls, totalMs: syncMs + reclaimMs, p99Ms: this.kvfree.stallLength.quantile(0.99) / 1000, syncMs, reclaimMs };
   }
 

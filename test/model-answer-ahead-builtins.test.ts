@@ -1,0 +1,38 @@
+// Answering remembered fallbacks in bulk, ahead of the clock, must give exactly what the run
+// gives event by event (speed issue, point 1): every built-in on the presets where fallbacks
+// come in runs — memory exhausted (flood), late workers (sched-latency), raided pools
+// (pool-abuse), the phone's default — compared as the whole result's JSON, byte for byte.
+import { describe, expect, it } from 'vitest';
+import growAfterEmergency from '../policies/grow-after-emergency.js';
+import inlineNowait from '../policies/inline-nowait.js';
+import locklessPcp from '../policies/lockless-pcp.js';
+import mempool from '../policies/mempool.js';
+import nolockAlloc from '../policies/nolock-alloc.js';
+import preemptCount from '../policies/preempt-count.js';
+import refillWorker from '../policies/refill-worker.js';
+import upstream from '../policies/upstream.js';
+import { Simulation } from '../src/model/simulation.js';
+import { resolveScenario } from '../src/scenario/load.js';
+import { defaultParams } from './helpers/model-harness.js';
+
+const BUILTINS = [upstream, mempool, refillWorker, growAfterEmergency, locklessPcp, nolockAlloc, inlineNowait, preemptCount];
+// Short windows keep the file quick; each preset's timeline is squeezed with it.
+const SCENARIOS: Array<[string, number, string[]]> = [
+  ['default', 1_000, []],
+  ['flood', 400, ['workload.activeCpus=8']],
+  ['sched-latency', 600, []],
+  ['pool-abuse', 600, []],
+];
+
+describe('answer-ahead is exact for every built-in', () => {
+  it.each(SCENARIOS)('%s (%i ms)', (name, durationMs, sets) => {
+    for (const policy of BUILTINS) {
+      const json = (answerAhead: boolean) => {
+        const scenario = resolveScenario(name, sets, durationMs);
+        const result = new Simulation(scenario, policy, defaultParams(policy), { seed: 7, timelinePoints: 50, answerAhead }).run();
+        return JSON.stringify({ metrics: result.metrics, timeline: result.timeline, simulatedMs: result.simulatedMs });
+      };
+      expect(json(true), `${policy.name} on ${name}`).toBe(json(false));
+    }
+  }, 300_000);
+});
