@@ -98,6 +98,14 @@ export class Allocator {
     return (this.belowMinUs + open) / 1000;
   }
 
+  /**
+   * Whether a call could soon wake kswapd or enter direct reclaim (free pages within a PCP
+   * refill per CPU of LOW): both run the shrinkers, which reach every CPU.
+   */
+  reclaimNear(): boolean {
+    return this.freePages <= this.lowPages + this.batch * this.pcp.length;
+  }
+
   pcpTotal(): number {
     let total = 0;
     for (let cpu = 0; cpu < this.pcp.length; cpu++) total += this.pcp[cpu];

@@ -385,6 +385,9 @@ export class KvfreeRcu {
    */
   private answerAhead(state: CpuState, call: number, time: number): number {
     if (!this.host.answerAheadSafe || !this.memoValid(state) || state.memo!.memoryDependent) return 0;
+    // Another CPU's call may reclaim before the horizon, and a shrinker scan runs this CPU's
+    // monitor: an answer given ahead would then be wrong and the whole run redone. Not worth it.
+    if (this.host.hasShrinker() && this.allocator.reclaimNear()) return 0;
     const signatures = state.memo!.signatures;
     const costUs = state.memo!.costUs;
     let horizon = this.scheduler.nextNonCallTime();

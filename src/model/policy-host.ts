@@ -326,6 +326,10 @@ export class PolicyHost {
 
   private readonly emptiedContext: HookContext = { kind: 'task', holdsAllocatorLock: false, touchedMemory: false, violated: false, cpu: -1, unrepeatable: false };
 
+  hasShrinker(): boolean {
+    return this.hooks.shrinkCount !== undefined && this.hooks.shrinkScan !== undefined;
+  }
+
   /** The policy's shrinker at one reclaim priority, as do_shrink_slab() calls it. */
   shrink(priority: number): number {
     const hooks = this.hooks;
