@@ -29,14 +29,17 @@ describe('default: the ranking is the policies\', not the headless share\'s', ()
   const at = (name: string, index: number) => rates.get(name)![index];
 
   // lockless-pcp and inline-nowait trade places as the share grows (1.2 % each, give or take
-  // the share's effect on free memory), so their mutual order is not part of the claim.
+  // the share's effect on free memory), so their mutual order is not part of the claim; nor is
+  // grow-after-emergency against lockless-pcp: with no headless calls the rescue pool waits for
+  // its worker while lockless-pcp grabs from the PCP list for every call form (4.1 % vs 2.1 %),
+  // with some it takes the v5.12 inline page and falls back far less (0.03 % vs 1.3 % at 0.1).
   it.each(SHARES.map((share, index) => [share, index]))(
-    'headlessShare %s: mempool < nolock-alloc < inline-nowait < refill-worker, and grow-after-emergency < lockless-pcp < refill-worker',
+    'headlessShare %s: mempool < nolock-alloc < inline-nowait < refill-worker, and grow-after-emergency, lockless-pcp < refill-worker',
     (_share, index) => {
       expect(at('mempool', index)).toBeLessThan(at('nolock-alloc', index));
       expect(at('nolock-alloc', index)).toBeLessThan(at('inline-nowait', index));
       expect(at('inline-nowait', index)).toBeLessThan(at('refill-worker', index));
-      expect(at('grow-after-emergency', index)).toBeLessThan(at('lockless-pcp', index));
+      expect(at('grow-after-emergency', index)).toBeLessThan(at('refill-worker', index));
       expect(at('lockless-pcp', index)).toBeLessThan(at('refill-worker', index));
     },
   );
@@ -49,8 +52,8 @@ describe('default: the ranking is the policies\', not the headless share\'s', ()
     }
   });
 
-  it('a policy with the v5.12 inline page for headless callers falls back less the more calls are headless', () => {
-    const [none, some, half] = rates.get('nolock-alloc')!;
+  it.each(['nolock-alloc', 'grow-after-emergency'])('%s, with the v5.12 inline page for headless callers, falls back less the more calls are headless', (name) => {
+    const [none, some, half] = rates.get(name)!;
     expect(some).toBeLessThan(none);
     expect(half).toBeLessThan(some);
   });
