@@ -234,13 +234,23 @@ export class KvfreeRcu {
   countInflightPages(): { pages: number; objects: number } {
     let pages = 0;
     let objects = this.counters.objectsInSync;
+    const count = (pointerPages: readonly PointerPage[]) => {
+      pages += pointerPages.length;
+      for (const pointerPage of pointerPages) objects += pointerPage.objects;
+    };
     for (const state of this.cpus) {
-      const all = [...state.queued, ...state.resuming, ...(state.current ? [state.current] : [])];
-      for (const slot of state.slots) if (slot) all.push(...slot.pages);
-      pages += all.length;
-      for (const pointerPage of all) objects += pointerPage.objects;
+      count(state.queued);
+      count(state.resuming);
+      if (state.current) {
+        pages++;
+        objects += state.current.objects;
+      }
       objects += state.headObjects;
-      for (const slot of state.slots) if (slot) objects += slot.headObjects;
+      for (const slot of state.slots) {
+        if (!slot) continue;
+        count(slot.pages);
+        objects += slot.headObjects;
+      }
     }
     return { pages: pages + this.pagesInReclaim, objects: objects + this.objectsInReclaim };
   }

@@ -7,7 +7,7 @@ import type { Scenario, TimedEvent } from '../scenario/types.js';
 import { Allocator } from './allocator.js';
 import { GracePeriods } from './grace-periods.js';
 import { FootprintProbe } from './footprint.js';
-import { checkInvariants, InvariantError } from './invariants.js';
+import { InvariantChecker, InvariantError } from './invariants.js';
 import { KvfreeRcu } from './kvfree-rcu.js';
 import type { Metrics } from '../contract/metrics.js';
 import { OtherUsers } from './other-users.js';
@@ -118,7 +118,8 @@ export class Simulation {
         this.snapshot = this.collect();
       });
       this.kvfree.start();
-      const check = this.options.checkInvariants ? () => checkInvariants(this) : undefined;
+      const checker = this.options.checkInvariants ? new InvariantChecker(this) : undefined;
+      const check = checker ? () => checker.check() : undefined;
       const drained = () => {
         // A tripped run is redone event by event (below): what it would compute from here on is waste.
         if (this.host.answerAheadTripped) return true;
