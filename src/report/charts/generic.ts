@@ -1,8 +1,8 @@
 // Chart builders that know nothing about rcupool's results: bars per metric, a line per series
 // over a varied value, a scatter with its trade-off front. Each returns a Vega-Lite spec with
 // its data inline, so the same spec renders to SVG here and restyles anywhere else.
-// `sweep` calls lineChartSpec (a metric against the varied value, a line per policy) and
-// frontScatterSpec (two metrics, the non-dominated points marked); see docs/html-report.md.
+// `sweep` (sweep-curves.ts) calls linePanelsSpec and lineChartSpec (metrics against the varied
+// value, a line per policy) and frontScatterSpec (two metrics, the non-dominated points marked).
 import type { TopLevelSpec } from 'vega-lite';
 import { CHART_CONFIG, seriesColor } from './theme.js';
 
