@@ -262,6 +262,15 @@ describe('rcupool sweep --format html', { timeout: E2E_TIMEOUT_MS }, () => {
     expect(specs.stderr).toMatch(/^rcupool: --vega-specs: a shard holds only some of the points[^\n]*\n$/);
   });
 
+  it('check of a sweep baseline refuses --format html in one line rather than printing a table', async () => {
+    const made = await rcupool(['baseline', '--out', at('sweep-baseline.json'), ...SWEEP.slice(1), '--quiet']);
+    expect(made.status, made.stderr).toBe(0);
+    const result = await rcupool(['check', '--baseline', at('sweep-baseline.json'), '--format', 'html']);
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/^rcupool: --format html: not available for a sweep baseline \(.*sweep-baseline\.json\) yet; use table, json or markdown\n$/);
+  });
+
   it('--vega-specs into a path that cannot be a folder is one line and exit 2', async () => {
     writeFileSync(at('a-file'), '');
     const result = await rcupool([...SWEEP, '--format', 'html', '--vega-specs', at('a-file/specs')]);
