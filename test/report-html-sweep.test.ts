@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { METRIC_PATHS, type Metrics } from '../src/contract/metrics.js';
 import type { MetricsInterval } from '../src/runner/result-types.js';
+import { SERIES_COLORS } from '../src/report/charts/theme.js';
 import { renderSweepHtml, sweepCharts } from '../src/report/html-sweep.js';
 import { renderSweep } from '../src/report/sweep-render.js';
 import type { SweepAxis, SweepPointResult, SweepResult } from '../src/runner/sweep-types.js';
@@ -183,6 +184,19 @@ describe('the sweep HTML page', { timeout: 60_000 }, () => {
     }
     expect(html).toContain('@media (prefers-color-scheme: dark)');
     expect(html).toContain('@media print');
+  });
+
+  it('draws in the Okabe-Ito palette only, a policy in the same colour on every chart', () => {
+    const svgPart = multi.html.slice(multi.html.indexOf('<svg'));
+    const colors = new Set([...svgPart.matchAll(/ (?:fill|stroke)="([^"]+)"/g)].map((match) => match[1]!.toUpperCase()));
+    const allowed = new Set([...SERIES_COLORS, 'none', 'transparent'].map((color) => color.toUpperCase()));
+    for (const color of colors) expect(allowed, color).toContain(color);
+    // mempool's first point comes first: the first colour, upstream the second, in curves and front alike.
+    for (const figure of figures(multi.root).values()) {
+      const legend = [...elements(svgOf(figure))].filter((node) => node.tagName === 'g' && (attr(node, 'class') ?? '').includes('role-legend-symbol'));
+      const strokes = legend.flatMap((group) => [...elements(group)].map((node) => attr(node, 'stroke') ?? attr(node, 'fill')).filter((color) => color?.startsWith('#')));
+      expect(strokes.slice(0, 2), attr(figure, 'id')).toEqual([SERIES_COLORS[0], SERIES_COLORS[1]]);
+    }
   });
 
   it('says what was run: version, scenario, seeds, the varied field as written, the policies', () => {
