@@ -1,6 +1,7 @@
 // The HTML report in a real browser: headless Chromium opens the file from disk, renders it
 // with no console error and no request beyond the file itself, shows every chart with a size,
-// and a screenshot is not blank. Dark mode and print change the colours. One page, one screenshot.
+// and a screenshot is not blank. Dark mode and print change the colours. One page, one screenshot;
+// then a sweep's page, which must load as cleanly and lay out its curves and front.
 // RCUPOOL_SCREENSHOT=docs/report.png also keeps the screenshot (how the README's was made).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +16,19 @@ import { rcupoolAsync } from './helpers/cli-async.js';
 
 /** Two policies on a scenario that dips under MIN and has timed events: every panel has something to show. */
 const RUN = ['compare', '--policy', 'upstream,lockless-pcp', '--scenario', 'default', '--duration', '1s'];
+const SWEEP = ['sweep', '--policy', 'upstream,mempool', '--scenario', 'steady', '--duration', '100ms', '--vary', 'mempool.reservePages=1..16:x4', '--seeds', '2', '--front', 'reserve.avgPages,failures.rate'];
+
+/** Console errors and warnings, page errors, and any request beyond the file, as lines. */
+function watch(page: Page, problems: string[]): void {
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warn') problems.push(`console ${message.type()}: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${String(error)}`));
+  page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()}`));
+  page.on('request', (request) => {
+    if (!request.url().startsWith('file:')) problems.push(`request: ${request.url()}`);
+  });
+}
 
 let folder: string;
 let browser: Browser | undefined;
@@ -25,19 +39,13 @@ let screenshot: Buffer;
 beforeAll(async () => {
   const executablePath = chromiumPath();
   folder = mkdtempSync(join(tmpdir(), 'rcupool-browser-'));
-  const made = await rcupoolAsync([...RUN, '--out', join(folder, 'report.html')]);
+  const [made, swept] = await Promise.all([rcupoolAsync([...RUN, '--out', join(folder, 'report.html')]), rcupoolAsync([...SWEEP, '--format', 'html', '--out', join(folder, 'sweep.html')])]);
   expect(made.status, made.stderr).toBe(0);
+  expect(swept.status, swept.stderr).toBe(0);
   // --no-sandbox: CI runs as root, where Chromium's sandbox refuses to start.
   browser = await puppeteer.launch({ executablePath, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
   page = await browser.newPage();
-  page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warn') problems.push(`console ${message.type()}: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`page error: ${String(error)}`));
-  page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()}`));
-  page.on('request', (request) => {
-    if (!request.url().startsWith('file:')) problems.push(`request: ${request.url()}`);
-  });
+  watch(page, problems);
   await page.setViewport({ width: 1280, height: 1000, deviceScaleFactor: 1 });
   await page.goto(pathToFileURL(join(folder, 'report.html')).href, { waitUntil: 'load' });
   // The screenshot shows the timelines, the part a terminal cannot draw side by side.
@@ -96,5 +104,19 @@ describe('the HTML report in headless Chromium', { timeout: E2E_TIMEOUT_MS }, ()
     expect(text).toBe('rgb(230, 230, 230)');
     await page.emulateMediaType('print');
     expect(await background()).toBe('rgb(255, 255, 255)');
+  });
+
+  it('opens a sweep page as cleanly: every curve and the front laid out with a size', async () => {
+    const sweepPage = await browser!.newPage();
+    const sweepProblems: string[] = [];
+    watch(sweepPage, sweepProblems);
+    await sweepPage.goto(pathToFileURL(join(folder, 'sweep.html')).href, { waitUntil: 'load' });
+    const charts = await sweepPage.$$eval('figure.chart', (figures) => figures.map((figure) => ({ id: figure.id, area: figure.querySelector('svg')!.getBoundingClientRect().width * figure.querySelector('svg')!.getBoundingClientRect().height })));
+    expect(sweepProblems).toEqual([]);
+    const groups = new Set(METRIC_PATHS.map((path) => (path.includes('.') ? path.split('.')[0] : 'totals')));
+    expect(charts).toHaveLength(groups.size + 1); // a curve chart per metric group, and the front
+    expect(charts.map((chart) => chart.id)).toContain('chart-sweep-front');
+    for (const chart of charts) expect(chart.area, chart.id).toBeGreaterThan(10_000);
+    await sweepPage.close();
   });
 });

@@ -2,12 +2,11 @@
 // printed exactly as the unsharded `sweep` would print it with the same output flags.
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { renderSweep } from '../report/sweep-render.js';
 import { MergeError, mergeShards } from '../runner/shard.js';
 import type { SweepResult } from '../runner/sweep-types.js';
 import { UsageError } from './errors.js';
 import { emit } from './output.js';
-import { addSweepOutputOptions, reportFailedPoints, sweepRenderChoice, type SweepOutputFlags } from './sweep.js';
+import { addSweepOutputOptions, reportFailedPoints, sweepRenderChoice, sweepReportText, type SweepOutputFlags } from './sweep.js';
 
 const EXAMPLES = `
 Examples:
@@ -44,7 +43,7 @@ export function mergeCommand(): Command {
   );
   command.argument('<shards...>', 'the shard files (JSON)');
   addSweepOutputOptions(command);
-  command.action((files: string[], flags: SweepOutputFlags) => {
+  command.action(async (files: string[], flags: SweepOutputFlags) => {
     const { format, options } = sweepRenderChoice(flags);
     const shards = files.map((file) => ({ file, result: readShard(file) }));
     let merged: SweepResult;
@@ -54,7 +53,7 @@ export function mergeCommand(): Command {
       if (error instanceof MergeError) throw new UsageError(error.message);
       throw error;
     }
-    emit(renderSweep(format, merged, options), flags.out);
+    emit(await sweepReportText(format, merged, options, flags.vegaSpecs), flags.out);
     process.exitCode = reportFailedPoints(merged);
   });
   return command;

@@ -56,6 +56,7 @@ export async function checkSweepBaseline(flags: SweepCheckFlags): Promise<void> 
   if (flags.json && flags.format && flags.format !== 'json') throw new UsageError(`--json and --format ${flags.format} disagree; use one of them`);
   if (flags.policy !== undefined) throw new UsageError(`--policy: not available for a sweep baseline (${flags.baseline}); its policies are rerun from their recorded locations`);
   const format = flags.json ? 'json' : (flags.format ?? 'table');
+  if (format === 'html') throw new UsageError(`--format html: not available for a sweep baseline (${flags.baseline}) yet; use table, json or markdown`);
   let thresholds;
   try {
     thresholds = parseThresholds(flags.threshold);

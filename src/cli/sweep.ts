@@ -5,11 +5,13 @@ import cliProgress from 'cli-progress';
 import type { MetricPath } from '../contract/metrics.js';
 import { colorEnabled } from '../report/index.js';
 import { isMetricPath, summaryLine, sweepColumns } from '../report/sweep-columns.js';
+import { allSweepCharts, renderSweepHtml, sweepCharts } from '../report/html-sweep.js';
 import { renderSweep, SWEEP_FORMATS, type SweepFormat, type SweepRenderOptions } from '../report/sweep-render.js';
 import { GridError, parseAxes } from '../runner/grid.js';
 import { parseShard } from '../runner/shard.js';
 import { countPoints, MAX_SWEEP_RUNS, resolveAxes, runSweep, type SweepPlan } from '../runner/sweep.js';
 import type { SweepResult } from '../runner/sweep-types.js';
+import { writeVegaSpecs } from './compare.js';
 import { EXIT_OK, EXIT_USAGE, UsageError } from './errors.js';
 import { emit } from './output.js';
 import { addRunOptions, parseParamFlags, resolveRun, type RunFlags } from './run-options.js';
@@ -22,6 +24,7 @@ export interface SweepOutputFlags {
   quiet?: boolean;
   metrics?: string;
   front?: string;
+  vegaSpecs?: string;
 }
 
 interface SweepFlags extends RunFlags, SweepOutputFlags {
@@ -37,6 +40,7 @@ Examples:
   rcupool sweep --scenario embedded --vary workload.headlessShare=0,0.1,0.5 --vary machine.preset=embedded,phone
   rcupool sweep --policy mempool --vary mempool.reservePages=1..1024:x2 --seeds 5 --format csv > sweep.csv
   rcupool sweep --vary mempool.reservePages=0..200:25 --front reserve.avgPages,failures.rate
+  rcupool sweep --policy upstream,mempool --vary mempool.reservePages=1..256:x4 --format html --out sweep.html
   rcupool sweep ... --json --shard 0/4 > shard-0.json    then: rcupool merge shard-*.json
 
 Values: a list (a,b,c), a range a..b:step (both ends included), or a log range a..b:xK.
@@ -48,8 +52,9 @@ export function addSweepOutputOptions(command: Command): Command {
     .addOption(new Option('-f, --format <format>', 'output format').choices(SWEEP_FORMATS as unknown as string[]))
     .option('--json', 'same as --format json')
     .option('-o, --out <file>', 'write the report to a file (atomically) instead of stdout')
-    .option('--metrics <names>', 'metric columns for table and markdown, comma-separated JSON names (default: compare\'s columns)')
+    .option('--metrics <names>', 'metric columns for table and markdown, and the HTML curves; comma-separated JSON names (default: compare\'s columns; HTML: every metric group)')
     .option('--front <x,y>', 'show the trade-off front of two metrics (table, scatter plot), e.g. reserve.avgPages,failures.rate')
+    .option('--vega-specs <dir>', 'also write the Vega-Lite spec of every chart of the HTML page to this folder (one .vl.json each)')
     .option('--no-color', 'no colour in the table')
     .option('-q, --quiet', 'no progress or notes on stderr');
 }
@@ -73,10 +78,21 @@ export function sweepRenderChoice(flags: SweepOutputFlags): { format: SweepForma
   if (flags.front !== undefined) {
     const pair = metricList('--front', flags.front);
     if (pair.length !== 2 || pair[0] === pair[1]) throw new UsageError(`--front ${flags.front}: expected two different metrics x,y, e.g. --front reserve.avgPages,failures.rate`);
-    if (format === 'csv') throw new UsageError('--front: the front is shown in table, markdown and json; CSV has every point (drop --front or choose another --format)');
+    if (format === 'csv') throw new UsageError('--front: the front is shown in table, markdown, json and html; CSV has every point (drop --front or choose another --format)');
     options.front = [pair[0]!, pair[1]!];
   }
   return { format, options };
+}
+
+/**
+ * The report in any format. The HTML page's charts are built once, for the page and for
+ * --vega-specs (which works with every format, as compare's does).
+ */
+export async function sweepReportText(format: SweepFormat, result: SweepResult, options: SweepRenderOptions, vegaSpecs?: string): Promise<string> {
+  if (format !== 'html' && vegaSpecs === undefined) return renderSweep(format, result, options);
+  const charts = sweepCharts(result, options);
+  if (vegaSpecs !== undefined) writeVegaSpecs(vegaSpecs, allSweepCharts(charts));
+  return format === 'html' ? renderSweepHtml(result, options, charts) : renderSweep(format, result, options);
 }
 
 /** A progress bar with runs done/total and ETA on stderr, only when a person watches both streams. */
@@ -148,9 +164,12 @@ export function sweepCommand(): Command {
       if (typeof parsed === 'string') throw new UsageError(parsed);
       if (format !== 'json') throw new UsageError(`--shard ${flags.shard}: write shards with --json (merge reads JSON; it prints any format afterwards)`);
       if (options.front) throw new UsageError(`--front: a shard holds only some of the points; give --front to \`rcupool merge\` instead`);
+      if (flags.vegaSpecs !== undefined) throw new UsageError(`--vega-specs: a shard holds only some of the points; give --vega-specs to \`rcupool merge\` instead`);
       shard = parsed;
     }
     const { plan, jobs } = await resolveSweepPlan(flags);
+    // A folder that cannot be made fails now, not after the sweep has run.
+    if (flags.vegaSpecs !== undefined) writeVegaSpecs(flags.vegaSpecs, []);
     const progress = progressBar(Boolean(flags.quiet), 'sweep');
     let result: SweepResult;
     try {
@@ -158,9 +177,9 @@ export function sweepCommand(): Command {
     } finally {
       progress.stop();
     }
-    emit(renderSweep(format, result, options), flags.out);
-    // Table and markdown end with the summary; a person watching JSON or CSV go by gets it on stderr.
-    if ((format === 'json' || format === 'csv' || flags.out) && !flags.quiet && process.stderr.isTTY) {
+    emit(await sweepReportText(format, result, options, flags.vegaSpecs), flags.out);
+    // Table and markdown end with the summary; a person watching JSON, CSV or HTML go by gets it on stderr.
+    if ((format === 'json' || format === 'csv' || format === 'html' || flags.out) && !flags.quiet && process.stderr.isTTY) {
       process.stderr.write(`rcupool: ${summaryLine(result, sweepColumns(result, options.metrics))}\n`);
     }
     process.exitCode = reportFailedPoints(result);

@@ -1,5 +1,6 @@
 // The sweep reports: table (cli-table3), markdown, long-form CSV and JSON. One entry point so
-// `sweep` and `merge` print the same bytes for the same result.
+// `sweep` and `merge` print the same bytes for the same result. The HTML page (html-sweep.ts)
+// renders its charts asynchronously, so the CLI sends `html` there and the rest here.
 import { Chalk } from 'chalk';
 import Table from 'cli-table3';
 import { METRIC_PATHS, metricValue, type MetricPath } from '../contract/metrics.js';
@@ -11,24 +12,27 @@ import { escapeMarkdown } from './markdown.js';
 import { axisCells, axisHeader, metricColumn, summaryLine, sweepColumns, sweepNotes } from './sweep-columns.js';
 import { frontHeader, frontNote, frontRows, scatterPlot, tradeOffFront } from './sweep-front.js';
 
-export const SWEEP_FORMATS = ['table', 'json', 'markdown', 'csv'] as const;
+export const SWEEP_FORMATS = ['table', 'json', 'markdown', 'csv', 'html'] as const;
 export type SweepFormat = (typeof SWEEP_FORMATS)[number];
+export type SweepTextFormat = Exclude<SweepFormat, 'html'>;
 
 export interface SweepRenderOptions {
   color: boolean;
-  /** Metric columns for table and markdown (default: compare's columns). */
+  /** Metric columns for table and markdown, and the HTML page's curves (default: compare's columns; the page: every metric group). */
   metrics?: MetricPath[];
   /** Two metrics: show the trade-off front instead of every point. */
   front?: [MetricPath, MetricPath];
 }
 
-function pointCells(result: SweepResult, point: SweepPointResult, columns: readonly MetricColumn[]): string[] {
+/** One row of the sweep table: the varied values, the policy, a cell per metric column. */
+export function pointCells(result: SweepResult, point: SweepPointResult, columns: readonly MetricColumn[]): string[] {
   const lead = [...axisCells(result, point), point.policy];
   if (!hasMetrics(point)) return [...lead, `error: ${point.error ?? 'no metrics'}`, ...Array<string>(Math.max(0, columns.length - 1)).fill('')];
   return [...lead, ...columns.map((col) => cellText(point, col, result.seeds.length > 1))];
 }
 
-function headers(result: SweepResult, columns: readonly MetricColumn[]): string[] {
+/** The sweep table's header: each axis and metric column with its unit in parentheses. */
+export function headers(result: SweepResult, columns: readonly MetricColumn[]): string[] {
   return [...result.vary.map((_axis, at) => axisHeader(result, at)), 'policy', ...columns.map((col) => `${col.label} (${col.unit})`)];
 }
 
@@ -109,7 +113,7 @@ export function renderSweepJson(result: SweepResult): string {
   return JSON.stringify(result, finiteOrNull, 2) + '\n';
 }
 
-export function renderSweep(format: SweepFormat, result: SweepResult, options: SweepRenderOptions): string {
+export function renderSweep(format: SweepTextFormat, result: SweepResult, options: SweepRenderOptions): string {
   switch (format) {
     case 'table':
       return renderTable(result, options);

@@ -1,8 +1,8 @@
 // Chart builders that know nothing about rcupool's results: bars per metric, a line per series
 // over a varied value, a scatter with its trade-off front. Each returns a Vega-Lite spec with
 // its data inline, so the same spec renders to SVG here and restyles anywhere else.
-// `sweep` calls lineChartSpec (a metric against the varied value, a line per policy) and
-// frontScatterSpec (two metrics, the non-dominated points marked); see docs/html-report.md.
+// `sweep` (sweep-curves.ts) calls linePanelsSpec and lineChartSpec (metrics against the varied
+// value, a line per policy) and frontScatterSpec (two metrics, the non-dominated points marked).
 import type { TopLevelSpec } from 'vega-lite';
 import { CHART_CONFIG, seriesColor } from './theme.js';
 
@@ -14,8 +14,8 @@ export interface NamedChart {
 }
 
 /** The colour scale that keeps a series (a policy) in the same colour in every chart. */
-export function seriesScale(seriesOrder: readonly string[]): { domain: string[]; range: string[] } {
-  return { domain: [...seriesOrder], range: seriesOrder.map((_, index) => seriesColor(index)) };
+export function seriesScale(seriesOrder: readonly string[], colors?: readonly string[]): { domain: string[]; range: string[] } {
+  return { domain: [...seriesOrder], range: seriesOrder.map((_, index) => colors?.[index] ?? seriesColor(index)) };
 }
 
 /** "a.b/c d" → "a-b-c-d": ids become file names. */
@@ -103,41 +103,95 @@ export interface LinePoint {
   high?: number;
 }
 
-/** A line per series of y against x (a metric against a swept value), with a 95 % band where given. */
-export function lineChartSpec(options: {
-  title: string;
-  subtitle?: string;
-  xTitle: string;
+/** A series that does not move along x (a point the swept value does not apply to): a flat dashed line. */
+export interface LineLevel {
+  series: string;
+  y: number;
+}
+
+export interface LinePanel {
+  /** The value axis title: the metric with its unit, "p99 (µs)". */
   yTitle: string;
   points: LinePoint[];
-  seriesOrder: readonly string[];
-  seriesTitle: string;
+  levels?: LineLevel[];
+}
+
+interface LineAxes {
+  xTitle: string;
   xLog?: boolean;
-}): TopLevelSpec {
-  const scale = seriesScale(options.seriesOrder);
-  const x = { field: 'x', type: 'quantitative', title: options.xTitle, scale: options.xLog ? { type: 'log' } : { zero: false } };
+  seriesOrder: readonly string[];
+  /** A colour per series of seriesOrder (e.g. its policy's, so variants of a policy share it); default: the palette in order. */
+  seriesColors?: readonly string[];
+  seriesTitle: string;
+}
+
+/**
+ * The layers of one line panel: the 95 % band (where low/high are given), the flat levels, and
+ * a line with points per series. The dash pattern repeats the colour's distinction, so series
+ * stay apart in greyscale print.
+ */
+function lineLayers(panel: LinePanel, axes: LineAxes, shortLabels: boolean): unknown[] {
+  const scale = seriesScale(axes.seriesOrder, axes.seriesColors);
+  const x = { field: 'x', type: 'quantitative', title: axes.xTitle, scale: axes.xLog ? { type: 'log' } : { zero: false } };
+  const levels = panel.levels ?? [];
+  // An all-zero panel still gets an axis from 0 (vega would draw one NaN tick).
+  const anyAboveZero = panel.points.some((point) => point.y > 0 || (point.high ?? 0) > 0) || levels.some((level) => level.y > 0);
+  const y = { type: 'quantitative', title: panel.yTitle, ...(anyAboveZero ? {} : { scale: { domain: [0, 1] } }), ...(shortLabels ? { axis: { labelExpr: SHORT_NUMBER_LABEL, tickCount: 4 } } : {}) };
+  // The legend shows a line per series (the band's faint fill would otherwise set its symbols).
+  const color = { field: 'series', type: 'nominal', scale, title: axes.seriesTitle, legend: { symbolType: 'stroke', symbolStrokeWidth: 2, symbolOpacity: 1 } };
+  const layers: unknown[] = [
+    {
+      transform: [{ filter: 'isValid(datum.low) && isValid(datum.high)' }],
+      mark: { type: 'area', opacity: 0.2 },
+      encoding: { x, y: { ...y, field: 'low' }, y2: { field: 'high' }, color },
+    },
+  ];
+  if (levels.length > 0) {
+    layers.push({
+      data: { values: levels.map((level) => ({ ...level })) },
+      mark: { type: 'rule', strokeDash: [2, 3], tooltip: true },
+      encoding: { y: { ...y, field: 'y' }, color },
+    });
+  }
+  layers.push({
+    mark: { type: 'line', point: true, tooltip: true },
+    encoding: {
+      x,
+      y: { ...y, field: 'y' },
+      color,
+      strokeDash: { field: 'series', type: 'nominal', sort: [...axes.seriesOrder], title: axes.seriesTitle },
+    },
+  });
+  return layers;
+}
+
+/** A line per series of y against x (a metric against a swept value), with a 95 % band where given and flat levels. */
+export function lineChartSpec(options: LineAxes & { title: string; subtitle?: string; yTitle: string; points: LinePoint[]; levels?: LineLevel[] }): TopLevelSpec {
   return {
     title: { text: options.title, ...(options.subtitle ? { subtitle: options.subtitle } : {}) },
     config: CHART_CONFIG,
     width: 420,
     height: 220,
     data: { values: options.points.map((point) => ({ ...point })) },
-    layer: [
-      {
-        transform: [{ filter: 'isValid(datum.low) && isValid(datum.high)' }],
-        mark: { type: 'area', opacity: 0.2 },
-        encoding: { x, y: { field: 'low', type: 'quantitative' }, y2: { field: 'high' }, color: { field: 'series', type: 'nominal', scale, legend: null } },
-      },
-      {
-        mark: { type: 'line', point: true, tooltip: true },
-        encoding: {
-          x,
-          y: { field: 'y', type: 'quantitative', title: options.yTitle },
-          color: { field: 'series', type: 'nominal', scale, title: options.seriesTitle },
-          strokeDash: { field: 'series', type: 'nominal', sort: [...options.seriesOrder], legend: null },
-        },
-      },
-    ],
+    layer: lineLayers({ yTitle: options.yTitle, points: options.points, ...(options.levels ? { levels: options.levels } : {}) }, options, false),
+  } as TopLevelSpec;
+}
+
+/** Small multiples of lineChartSpec: one panel per metric, all on the same x, one colour per series throughout. */
+export function linePanelsSpec(options: LineAxes & { title: string; subtitle?: string; panels: LinePanel[]; columns?: number }): TopLevelSpec {
+  return {
+    title: { text: options.title, ...(options.subtitle ? { subtitle: options.subtitle } : {}) },
+    config: CHART_CONFIG,
+    columns: options.columns ?? 3,
+    spacing: 16,
+    concat: options.panels.map((panel) => ({
+      // No panel title: its y axis names the metric and its unit (vega offsets concat titles by
+      // how far each panel's marks stick out, so titles of one row would not line up).
+      width: 220,
+      height: 130,
+      data: { values: panel.points.map((point) => ({ ...point })) },
+      layer: lineLayers(panel, options, true),
+    })),
   } as TopLevelSpec;
 }
 
@@ -177,8 +231,10 @@ export function frontScatterSpec(options: { title: string; subtitle?: string; xT
           x,
           y,
           color: { field: 'series', type: 'nominal', scale, title: options.seriesTitle },
-          shape: { field: 'series', type: 'nominal', sort: [...options.seriesOrder], legend: null },
-          fill: { condition: { test: 'datum.onFront', field: 'series', type: 'nominal', scale, legend: null }, value: 'transparent' },
+          // Shape repeats colour in the one legend (same field and title); a legend: null on any
+          // channel of the colour scale would drop that legend altogether.
+          shape: { field: 'series', type: 'nominal', sort: [...options.seriesOrder], title: options.seriesTitle },
+          fill: { condition: { test: 'datum.onFront', field: 'series', type: 'nominal', scale, title: options.seriesTitle }, value: 'transparent' },
         },
       },
       {

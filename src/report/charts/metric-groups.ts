@@ -57,14 +57,15 @@ export function metricLeaves(metrics: Metrics): MetricLeaf[] {
   return leaves;
 }
 
-function valueAt(source: unknown, path: string): unknown {
+/** The value at a dotted path ("latencyUs.p99") of a metrics or ci95 object; undefined where absent. */
+export function valueAt(source: unknown, path: string): unknown {
   let value = source;
   for (const key of path.split('.')) value = (value as Record<string, unknown> | undefined)?.[key];
   return value;
 }
 
 /** The groups in the order the first policy with metrics has them, each with its leaves. */
-export function metricGroups(result: CompareResult): Array<{ group: string; leaves: MetricLeaf[] }> {
+export function metricGroups(result: { results: readonly PolicyResult[] }): Array<{ group: string; leaves: MetricLeaf[] }> {
   const first = result.results.find(hasMetrics);
   if (!first) return [];
   const groups: Array<{ group: string; leaves: MetricLeaf[] }> = [];
