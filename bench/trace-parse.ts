@@ -49,13 +49,13 @@ export function writeSyntheticCapture(file: string, lines: number): void {
 /** The floor under any parser: the same file read in 1 MiB chunks and split into lines, nothing else. */
 async function readAndSplit(file: string): Promise<number> {
   let lines = 0;
-  const splitter = new LineSplitter(() => lines++);
+  const splitter = new LineSplitter(1 << 20, () => lines++);
   const handle = await open(file, 'r');
-  const buffer = Buffer.allocUnsafe(1 << 20);
   for (;;) {
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+    const { buffer, offset, length } = splitter.space();
+    const { bytesRead } = await handle.read(buffer, offset, length, null);
     if (bytesRead === 0) break;
-    splitter.push(buffer.toString('latin1', 0, bytesRead));
+    splitter.pushed(bytesRead);
   }
   await handle.close();
   splitter.end();
