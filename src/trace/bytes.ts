@@ -70,16 +70,27 @@ export function latin1(bytes: Buffer, start: number, end: number): string {
   return bytes.toString('latin1', start, end);
 }
 
+/** Strings a RepeatedText remembers: enough for "start" and "end", or a few workqueues. */
+const REPEATED_SLOTS = 4;
+
 /**
- * The last string cut for a field, handed out again while the bytes repeat it: a capture
- * names a handful of RCU flavors, workqueues and GFP flag sets millions of times.
+ * The strings last cut for a field, handed out again while the bytes repeat one of them: a
+ * capture names a handful of RCU flavors, GP events, workqueues and GFP flag sets millions of
+ * times.
  */
 export class RepeatedText {
-  private last = '';
+  private readonly recent: string[] = [];
+  private next = 0;
 
   of(bytes: Buffer, start: number, end: number): string {
-    const last = this.last;
-    if (last.length === end - start && startsWithText(bytes, start, end, last)) return last;
-    return (this.last = latin1(bytes, start, end));
+    const recent = this.recent;
+    for (let slot = 0; slot < recent.length; slot++) {
+      const text = recent[slot]!;
+      if (text.length === end - start && startsWithText(bytes, start, end, text)) return text;
+    }
+    const text = latin1(bytes, start, end);
+    recent[this.next] = text;
+    this.next = (this.next + 1) % REPEATED_SLOTS;
+    return text;
   }
 }

@@ -79,6 +79,20 @@ function tokenEnd(line: Uint8Array, from: number, to: number): number {
   return from;
 }
 
+/**
+ * 1e6 divided by 10 once per fraction digit, as the digits are read: the same float as the
+ * division done digit by digit, without the divisions.
+ */
+const FRACTION_SCALES: number[] = [1e6];
+for (let digits = 1; digits <= 30; digits++) FRACTION_SCALES.push(FRACTION_SCALES[digits - 1]! / 10);
+
+function fractionScale(digits: number): number {
+  if (digits < FRACTION_SCALES.length) return FRACTION_SCALES[digits]!;
+  let scale = FRACTION_SCALES[FRACTION_SCALES.length - 1]!;
+  for (let more = FRACTION_SCALES.length - 1; more < digits; more++) scale /= 10;
+  return scale;
+}
+
 /** "5630.989714:" in [start, end) as µs (seconds and fraction apart, so µs stay exact), or NaN. */
 function timestampUs(line: Uint8Array, start: number, end: number): number {
   if (end - start < 4 || line[end - 1] !== CODE_COLON) return NaN;
@@ -88,14 +102,10 @@ function timestampUs(line: Uint8Array, start: number, end: number): number {
   if (index === start || line[index] !== CODE_DOT) return NaN;
   index++;
   let fraction = 0;
-  let scale = 1e6;
   const digitsStart = index;
-  while (index < end - 1 && isDigit(line[index]!)) {
-    fraction = fraction * 10 + line[index++]! - CODE_0;
-    scale /= 10;
-  }
+  while (index < end - 1 && isDigit(line[index]!)) fraction = fraction * 10 + line[index++]! - CODE_0;
   if (index !== end - 1 || index === digitsStart) return NaN;
-  return seconds * 1e6 + fraction * scale;
+  return seconds * 1e6 + fraction * fractionScale(index - digitsStart);
 }
 
 /** An event line, or null when `line` is not one (a header, a comment or a malformed line). */
