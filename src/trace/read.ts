@@ -149,10 +149,12 @@ function indexOfNewline(buffer: Buffer, from: number, to: number): number {
   return at < to ? at : -1;
 }
 
-/** Classifies lines and feeds used events, in time order, to `onEvent`. */
+/** Classifies lines and feeds used events, in time order, to `onEvent` (which must not keep the event object: it is reused). */
 export class TraceReader {
   readonly summary: ReadSummary = { lines: 0, headerLines: 0, otherEvents: 0, usedEvents: 0, skipped: 0, header: {}, lateEvents: 0 };
   private readonly buffer = new ReorderBuffer();
+  /** Events handed on and done with, filled again for later lines: most lines then allocate nothing. */
+  private readonly spare: TraceEvent[] = [];
   private lastOutUs = -Infinity;
   private readonly parsed: TraceLineSpans = { pid: 0, cpu: 0, timeUs: 0, taskStart: 0, taskEnd: 0, eventStart: 0, eventEnd: 0, argsStart: 0, argsEnd: 0 };
   private readonly fields: EventFields = { value: 0, order: 0, text: '', detail: '' };
@@ -183,7 +185,19 @@ export class TraceReader {
     }
     const { value, order, text, detail } = this.fields;
     this.summary.usedEvents++;
-    this.buffer.push({ timeUs: parsed.timeUs, line: number, cpu: parsed.cpu, event: name, value, order, text, detail });
+    const used = this.spare.pop();
+    if (used === undefined) this.buffer.push({ timeUs: parsed.timeUs, line: number, cpu: parsed.cpu, event: name, value, order, text, detail });
+    else {
+      used.timeUs = parsed.timeUs;
+      used.line = number;
+      used.cpu = parsed.cpu;
+      used.event = name;
+      used.value = value;
+      used.order = order;
+      used.text = text;
+      used.detail = detail;
+      this.buffer.push(used);
+    }
     if (this.buffer.size > REORDER_WINDOW) this.emit(this.buffer.pop());
   }
 
@@ -195,6 +209,7 @@ export class TraceReader {
     if (event.timeUs < this.lastOutUs) this.summary.lateEvents++;
     else this.lastOutUs = event.timeUs;
     this.onEvent(event);
+    this.spare.push(event);
   }
 
   private skip(line: number, bytes: Buffer, start: number, end: number): void {
