@@ -18,6 +18,7 @@
 //   mm_page_free    "page=%p pfn=0x%lx order=%d"
 //   kfree           "call_site=%pS ptr=%p"
 //   kmem_cache_free "call_site=%pS ptr=%p name=%s"   (older kernels print more fields; only these are read)
+import { CODE_COLON, CODE_SPACE, RepeatedText, decimalAt, hexAt, indexOfByte, indexOfText, lastIndexOfByte, latin1, startsWithText } from './bytes.js';
 
 export const EVENTS = {
   gracePeriod: 'rcu_grace_period',
@@ -43,11 +44,11 @@ export const USED_EVENTS: readonly EventName[] = Object.values(EVENTS);
 const BY_LENGTH: EventName[][] = [];
 for (const name of USED_EVENTS) (BY_LENGTH[name.length] ??= []).push(name);
 
-/** The used event named by text[start, end), without cutting it out; undefined for other events. */
-export function usedEventAt(text: string, start: number, end: number): EventName | undefined {
+/** The used event named by bytes[start, end), without cutting it out; undefined for other events. */
+export function usedEventAt(bytes: Uint8Array, start: number, end: number): EventName | undefined {
   const candidates = BY_LENGTH[end - start];
   if (candidates === undefined) return undefined;
-  for (const name of candidates) if (text.startsWith(name, start)) return name;
+  for (const name of candidates) if (startsWithText(bytes, start, end, name)) return name;
   return undefined;
 }
 
@@ -66,123 +67,152 @@ export function isInlineSyncFree(callSite: string): boolean {
   return callSite.startsWith('kvfree_call_rcu');
 }
 
-export interface GracePeriodArgs {
-  flavor: string;
-  seq: number;
-  what: string;
-}
-
-export function parseGracePeriod(args: string): GracePeriodArgs | null {
-  const first = args.indexOf(' ');
-  const second = first < 0 ? -1 : args.indexOf(' ', first + 1);
-  if (second < 0 || args.indexOf(' ', second + 1) >= 0) return null;
-  const seq = digitsAt(args, first + 1, second);
-  if (Number.isNaN(seq) || second === args.length - 1) return null;
-  return { flavor: args.slice(0, first), seq, what: args.slice(second + 1) };
-}
-
-/** The decimal number in [start, end), or NaN. */
-function digitsAt(text: string, start: number, end: number): number {
-  if (end <= start) return NaN;
-  let value = 0;
-  for (let index = start; index < end; index++) {
-    const code = text.charCodeAt(index);
-    if (code < 48 || code > 57) return NaN;
-    value = value * 10 + code - 48;
-  }
-  return value;
-}
-
-/** Digits after `key` in `args` (decimal, or hex with 0x), or NaN. */
-function numberField(args: string, key: string): number {
-  const at = args.indexOf(key);
-  if (at < 0) return NaN;
-  const start = at + key.length;
-  let end = args.indexOf(' ', start);
-  if (end < 0) end = args.length;
-  if (args.startsWith('0x', start)) {
-    const hex = args.slice(start + 2, end);
-    return /^[0-9a-f]+$/i.test(hex) ? parseInt(hex, 16) : NaN;
-  }
-  return digitsAt(args, start, end);
-}
-
-/** The text after `key` up to the next space. */
-function textField(args: string, key: string): string | null {
-  const at = args.indexOf(key);
-  if (at < 0) return null;
-  const start = at + key.length;
-  const end = args.indexOf(' ', start);
-  const text = end < 0 ? args.slice(start) : args.slice(start, end);
-  return text === '' ? null : text;
-}
-
-/** rcu_invoke_kfree_bulk_callback: the records freed from one pointer page. */
-export function parseBulk(args: string): number | null {
-  if (args.indexOf(' bulk=') < 0) return null;
-  const records = numberField(args, 'nr_records=');
-  return Number.isNaN(records) ? null : records;
-}
-
-/** rcu_kvfree_callback: the queue length (the last field). */
-export function parseKvfreeCallback(args: string): number | null {
-  const last = args.lastIndexOf(' ');
-  const func = args.indexOf(' func=');
-  if (last < 0 || func < 0 || func >= last || args.indexOf(' rhp=') < 0) return null;
-  const negative = args.charCodeAt(last + 1) === 45;
-  const queued = digitsAt(args, last + (negative ? 2 : 1), args.length);
-  return Number.isNaN(queued) ? null : negative ? -queued : queued;
-}
-
-/** rcu_invoke_kvfree_callback: just a check of the shape. */
-export function parseInvokeKvfree(args: string): boolean {
-  const func = args.indexOf(' func=');
-  return func > 0 && args.indexOf(' rhp=') > 0 && args.indexOf(' ', func + 1) < 0;
-}
-
-export interface QueueWorkArgs {
-  work: string;
-  fn: string;
-  workqueue: string;
-}
-
-export function parseQueueWork(args: string): QueueWorkArgs | null {
-  const work = textField(args, 'work struct=');
-  const fn = textField(args, 'function=');
-  const workqueue = textField(args, 'workqueue=');
-  return work && fn && workqueue && args.includes(' cpu=') ? { work, fn, workqueue } : null;
-}
-
-/** workqueue_execute_start / _end / activate_work: the work struct pointer. */
-export function parseWorkPointer(args: string): string | null {
-  if (!args.startsWith('work struct ')) return null;
-  let end = args.indexOf(' ', 12);
-  if (end < 0) end = args.length;
-  if (args.charCodeAt(end - 1) === 58 /* : */) end--;
-  return end > 12 ? args.slice(12, end) : null;
-}
-
-export interface PageAllocArgs {
-  pfn: number;
+/** The fields of one used event, as read.ts keeps them (TraceEvent). */
+export interface EventFields {
+  /** GP seq, nr_records, qlen, pfn. */
+  value: number;
+  /** Page order. */
   order: number;
-  gfp: string;
+  /** GP event ("start"/"end"), work struct pointer, gfp flags, call site. */
+  text: string;
+  /** RCU flavor (rcu_grace_period), workqueue name (queue_work). */
+  detail: string;
 }
 
-export function parsePageAlloc(args: string): PageAllocArgs | null {
-  const pfn = numberField(args, 'pfn=');
-  const order = numberField(args, 'order=');
-  const gfp = textField(args, 'gfp_flags=');
-  return Number.isFinite(pfn) && Number.isInteger(order) && gfp ? { pfn, order, gfp } : null;
+/**
+ * The TP_printk text of each used event, in bytes[start, end) (trimmed), read into `out`; false
+ * when the text does not have the event's shape (the line then counts as malformed). Field
+ * strings that repeat (flavors, workqueues, GFP flags, call sites) are cut once per run of them.
+ */
+export class EventArgsParser {
+  private readonly flavor = new RepeatedText();
+  private readonly gpEvent = new RepeatedText();
+  private readonly workqueue = new RepeatedText();
+  private readonly gfp = new RepeatedText();
+  private readonly callSite = new RepeatedText();
+
+  constructor(private readonly out: EventFields) {}
+
+  parse(name: EventName, bytes: Buffer, start: number, end: number): boolean {
+    const out = this.out;
+    out.value = 0;
+    out.order = 0;
+    out.text = '';
+    out.detail = '';
+    switch (name) {
+      case EVENTS.gracePeriod:
+        return this.gracePeriod(bytes, start, end);
+      case EVENTS.invokeBulk:
+        return indexOfText(bytes, ' bulk=', start, end) >= 0 && this.number(bytes, start, end, 'nr_records=');
+      case EVENTS.kvfreeCallback:
+        return this.kvfreeCallback(bytes, start, end);
+      case EVENTS.invokeKvfree: {
+        // A check of the shape only.
+        const func = indexOfText(bytes, ' func=', start, end);
+        out.value = 1;
+        return func > start && indexOfText(bytes, ' rhp=', start, end) > start && indexOfByte(bytes, CODE_SPACE, func + 1, end) < 0;
+      }
+      case EVENTS.queueWork:
+        return this.queueWork(bytes, start, end);
+      case EVENTS.activateWork:
+      case EVENTS.executeStart:
+      case EVENTS.executeEnd:
+        return this.workPointer(bytes, start, end);
+      case EVENTS.pageAlloc:
+        return this.page(bytes, start, end) && (out.text = textField(bytes, start, end, 'gfp_flags=', this.gfp)) !== '';
+      case EVENTS.pageFree:
+        return this.page(bytes, start, end);
+      case EVENTS.kfree:
+      case EVENTS.kmemCacheFree:
+        // The call site symbol.
+        return (out.text = textField(bytes, start, end, 'call_site=', this.callSite)) !== '' && indexOfText(bytes, ' ptr=', start, end) >= 0;
+    }
+  }
+
+  /** "%s %lu %s": flavor, gp_seq, what. */
+  private gracePeriod(bytes: Buffer, start: number, end: number): boolean {
+    const first = indexOfByte(bytes, CODE_SPACE, start, end);
+    const second = first < 0 ? -1 : indexOfByte(bytes, CODE_SPACE, first + 1, end);
+    if (second < 0 || indexOfByte(bytes, CODE_SPACE, second + 1, end) >= 0) return false;
+    const seq = decimalAt(bytes, first + 1, second);
+    if (Number.isNaN(seq) || second === end - 1) return false;
+    this.out.value = seq;
+    this.out.detail = this.flavor.of(bytes, start, first);
+    this.out.text = this.gpEvent.of(bytes, second + 1, end);
+    return true;
+  }
+
+  /** rcu_kvfree_callback: the queue length (the last field). */
+  private kvfreeCallback(bytes: Buffer, start: number, end: number): boolean {
+    const last = lastIndexOfByte(bytes, CODE_SPACE, start, end);
+    const func = indexOfText(bytes, ' func=', start, end);
+    if (last < 0 || func < 0 || func >= last || indexOfText(bytes, ' rhp=', start, end) < 0) return false;
+    const negative = bytes[last + 1] === 45; /* - */
+    const queued = decimalAt(bytes, last + (negative ? 2 : 1), end);
+    if (Number.isNaN(queued)) return false;
+    this.out.value = negative ? -queued : queued;
+    return true;
+  }
+
+  private queueWork(bytes: Buffer, start: number, end: number): boolean {
+    const work = fieldAt(bytes, start, end, 'work struct=');
+    if (work < 0 || fieldAt(bytes, start, end, 'function=') < 0) return false;
+    const workqueue = fieldAt(bytes, start, end, 'workqueue=');
+    if (workqueue < 0 || indexOfText(bytes, ' cpu=', start, end) < 0) return false;
+    this.out.text = latin1(bytes, work, fieldEnd(bytes, work, end));
+    this.out.detail = this.workqueue.of(bytes, workqueue, fieldEnd(bytes, workqueue, end));
+    return true;
+  }
+
+  /** "work struct %p" (activate_work) or "work struct %p: function %ps" (execute_start/_end). */
+  private workPointer(bytes: Buffer, start: number, end: number): boolean {
+    const prefix = 'work struct '.length;
+    if (!startsWithText(bytes, start, end, 'work struct ')) return false;
+    let pointerEnd = fieldEnd(bytes, start + prefix, end);
+    if (bytes[pointerEnd - 1] === CODE_COLON) pointerEnd--;
+    if (pointerEnd <= start + prefix) return false;
+    this.out.text = latin1(bytes, start + prefix, pointerEnd);
+    return true;
+  }
+
+  /** mm_page_alloc / mm_page_free: pfn (decimal or 0x hex) and order. */
+  private page(bytes: Buffer, start: number, end: number): boolean {
+    if (!this.number(bytes, start, end, 'pfn=')) return false;
+    const pfn = this.out.value;
+    if (!this.number(bytes, start, end, 'order=') || !Number.isFinite(pfn) || !Number.isInteger(this.out.value)) return false;
+    this.out.order = this.out.value;
+    this.out.value = pfn;
+    return true;
+  }
+
+  /** The number after `key` (decimal, or hex with 0x) into out.value; false when there is none. */
+  private number(bytes: Buffer, start: number, end: number, key: string): boolean {
+    const at = indexOfText(bytes, key, start, end);
+    if (at < 0) return false;
+    const from = at + key.length;
+    const to = fieldEnd(bytes, from, end);
+    const value = startsWithText(bytes, from, end, '0x') ? hexAt(bytes, from + 2, to) : decimalAt(bytes, from, to);
+    this.out.value = value;
+    return !Number.isNaN(value);
+  }
 }
 
-export function parsePageFree(args: string): { pfn: number; order: number } | null {
-  const pfn = numberField(args, 'pfn=');
-  const order = numberField(args, 'order=');
-  return Number.isFinite(pfn) && Number.isInteger(order) ? { pfn, order } : null;
+/** Where the value after the first `key` starts, or -1 when the key is missing or its value empty. */
+function fieldAt(bytes: Uint8Array, start: number, end: number, key: string): number {
+  const at = indexOfText(bytes, key, start, end);
+  if (at < 0) return -1;
+  const from = at + key.length;
+  return fieldEnd(bytes, from, end) > from ? from : -1;
 }
 
-/** kfree / kmem_cache_free: the call site symbol. */
-export function parseCallSite(args: string): string | null {
-  const site = textField(args, 'call_site=');
-  return site && args.includes(' ptr=') ? site : null;
+/** A value runs to the next space or the end of the text. */
+function fieldEnd(bytes: Uint8Array, from: number, end: number): number {
+  const space = indexOfByte(bytes, CODE_SPACE, from, end);
+  return space < 0 ? end : space;
+}
+
+/** The text after `key` up to the next space, or '' when there is none. */
+function textField(bytes: Buffer, start: number, end: number, key: string, repeated: RepeatedText): string {
+  const from = fieldAt(bytes, start, end, key);
+  return from < 0 ? '' : repeated.of(bytes, from, fieldEnd(bytes, from, end));
 }

@@ -12,8 +12,9 @@
 // This is the shape Perfetto's systrace tokenizer accepts too
 // (src/trace_processor/importers/systrace/systrace_line_tokenizer.cc: the regex
 // `-(\d+)\s+\(?\s*(\d+|-+)?\)?\s?\[(\d+)\]\s*([a-zA-Z.]{3}[0-9a-f.]{1,2}\s*)?(\d+\.\d+):\s+(\S+):`).
-// Parsed by hand rather than by that regex: task names may hold any character, and the hand
-// parser is several times faster (the bench's trace-parse case).
+// Parsed by hand, on the line's bytes, rather than by that regex: task names may hold any
+// character, and the hand parser is several times faster (the bench's trace-parse case).
+import { CODE_0, CODE_COLON, CODE_SPACE, indexOfByte, isDigit, lastIndexOfByte } from './bytes.js';
 
 export interface TraceLine {
   task: string;
@@ -26,7 +27,7 @@ export interface TraceLine {
   args: string;
 }
 
-/** Where the parts of a line are (parseTraceLineSpans): [start, end) offsets into the text. */
+/** Where the parts of a line are (parseTraceLineSpans): [start, end) offsets into the line's bytes. */
 export interface TraceLineSpans {
   pid: number;
   cpu: number;
@@ -39,15 +40,9 @@ export interface TraceLineSpans {
   argsEnd: number;
 }
 
-const CODE_0 = 48;
-const CODE_9 = 57;
-const CODE_SPACE = 32;
 const CODE_DOT = 46;
-const CODE_COLON = 58;
-
-function isDigit(code: number): boolean {
-  return code >= CODE_0 && code <= CODE_9;
-}
+const CODE_OPEN_BRACKET = 91;
+const CODE_CLOSE_BRACKET = 93;
 
 function isFlagLetter(code: number): boolean {
   return code === CODE_DOT || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
@@ -58,97 +53,108 @@ function isFlagCount(code: number): boolean {
 }
 
 /** "[007]" with its "[" at `open`: the CPU number, or -1. */
-function cpuAt(line: string, open: number, to: number): number {
+function cpuAt(line: Uint8Array, open: number, to: number): number {
   let index = open + 1;
   let cpu = 0;
-  while (index < to && isDigit(line.charCodeAt(index))) cpu = cpu * 10 + line.charCodeAt(index++) - CODE_0;
-  return index > open + 1 && line.charCodeAt(index) === 93 /* ] */ ? cpu : -1;
+  while (index < to && isDigit(line[index]!)) cpu = cpu * 10 + line[index++]! - CODE_0;
+  return index > open + 1 && index < to && line[index] === CODE_CLOSE_BRACKET ? cpu : -1;
 }
 
 /** A latency-flags column in [start, end): 4 or 5 characters, "d..1.", "dNh2", "....". */
-function isFlags(line: string, start: number, end: number): boolean {
+function isFlags(line: Uint8Array, start: number, end: number): boolean {
   const length = end - start;
   if (length !== 4 && length !== 5) return false;
-  for (let index = start; index < start + 3; index++) if (!isFlagLetter(line.charCodeAt(index))) return false;
-  for (let index = start + 3; index < end; index++) if (!isFlagCount(line.charCodeAt(index))) return false;
+  for (let index = start; index < start + 3; index++) if (!isFlagLetter(line[index]!)) return false;
+  for (let index = start + 3; index < end; index++) if (!isFlagCount(line[index]!)) return false;
   return true;
 }
 
-function skipSpaces(line: string, from: number, to: number): number {
-  while (from < to && line.charCodeAt(from) === CODE_SPACE) from++;
+function skipSpaces(line: Uint8Array, from: number, to: number): number {
+  while (from < to && line[from] === CODE_SPACE) from++;
   return from;
 }
 
-function tokenEnd(line: string, from: number, to: number): number {
-  while (from < to && line.charCodeAt(from) !== CODE_SPACE) from++;
+function tokenEnd(line: Uint8Array, from: number, to: number): number {
+  while (from < to && line[from] !== CODE_SPACE) from++;
   return from;
+}
+
+/**
+ * 1e6 divided by 10 once per fraction digit, as the digits are read: the same float as the
+ * division done digit by digit, without the divisions.
+ */
+const FRACTION_SCALES: number[] = [1e6];
+for (let digits = 1; digits <= 30; digits++) FRACTION_SCALES.push(FRACTION_SCALES[digits - 1]! / 10);
+
+function fractionScale(digits: number): number {
+  if (digits < FRACTION_SCALES.length) return FRACTION_SCALES[digits]!;
+  let scale = FRACTION_SCALES[FRACTION_SCALES.length - 1]!;
+  for (let more = FRACTION_SCALES.length - 1; more < digits; more++) scale /= 10;
+  return scale;
 }
 
 /** "5630.989714:" in [start, end) as µs (seconds and fraction apart, so µs stay exact), or NaN. */
-function timestampUs(line: string, start: number, end: number): number {
-  if (end - start < 4 || line.charCodeAt(end - 1) !== CODE_COLON) return NaN;
+function timestampUs(line: Uint8Array, start: number, end: number): number {
+  if (end - start < 4 || line[end - 1] !== CODE_COLON) return NaN;
   let index = start;
   let seconds = 0;
-  while (index < end && isDigit(line.charCodeAt(index))) seconds = seconds * 10 + line.charCodeAt(index++) - CODE_0;
-  if (index === start || line.charCodeAt(index) !== CODE_DOT) return NaN;
+  while (index < end && isDigit(line[index]!)) seconds = seconds * 10 + line[index++]! - CODE_0;
+  if (index === start || line[index] !== CODE_DOT) return NaN;
   index++;
   let fraction = 0;
-  let scale = 1e6;
   const digitsStart = index;
-  while (index < end - 1 && isDigit(line.charCodeAt(index))) {
-    fraction = fraction * 10 + line.charCodeAt(index++) - CODE_0;
-    scale /= 10;
-  }
+  while (index < end - 1 && isDigit(line[index]!)) fraction = fraction * 10 + line[index++]! - CODE_0;
   if (index !== end - 1 || index === digitsStart) return NaN;
-  return seconds * 1e6 + fraction * scale;
+  return seconds * 1e6 + fraction * fractionScale(index - digitsStart);
 }
 
 /** An event line, or null when `line` is not one (a header, a comment or a malformed line). */
 export function parseTraceLine(line: string): TraceLine | null {
+  const bytes = Buffer.from(line, 'utf8');
   const spans: TraceLineSpans = { pid: 0, cpu: 0, timeUs: 0, taskStart: 0, taskEnd: 0, eventStart: 0, eventEnd: 0, argsStart: 0, argsEnd: 0 };
-  if (!parseTraceLineSpans(line, 0, line.length, spans)) return null;
+  if (!parseTraceLineSpans(bytes, 0, bytes.length, spans)) return null;
   return {
-    task: line.slice(spans.taskStart, spans.taskEnd),
+    task: bytes.toString('utf8', spans.taskStart, spans.taskEnd),
     pid: spans.pid,
     cpu: spans.cpu,
     timeUs: spans.timeUs,
-    event: line.slice(spans.eventStart, spans.eventEnd),
-    args: line.slice(spans.argsStart, spans.argsEnd),
+    event: bytes.toString('utf8', spans.eventStart, spans.eventEnd),
+    args: bytes.toString('utf8', spans.argsStart, spans.argsEnd),
   };
 }
 
 /**
- * The line in text[from, to) parsed into `out` as positions, so the reader cuts nothing out of
- * a line it has no use for (every line of a capture passes here). False when it is not an
+ * The line in bytes[from, to) parsed into `out` as positions, so the reader cuts nothing out
+ * of a line it has no use for (every line of a capture passes here). False when it is not an
  * event line.
  */
-export function parseTraceLineSpans(line: string, from: number, to: number, out: TraceLineSpans): boolean {
+export function parseTraceLineSpans(line: Uint8Array, from: number, to: number, out: TraceLineSpans): boolean {
   // The CPU column: the first "[digits]" preceded by a space (a task name may hold brackets).
-  let open = line.indexOf(' [', from);
+  let open = from + 1;
   let cpu = -1;
-  while (open >= 0 && open < to) {
-    cpu = cpuAt(line, open + 1, to);
+  for (; open < to; open++) {
+    if (line[open] !== CODE_OPEN_BRACKET || line[open - 1] !== CODE_SPACE) continue;
+    cpu = cpuAt(line, open, to);
     if (cpu >= 0) break;
-    open = line.indexOf(' [', open + 2);
   }
-  if (cpu < 0 || open >= to) return false;
+  if (cpu < 0) return false;
 
   // TASK-PID, maybe followed by "(  TGID)" or "(-------)".
-  let headEnd = open;
-  while (headEnd > from && line.charCodeAt(headEnd - 1) === CODE_SPACE) headEnd--;
-  if (line.charCodeAt(headEnd - 1) === 41 /* ) */) {
-    const tgidOpen = line.lastIndexOf('(', headEnd - 1);
-    if (tgidOpen < from) return false;
+  let headEnd = open - 1;
+  while (headEnd > from && line[headEnd - 1] === CODE_SPACE) headEnd--;
+  if (headEnd > from && line[headEnd - 1] === 41 /* ) */) {
+    const tgidOpen = lastIndexOfByte(line, 40 /* ( */, from, headEnd - 1);
+    if (tgidOpen < 0) return false;
     headEnd = tgidOpen;
-    while (headEnd > from && line.charCodeAt(headEnd - 1) === CODE_SPACE) headEnd--;
+    while (headEnd > from && line[headEnd - 1] === CODE_SPACE) headEnd--;
   }
   let pidStart = headEnd;
-  while (pidStart > from && isDigit(line.charCodeAt(pidStart - 1))) pidStart--;
-  if (pidStart === headEnd || pidStart === from || line.charCodeAt(pidStart - 1) !== 45 /* - */) return false;
+  while (pidStart > from && isDigit(line[pidStart - 1]!)) pidStart--;
+  if (pidStart === headEnd || pidStart === from || line[pidStart - 1] !== 45 /* - */) return false;
   let pid = 0;
-  for (let index = pidStart; index < headEnd; index++) pid = pid * 10 + line.charCodeAt(index) - CODE_0;
+  for (let index = pidStart; index < headEnd; index++) pid = pid * 10 + line[index]! - CODE_0;
 
-  let start = skipSpaces(line, line.indexOf(']', open) + 1, to);
+  let start = skipSpaces(line, indexOfByte(line, CODE_CLOSE_BRACKET, open, to) + 1, to);
   let end = tokenEnd(line, start, to);
   if (isFlags(line, start, end)) {
     start = skipSpaces(line, end, to);
@@ -160,7 +166,7 @@ export function parseTraceLineSpans(line: string, from: number, to: number, out:
   // "event_name: args"; trace-cmd pads after the colon.
   start = skipSpaces(line, end, to);
   end = tokenEnd(line, start, to);
-  if (end - start < 2 || line.charCodeAt(end - 1) !== CODE_COLON) return false;
+  if (end - start < 2 || line[end - 1] !== CODE_COLON) return false;
   out.pid = pid;
   out.cpu = cpu;
   out.timeUs = timeUs;
@@ -170,7 +176,7 @@ export function parseTraceLineSpans(line: string, from: number, to: number, out:
   out.eventEnd = end - 1;
   out.argsStart = skipSpaces(line, end, to);
   let argsEnd = to;
-  while (argsEnd > out.argsStart && line.charCodeAt(argsEnd - 1) === CODE_SPACE) argsEnd--;
+  while (argsEnd > out.argsStart && line[argsEnd - 1] === CODE_SPACE) argsEnd--;
   out.argsEnd = argsEnd;
   return true;
 }

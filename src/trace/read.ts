@@ -4,21 +4,9 @@
 // so lines unordered across CPUs (per-CPU buffers printed one after another, or merged out of
 // order) still pair up, as long as a line is at most REORDER_WINDOW used events out of place.
 import { open } from 'node:fs/promises';
+import { latin1 } from './bytes.js';
 import { parseHeaderLine, parseTraceLineSpans, type HeaderFacts, type TraceLineSpans } from './line.js';
-import {
-  EVENTS,
-  usedEventAt,
-  parseBulk,
-  parseCallSite,
-  parseGracePeriod,
-  parseInvokeKvfree,
-  parseKvfreeCallback,
-  parsePageAlloc,
-  parsePageFree,
-  parseQueueWork,
-  parseWorkPointer,
-  type EventName,
-} from './events.js';
+import { EventArgsParser, usedEventAt, type EventFields, type EventName } from './events.js';
 
 /** One used event, its fields flattened so every record has the same shape. */
 export interface TraceEvent {
@@ -95,131 +83,121 @@ function before(a: TraceEvent, b: TraceEvent): boolean {
   return a.timeUs < b.timeUs || (a.timeUs === b.timeUs && a.line < b.line);
 }
 
-function event(timeUs: number, line: number, cpu: number, name: EventName, value: number, text = '', detail = '', order = 0): TraceEvent {
-  return { timeUs, line, cpu, event: name, value, order, text, detail };
-}
-
-/** The used event on `line`, or null when its text does not have the event's format. */
-function usedEvent(name: EventName, args: string, timeUs: number, line: number, cpu: number): TraceEvent | null {
-  switch (name) {
-    case EVENTS.gracePeriod: {
-      const gp = parseGracePeriod(args);
-      return gp ? event(timeUs, line, cpu, name, gp.seq, gp.what, gp.flavor) : null;
-    }
-    case EVENTS.invokeBulk: {
-      const records = parseBulk(args);
-      return records === null ? null : event(timeUs, line, cpu, name, records);
-    }
-    case EVENTS.kvfreeCallback: {
-      const queued = parseKvfreeCallback(args);
-      return queued === null ? null : event(timeUs, line, cpu, name, queued);
-    }
-    case EVENTS.invokeKvfree:
-      return parseInvokeKvfree(args) ? event(timeUs, line, cpu, name, 1) : null;
-    case EVENTS.queueWork: {
-      const work = parseQueueWork(args);
-      return work ? event(timeUs, line, cpu, name, 0, work.work, work.workqueue) : null;
-    }
-    case EVENTS.activateWork:
-    case EVENTS.executeStart:
-    case EVENTS.executeEnd: {
-      const work = parseWorkPointer(args);
-      return work ? event(timeUs, line, cpu, name, 0, work) : null;
-    }
-    case EVENTS.pageAlloc: {
-      const page = parsePageAlloc(args);
-      return page ? event(timeUs, line, cpu, name, page.pfn, page.gfp, '', page.order) : null;
-    }
-    case EVENTS.pageFree: {
-      const page = parsePageFree(args);
-      return page ? event(timeUs, line, cpu, name, page.pfn, '', '', page.order) : null;
-    }
-    case EVENTS.kfree:
-    case EVENTS.kmemCacheFree: {
-      const site = parseCallSite(args);
-      return site ? event(timeUs, line, cpu, name, 0, site) : null;
-    }
-  }
-}
-
 const SKIPPED_QUOTE_CHARS = 120;
 
-/** Splits text into lines, as [start, end) ranges of the chunk; an unterminated tail waits for the next chunk. */
+const CODE_NEWLINE = 10;
+const CODE_RETURN = 13;
+
+/**
+ * Splits a byte stream into lines, handed on as [start, end) ranges of one buffer, CRLF lines
+ * without their CR. Chunks are read into the buffer after the unfinished line the last one
+ * ended with, so a line split across reads is whole again without a copy of the chunk; the
+ * buffer grows only for a line longer than itself.
+ */
 export class LineSplitter {
-  private tail = '';
+  private buffer: Buffer;
+  /** Bytes at the buffer's start: a line that has not ended yet. */
+  private carried = 0;
 
-  constructor(private readonly onLine: (text: string, start: number, end: number) => void) {}
-
-  push(chunk: string): void {
-    // Lines are parsed in the chunk itself: joining the tail and the chunk into one string
-    // would make every character access go through the join.
-    let start = 0;
-    let end = chunk.indexOf('\n');
-    if (this.tail !== '') {
-      if (end < 0) {
-        this.tail += chunk;
-        return;
-      }
-      const first = this.tail + chunk.slice(0, end);
-      this.tail = '';
-      this.emit(first, 0, first.length);
-      start = end + 1;
-      end = chunk.indexOf('\n', start);
-    }
-    while (end >= 0) {
-      this.emit(chunk, start, end);
-      start = end + 1;
-      end = chunk.indexOf('\n', start);
-    }
-    this.tail = chunk.slice(start);
+  constructor(
+    chunkBytes: number,
+    private readonly onLine: (bytes: Buffer, start: number, end: number) => void,
+  ) {
+    this.buffer = Buffer.allocUnsafe(chunkBytes);
   }
 
-  /** CRLF lines too. */
-  private emit(text: string, start: number, end: number): void {
-    this.onLine(text, start, end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end);
+  /** Where the next chunk goes: read into it, then call pushed() with the bytes read. */
+  space(): { buffer: Buffer; offset: number; length: number } {
+    if (this.carried === this.buffer.length) {
+      const grown = Buffer.allocUnsafe(this.buffer.length * 2);
+      this.buffer.copy(grown, 0, 0, this.carried);
+      this.buffer = grown;
+    }
+    return { buffer: this.buffer, offset: this.carried, length: this.buffer.length - this.carried };
+  }
+
+  pushed(bytesRead: number): void {
+    const buffer = this.buffer;
+    const filled = this.carried + bytesRead;
+    let start = 0;
+    // The carried bytes hold no newline.
+    let newline = indexOfNewline(buffer, this.carried, filled);
+    while (newline >= 0) {
+      this.emit(start, newline);
+      start = newline + 1;
+      newline = indexOfNewline(buffer, start, filled);
+    }
+    buffer.copyWithin(0, start, filled);
+    this.carried = filled - start;
   }
 
   /** The last line, when the file does not end with a newline (e.g. a capture cut mid-line). */
   end(): void {
-    if (this.tail !== '') this.onLine(this.tail, 0, this.tail.length);
-    this.tail = '';
+    if (this.carried > 0) this.emit(0, this.carried);
+    this.carried = 0;
+  }
+
+  private emit(start: number, end: number): void {
+    this.onLine(this.buffer, start, end > start && this.buffer[end - 1] === CODE_RETURN ? end - 1 : end);
   }
 }
 
-/** Classifies lines and feeds used events, in time order, to `onEvent`. */
+/** In [from, to) only: past `to` the buffer holds an older chunk's bytes. */
+function indexOfNewline(buffer: Buffer, from: number, to: number): number {
+  if (from >= to) return -1;
+  const at = buffer.indexOf(CODE_NEWLINE, from);
+  return at < to ? at : -1;
+}
+
+/** Classifies lines and feeds used events, in time order, to `onEvent` (which must not keep the event object: it is reused). */
 export class TraceReader {
   readonly summary: ReadSummary = { lines: 0, headerLines: 0, otherEvents: 0, usedEvents: 0, skipped: 0, header: {}, lateEvents: 0 };
   private readonly buffer = new ReorderBuffer();
+  /** Events handed on and done with, filled again for later lines: most lines then allocate nothing. */
+  private readonly spare: TraceEvent[] = [];
   private lastOutUs = -Infinity;
   private readonly parsed: TraceLineSpans = { pid: 0, cpu: 0, timeUs: 0, taskStart: 0, taskEnd: 0, eventStart: 0, eventEnd: 0, argsStart: 0, argsEnd: 0 };
+  private readonly fields: EventFields = { value: 0, order: 0, text: '', detail: '' };
+  private readonly args = new EventArgsParser(this.fields);
 
   constructor(private readonly onEvent: (event: TraceEvent) => void) {}
 
-  /** The line text[start, end) (the whole of `text` when no range is given). */
-  line(text: string, start = 0, end = text.length): void {
+  /** The line in bytes[start, end). */
+  line(bytes: Buffer, start: number, end: number): void {
     const number = ++this.summary.lines;
     const parsed = this.parsed;
-    if (!parseTraceLineSpans(text, start, end, parsed)) {
-      const line = text.slice(start, end);
-      const header = parseHeaderLine(line);
+    if (!parseTraceLineSpans(bytes, start, end, parsed)) {
+      const header = parseHeaderLine(latin1(bytes, start, end));
       if (header) {
         this.summary.headerLines++;
         Object.assign(this.summary.header, header);
-      } else this.skip(number, line);
+      } else this.skip(number, bytes, start, end);
       return;
     }
-    const name = usedEventAt(text, parsed.eventStart, parsed.eventEnd);
+    const name = usedEventAt(bytes, parsed.eventStart, parsed.eventEnd);
     if (name === undefined) {
       this.summary.otherEvents++;
       return;
     }
-    const used = usedEvent(name, text.slice(parsed.argsStart, parsed.argsEnd), parsed.timeUs, number, parsed.cpu);
-    if (!used) {
-      this.skip(number, text.slice(start, end));
+    if (!this.args.parse(name, bytes, parsed.argsStart, parsed.argsEnd)) {
+      this.skip(number, bytes, start, end);
       return;
     }
+    const { value, order, text, detail } = this.fields;
     this.summary.usedEvents++;
-    this.buffer.push(used);
+    const used = this.spare.pop();
+    if (used === undefined) this.buffer.push({ timeUs: parsed.timeUs, line: number, cpu: parsed.cpu, event: name, value, order, text, detail });
+    else {
+      used.timeUs = parsed.timeUs;
+      used.line = number;
+      used.cpu = parsed.cpu;
+      used.event = name;
+      used.value = value;
+      used.order = order;
+      used.text = text;
+      used.detail = detail;
+      this.buffer.push(used);
+    }
     if (this.buffer.size > REORDER_WINDOW) this.emit(this.buffer.pop());
   }
 
@@ -231,12 +209,13 @@ export class TraceReader {
     if (event.timeUs < this.lastOutUs) this.summary.lateEvents++;
     else this.lastOutUs = event.timeUs;
     this.onEvent(event);
+    this.spare.push(event);
   }
 
-  private skip(line: number, text: string): void {
+  private skip(line: number, bytes: Buffer, start: number, end: number): void {
     this.summary.skipped++;
     if (!this.summary.firstSkipped) {
-      const utf8 = Buffer.from(text, 'latin1').toString('utf8');
+      const utf8 = bytes.toString('utf8', start, end);
       const quoted = utf8.length > SKIPPED_QUOTE_CHARS ? `${utf8.slice(0, SKIPPED_QUOTE_CHARS)}…` : utf8;
       this.summary.firstSkipped = { line, text: quoted };
     }
@@ -257,12 +236,11 @@ function readError(file: string, error: unknown): TraceFileError {
 /**
  * Streams `file` through a TraceReader, 1 MiB at a time into one reused buffer (constant
  * memory, whatever the file's size; a fresh buffer per chunk, as fs read streams allocate,
- * cost a third of the reading time). latin1 decodes without UTF-8 validation: everything parsed
- * is ASCII, and the one line ever shown (the first skipped) is turned back into UTF-8 for it.
+ * cost a third of the reading time). Lines are parsed as bytes, never decoded as a whole.
  */
 export async function readTraceFile(file: string, onEvent: (event: TraceEvent) => void): Promise<ReadSummary> {
   const reader = new TraceReader(onEvent);
-  const splitter = new LineSplitter((text, start, end) => reader.line(text, start, end));
+  const splitter = new LineSplitter(CHUNK_BYTES, (bytes, start, end) => reader.line(bytes, start, end));
   let handle;
   try {
     handle = await open(file, 'r');
@@ -270,13 +248,13 @@ export async function readTraceFile(file: string, onEvent: (event: TraceEvent) =
     throw readError(file, error);
   }
   try {
-    const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
     for (;;) {
-      const { bytesRead } = await handle.read(buffer, 0, CHUNK_BYTES, null).catch((error: unknown) => {
+      const { buffer, offset, length } = splitter.space();
+      const { bytesRead } = await handle.read(buffer, offset, length, null).catch((error: unknown) => {
         throw readError(file, error);
       });
       if (bytesRead === 0) break;
-      splitter.push(buffer.toString('latin1', 0, bytesRead));
+      splitter.pushed(bytesRead);
     }
   } finally {
     await handle.close();
