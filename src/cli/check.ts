@@ -18,13 +18,13 @@ import { clipLine } from '../policy/thrown.js';
 import { compareResults, parseThresholds, regressions, ThresholdError, type ThresholdSet } from '../runner/regression.js';
 import { TOOL_VERSION } from '../version.js';
 import { EXIT_OK, EXIT_REGRESSION, EXIT_USAGE, isUserError, UsageError } from './errors.js';
-import { checkOutput, progressReporter, writeOutput } from './output.js';
+import { chooseFormat } from './format-choice.js';
+import { checkOutput, emit, progressReporter, writeOutput } from './output.js';
 import { parseRunLimits, parseWholeNumber } from './run-options.js';
 import { checkSweepBaseline } from './sweep-baseline.js';
 import { isSweepBaselineFile } from '../runner/sweep-baseline.js';
 
 const CHECK_FORMATS = ['table', 'markdown', 'json', 'html'] as const;
-type CheckFormat = (typeof CHECK_FORMATS)[number];
 
 interface CheckFlags {
   baseline: string;
@@ -32,6 +32,7 @@ interface CheckFlags {
   threshold: string[];
   format?: string;
   json?: boolean;
+  out?: string;
   all?: boolean;
   update?: boolean;
   jobs?: string;
@@ -60,10 +61,6 @@ Exit codes: 0 no regression (inconclusive is not one), 1 a regression, 2 unreada
 incompatible baseline, bad flags, or a policy that cannot run.
 `;
 
-function chosenFormat(flags: CheckFlags): CheckFormat {
-  if (flags.json && flags.format && flags.format !== 'json') throw new UsageError(`--json and --format ${flags.format} disagree; use one of them`);
-  return flags.json ? 'json' : ((flags.format as CheckFormat | undefined) ?? 'table');
-}
 
 function thresholdsFrom(values: string[]): ThresholdSet {
   try {
@@ -168,6 +165,7 @@ export function checkCommand(): Command {
     .option('-t, --threshold <metric=limit>', 'override a threshold, e.g. failures.count=+20% or latencyUs=off (repeatable or comma-separated)', collect, [])
     .addOption(new Option('-f, --format <format>', 'output format').choices(CHECK_FORMATS as unknown as string[]))
     .option('--json', 'same as --format json')
+    .option('-o, --out <file>', 'write the report to a file (atomically) instead of stdout; without --format, .json, .md and .html pick the format')
     .option('-a, --all', 'show every metric, not only those beyond their threshold')
     .option('--update', 'rewrite the baseline with today\'s results (after a deliberate change); exits 0 even when metrics regressed')
     .option('-j, --jobs <n>', 'worker threads (default: cores)')
@@ -177,7 +175,8 @@ export function checkCommand(): Command {
     .option('-q, --quiet', 'no progress or notes on stderr');
   command.action(async (flags: CheckFlags) => {
     if (isSweepBaselineFile(flags.baseline)) return checkSweepBaseline(flags);
-    const format = chosenFormat(flags);
+    const format = chooseFormat(flags, CHECK_FORMATS);
+    checkOutput(flags.out);
     const thresholds = thresholdsFrom(flags.threshold);
     const jobs = flags.jobs === undefined ? availableParallelism() : parseWholeNumber('--jobs', flags.jobs, 1);
     const limits = parseRunLimits(flags);
@@ -211,9 +210,8 @@ export function checkCommand(): Command {
       notes,
       updated,
     };
-    const color = colorEnabled(process.stdout, process.env, flags.color);
-    if (format === 'html') process.stdout.write(await renderCheckHtml(view, current));
-    else process.stdout.write(format === 'json' ? renderCheckJson(view) : format === 'markdown' ? renderCheckMarkdown(view) : renderCheckTable(view, { color }));
+    const color = colorEnabled(flags.out ? { isTTY: false } : process.stdout, process.env, flags.color);
+    emit(format === 'html' ? await renderCheckHtml(view, current) : format === 'json' ? renderCheckJson(view) : format === 'markdown' ? renderCheckMarkdown(view) : renderCheckTable(view, { color }), flags.out);
 
     // stderr names what failed, whatever the format, so a CI log says it without the report.
     for (const policy of report.policies) {

@@ -13,7 +13,8 @@ import { compareSweeps, makeSweepBaseline, planFromSweepBaseline, readSweepBasel
 import { runSweep } from '../runner/sweep.js';
 import { TOOL_VERSION } from '../version.js';
 import { EXIT_OK, EXIT_REGRESSION, EXIT_USAGE, UsageError } from './errors.js';
-import { writeAtomically } from './output.js';
+import { chooseFormat } from './format-choice.js';
+import { checkOutput, emit, writeAtomically } from './output.js';
 import { parseWholeNumber, type RunFlags } from './run-options.js';
 import { progressBar, reportFailedPoints, resolveSweepPlan } from './sweep.js';
 
@@ -45,6 +46,7 @@ export interface SweepCheckFlags {
   threshold: string[];
   format?: string;
   json?: boolean;
+  out?: string;
   all?: boolean;
   update?: boolean;
   jobs?: string;
@@ -52,10 +54,14 @@ export interface SweepCheckFlags {
   quiet?: boolean;
 }
 
+/** The check formats a sweep baseline has (no page yet): --format html is refused rather than printed as a table. */
+const SWEEP_CHECK_FORMATS: readonly string[] = ['table', 'markdown', 'json'];
+
 export async function checkSweepBaseline(flags: SweepCheckFlags): Promise<void> {
-  if (flags.json && flags.format && flags.format !== 'json') throw new UsageError(`--json and --format ${flags.format} disagree; use one of them`);
+  const format = chooseFormat(flags, SWEEP_CHECK_FORMATS);
+  if (!SWEEP_CHECK_FORMATS.includes(format)) throw new UsageError(`--format ${format}: not available for a sweep baseline (${flags.baseline}); choose ${SWEEP_CHECK_FORMATS.join(', ')}`);
+  checkOutput(flags.out);
   if (flags.policy !== undefined) throw new UsageError(`--policy: not available for a sweep baseline (${flags.baseline}); its policies are rerun from their recorded locations`);
-  const format = flags.json ? 'json' : (flags.format ?? 'table');
   let thresholds;
   try {
     thresholds = parseThresholds(flags.threshold);
@@ -84,8 +90,8 @@ export async function checkSweepBaseline(flags: SweepCheckFlags): Promise<void> 
     updated = true;
   }
   const view: CheckView = { report, baselineFile: flags.baseline, baselineTool: baseline.tool.version, tool: TOOL_VERSION, scenario: plan.scenario.name, all: Boolean(flags.all), notes, updated };
-  const color = colorEnabled(process.stdout, process.env, flags.color);
-  process.stdout.write(format === 'json' ? renderCheckJson(view) : format === 'markdown' ? renderCheckMarkdown(view) : renderCheckTable(view, { color }));
+  const color = colorEnabled(flags.out ? { isTTY: false } : process.stdout, process.env, flags.color);
+  emit(format === 'json' ? renderCheckJson(view) : format === 'markdown' ? renderCheckMarkdown(view) : renderCheckTable(view, { color }), flags.out);
   for (const point of report.policies) {
     if (point.status !== 'compared') process.stderr.write(`rcupool: point ${point.policy} could not be compared: ${point.error ?? point.status}\n`);
   }
