@@ -107,8 +107,12 @@ describe('reading names what is wrong', () => {
     expect(reason(text((b) => delete b.tool.version))).toBe('baseline b.json: missing field "tool.version"');
     expect(reason(text((b) => delete b.policies[1].sha256))).toBe('baseline b.json: missing field "policies[1].sha256"');
     expect(reason(text((b) => delete b.policies[0].paramOverrides))).toBe('baseline b.json: missing field "policies[0].paramOverrides"');
-    expect(reason(text((b) => delete b.result.results[1].metrics.latencyUs.p99))).toBe('baseline b.json: missing field "result.results[1].metrics.latencyUs.p99"');
-    expect(reason(text((b) => delete b.result.results[0].perSeed[2].harm))).toBe('baseline b.json: missing field "result.results[0].perSeed[2].harm"');
+    expect(reason(text((b) => delete b.result.results[1].metrics.latencyUs.p99))).toBe(
+      'baseline b.json: missing field "result.results[1].metrics.latencyUs.p99" (it is in "result.results[1].perSeed[0]")',
+    );
+    expect(reason(text((b) => delete b.result.results[0].perSeed[2].harm))).toMatch(
+      /^baseline b\.json: missing field "result\.results\[0\]\.perSeed\[2\]\.harm\.\w+" \(it is in "result\.results\[0\]\.metrics"\)$/,
+    );
     expect(reason(text((b) => delete b.result))).toBe('baseline b.json: missing field "result"');
   });
 

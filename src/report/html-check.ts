@@ -35,7 +35,7 @@ function changeRows(view: CheckView): ChangeRow[] {
       ? []
       : shownRows(policy, view.all)
           .filter((row) => row.relativeChange !== null && Number.isFinite(row.relativeChange))
-          .map((row) => ({ policy: policy.policy, metric: row.metric, changePercent: row.relativeChange! * 100, verdict: row.verdict })),
+          .map((row) => ({ policy: policy.policy, metric: row.metric, changePercent: row.relativeChange! * 100, verdict: row.verdict === 'new' ? 'info' : row.verdict })),
   );
 }
 

@@ -164,9 +164,17 @@ class Reader {
     return this.expect(root, path, nonEmpty ? 'a non-empty list' : 'a list', (value) => Array.isArray(value) && (!nonEmpty || value.length > 0));
   }
 
-  metrics(root: unknown, path: Path): void {
-    this.object(root, path);
-    for (const metric of METRIC_PATHS) this.number(root, [...path, ...metric.split('.')]);
+  /** Every metric present must be a number; one the baseline lacks (older than the metric) is `check`'s "new". */
+  /** The metrics recorded at `path`, each checked to be a number; the ones it lacks are none of its business. */
+  metrics(root: unknown, path: Path): string[] {
+    const metrics = this.object(root, path);
+    return METRIC_PATHS.filter((metric) => {
+      const [head, leaf] = metric.split('.') as [string, string | undefined];
+      if (metrics[head] === undefined) return false;
+      if (leaf !== undefined && this.object(root, [...path, head])[leaf] === undefined) return false;
+      this.number(root, [...path, head, ...(leaf === undefined ? [] : [leaf])]);
+      return true;
+    });
   }
 }
 
@@ -271,11 +279,20 @@ function checkResult(data: unknown, reader: Reader, seeds: number[], names: stri
     if (name !== names[index]) reader.fail(`field "${formatField([...at, 'policy'])}" is "${name}" but policies[${index}] is "${names[index]}"`);
     const error = (results[index] as Record<string, unknown>)['error'];
     if (error !== undefined) reader.fail(`policy "${name}" failed when the baseline was made (${String(error)}); write the baseline again once it runs`);
-    reader.metrics(data, [...at, 'metrics']);
+    // A metric the baseline predates is simply absent (check shows it as new); one in the means
+    // but not in a seed's values, or the other way round, is a damaged file.
+    const recorded = reader.metrics(data, [...at, 'metrics']);
     if (seeds.length > 1) {
       const perSeed = reader.list(data, [...at, 'perSeed']);
       if (perSeed.length !== seeds.length) reader.fail(`field "${formatField([...at, 'perSeed'])}" has ${perSeed.length} entries for ${seeds.length} seeds`);
-      perSeed.forEach((_metrics, seedIndex) => reader.metrics(data, [...at, 'perSeed', seedIndex]));
+      perSeed.forEach((_metrics, seedIndex) => {
+        const seedPath = [...at, 'perSeed', seedIndex];
+        const own = reader.metrics(data, seedPath);
+        const lacking = recorded.find((metric) => !own.includes(metric));
+        if (lacking !== undefined) reader.fail(`missing field "${formatField([...seedPath, ...lacking.split('.')])}" (it is in "${formatField([...at, 'metrics'])}")`);
+        const extra = own.find((metric) => !recorded.includes(metric));
+        if (extra !== undefined) reader.fail(`missing field "${formatField([...at, 'metrics', ...extra.split('.')])}" (it is in "${formatField(seedPath)}")`);
+      });
     }
   });
 }

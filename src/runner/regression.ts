@@ -25,11 +25,17 @@
 // Context violations (violations.*) are correctness bugs, not noisy quantities: the model
 // refused a call that real kernel code must never make. Any increase regresses, significant
 // or not (a violation on one seed is a violation).
+//
+// A metric the baseline lacks (recorded before rcupool had it) is NEW: shown with today's value,
+// never judged, so adding a metric never fails an older baseline; `check --update` records it.
 import { METRICS, metricValue, type MetricPath, type MetricSpec, type Metrics, type Threshold } from '../contract/metrics.js';
 import type { CompareResult, Interval, PolicyResult } from './result-types.js';
 import { confidenceInterval, mean, sampleVariance, tQuantile975 } from './statistics.js';
 
 export type Verdict = 'regressed' | 'improved' | 'unchanged' | 'inconclusive' | 'info';
+
+/** A row's verdict: a judged one, or 'new' for a metric the baseline does not have. */
+export type RowVerdict = Verdict | 'new';
 
 export type { Threshold };
 
@@ -149,11 +155,11 @@ export type TestKind = 'paired-t' | 'welch-t' | 'none';
 
 export interface MetricComparison {
   metric: JudgedMetric;
-  /** Mean over the seeds compared (the common seeds when both results have per-seed values). */
-  baseline: number;
+  /** Mean over the seeds compared (the common seeds when both results have per-seed values); null when the baseline lacks the metric. */
+  baseline: number | null;
   current: number;
-  /** current − baseline. */
-  difference: number;
+  /** current − baseline; null when the baseline lacks the metric. */
+  difference: number | null;
   /** difference / |baseline|; null when the baseline is 0. */
   relativeChange: number | null;
   /** null for a metric that is off or informational. */
@@ -170,7 +176,7 @@ export interface MetricComparison {
   currentCi95?: Interval;
   /** Whether the difference is significant at 95 %; null without a test. */
   significant: boolean | null;
-  verdict: Verdict;
+  verdict: RowVerdict;
 }
 
 export interface PolicyComparison {
@@ -293,6 +299,31 @@ export function compareMetric(metric: JudgedMetric, samples: Samples, threshold:
   return comparison;
 }
 
+/** Whether every recorded value of `metric` is there (a baseline older than the metric has none). */
+function recorded(result: PolicyResult, metric: JudgedMetric): boolean {
+  return [result.metrics!, ...(result.perSeed ?? [])].every((metrics) => typeof metricValue(metrics, metric) === 'number');
+}
+
+/** The row of a metric the baseline lacks: today's value, no verdict. */
+function newMetric(metric: JudgedMetric, current: number[], threshold: Threshold | 'off'): MetricComparison {
+  const row: MetricComparison = {
+    metric,
+    baseline: null,
+    current: mean(current),
+    difference: null,
+    relativeChange: null,
+    threshold: threshold === 'off' ? null : threshold,
+    limit: null,
+    seeds: current.length,
+    test: 'none',
+    significant: null,
+    verdict: 'new',
+  };
+  const currentCi = interval(current);
+  if (currentCi !== undefined) row.currentCi95 = currentCi;
+  return row;
+}
+
 function comparePolicy(before: PolicyResult, after: PolicyResult, baselineSeeds: readonly number[], currentSeeds: readonly number[], thresholds: ThresholdSet): PolicyComparison {
   const policy = before.policy;
   if (before.error !== undefined || before.metrics === undefined) {
@@ -312,6 +343,7 @@ function comparePolicy(before: PolicyResult, after: PolicyResult, baselineSeeds:
           current: afterBySeed.size > 0 ? [...afterBySeed.values()].map(value) : [value(after.metrics!)],
           paired: false,
         };
+    if (!recorded(before, metric)) return newMetric(metric, samples.current, thresholds[metric]);
     return compareMetric(metric, samples, thresholds[metric]);
   });
   const broken = metrics.map(nonFiniteReason).find((reason) => reason !== undefined);
@@ -322,6 +354,7 @@ function comparePolicy(before: PolicyResult, after: PolicyResult, baselineSeeds:
 
 /** Why a comparison cannot be judged (a value, its mean or its interval is not finite), naming the metric. */
 function nonFiniteReason(row: MetricComparison): string | undefined {
+  if (row.baseline === null || row.difference === null) return Number.isFinite(row.current) ? undefined : `${row.metric}: today's run gives no finite value (${String(row.current)})`;
   const intervals = [row.differenceCi95, row.baselineCi95, row.currentCi95].filter((interval): interval is Interval => interval !== undefined);
   if (!Number.isFinite(row.baseline)) return `${row.metric}: the baseline values give no finite mean (${String(row.baseline)}); record the baseline again`;
   if (!Number.isFinite(row.current)) return `${row.metric}: today's run gives no finite value (${String(row.current)})`;
@@ -344,7 +377,7 @@ export function compareResults(baseline: CompareResult, current: CompareResult, 
     }
   }
   const counts: VerdictCounts = { regressed: 0, improved: 0, inconclusive: 0, unchanged: 0 };
-  for (const entry of policies) for (const row of entry.metrics) if (row.verdict !== 'info') counts[row.verdict]++;
+  for (const entry of policies) for (const row of entry.metrics) if (row.verdict !== 'info' && row.verdict !== 'new') counts[row.verdict]++;
   const seeds = baseline.seeds.filter((seed) => current.seeds.includes(seed));
   return {
     seeds,
