@@ -14,7 +14,7 @@ import { renderCheckTable, type CheckView } from '../src/report/check-table.js';
 import { renderCheckHtml } from '../src/report/html-check.js';
 import { makeBaseline, parseBaseline, serializeBaseline } from '../src/runner/baseline-file.js';
 import { compareResults } from '../src/runner/regression.js';
-import type { CompareResult } from '../src/runner/result-types.js';
+import type { CompareResult } from '../src/contract/result-types.js';
 import { BIN, cleanEnv, E2E_TIMEOUT_MS, QUICK } from './helpers/cli.js';
 import { multiSeedResult } from './fixtures/compare-result.js';
 

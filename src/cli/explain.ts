@@ -2,7 +2,7 @@
 // and which knobs it has; what a scenario simulates and why. `--yaml` prints a scenario fully
 // resolved, as a file that loads back to the identical scenario; `--json` is for scripts.
 import { Command } from 'commander';
-import { watermarks, type Watermarks } from '../model/machines.js';
+import { watermarks, type Watermarks } from '../scenario/machines.js';
 import type { ParamSpec } from '../policy/api.js';
 import { loadPolicy, locatePolicy, type LoadedPolicy } from '../policy/loader.js';
 import { formatNumber } from '../report/format.js';

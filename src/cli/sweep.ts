@@ -9,7 +9,7 @@ import { renderSweep, SWEEP_FORMATS, type SweepFormat, type SweepRenderOptions }
 import { GridError, parseAxes } from '../runner/grid.js';
 import { parseShard } from '../runner/shard.js';
 import { countPoints, MAX_SWEEP_RUNS, resolveAxes, runSweep, type SweepPlan } from '../runner/sweep.js';
-import type { SweepResult } from '../runner/sweep-types.js';
+import type { SweepResult } from '../contract/sweep-types.js';
 import { EXIT_OK, EXIT_USAGE, UsageError } from './errors.js';
 import { chooseFormat } from './format-choice.js';
 import { emit } from './output.js';

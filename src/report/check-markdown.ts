@@ -15,7 +15,7 @@ import {
   verdictText,
   type CheckView,
 } from './check-table.js';
-import type { RowVerdict } from '../runner/regression.js';
+import type { RowVerdict } from '../contract/check-result.js';
 
 const MARK: Record<RowVerdict, string> = {
   regressed: '❌',

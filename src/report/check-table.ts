@@ -3,7 +3,7 @@
 // with check-markdown.ts so both say the same thing.
 import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
-import type { MetricComparison, PolicyComparison, RegressionReport, RowVerdict } from '../runner/regression.js';
+import type { MetricComparison, PolicyComparison, RegressionReport, RowVerdict } from '../contract/check-result.js';
 import { formatMeanWithInterval, formatNumber, formatRatio, formatUncertainty, halfWidth } from './format.js';
 
 /** Everything a check report shows, decided by the CLI. */

@@ -16,6 +16,7 @@
 // Reading checks the versions first (another version may have another layout), then every field
 // `check` uses, and names the first one that is missing or wrong.
 import { METRIC_PATHS } from '../contract/metrics.js';
+import type { BaselinePolicy } from '../contract/baseline-policy.js';
 import type { ParamValues } from '../policy/api.js';
 import type { LoadedPolicy } from '../policy/loader.js';
 import { InputTooLargeError, MAX_INPUT_BYTES, readTextAtMost } from '../scenario/bounded-read.js';
@@ -24,30 +25,13 @@ import { presetScenario } from '../scenario/presets.js';
 import { applyLayer, ScenarioError } from '../scenario/validate.js';
 import type { Scenario } from '../scenario/types.js';
 import { TOOL_VERSION } from '../version.js';
-import { RESULT_SCHEMA_VERSION, type CompareResult } from './result-types.js';
+import { RESULT_SCHEMA_VERSION, type CompareResult } from '../contract/result-types.js';
 
 export const BASELINE_VERSION = 1;
 export { RESULT_SCHEMA_VERSION };
 
 /** A baseline is a few hundred kB even with 1000 seeds; past this it is not one (and would only exhaust memory). */
 export const MAX_BASELINE_BYTES = MAX_INPUT_BYTES;
-
-export interface BaselinePolicy {
-  /** The policy's own name (what `check --policy FILE` matches on). */
-  name: string;
-  kind: 'builtin' | 'file';
-  /** A built-in's name, or the file path as it was given (relative paths are resolved from the directory `check` runs in). */
-  location: string;
-  /** Every param as it ran (defaults included): what the results came from. */
-  params: ParamValues;
-  /**
-   * The params given with `--param`: `check` pins these and takes every other param from the
-   * policy's defaults today, so changing a default in a policy file is a change `check` sees.
-   */
-  paramOverrides: ParamValues;
-  /** sha256 of a user file's contents (hex); absent for built-ins. */
-  sha256?: string;
-}
 
 export interface BaselineFile {
   baselineVersion: typeof BASELINE_VERSION;

@@ -29,21 +29,10 @@
 // A metric the baseline lacks (recorded before rcupool had it) is NEW: shown with today's value,
 // never judged, so adding a metric never fails an older baseline; `check --update` records it.
 import { METRICS, metricValue, type MetricPath, type MetricSpec, type Metrics, type Threshold } from '../contract/metrics.js';
-import type { CompareResult, Interval, PolicyResult } from './result-types.js';
+import type { JudgedMetric, MetricComparison, PolicyComparison, RegressionReport, TestKind, ThresholdSet, Verdict, VerdictCounts } from '../contract/check-result.js';
+import type { CompareResult, Interval, PolicyResult } from '../contract/result-types.js';
 import { confidenceInterval, mean, sampleVariance, tQuantile975 } from './statistics.js';
 
-export type Verdict = 'regressed' | 'improved' | 'unchanged' | 'inconclusive' | 'info';
-
-/** A row's verdict: a judged one, or 'new' for a metric the baseline does not have. */
-export type RowVerdict = Verdict | 'new';
-
-export type { Threshold };
-
-/** Per metric: a threshold, or 'off' (shown but never judged). */
-export type ThresholdSet = Record<JudgedMetric, Threshold | 'off'>;
-
-/** Every metric `check` reports. `calls` measures the workload, not the policy, and is left out. */
-export type JudgedMetric = Exclude<MetricPath, 'calls'>;
 const JUDGED_SPECS = METRICS.filter((metric: MetricSpec) => metric.threshold !== 'none');
 export const CHECKED_METRICS: readonly JudgedMetric[] = JUDGED_SPECS.map((metric) => metric.path as JudgedMetric);
 
@@ -150,61 +139,6 @@ export function parseThresholds(values: readonly string[], defaults: Readonly<Th
 }
 
 // ---- comparing ----
-
-export type TestKind = 'paired-t' | 'welch-t' | 'none';
-
-export interface MetricComparison {
-  metric: JudgedMetric;
-  /** Mean over the seeds compared (the common seeds when both results have per-seed values); null when the baseline lacks the metric. */
-  baseline: number | null;
-  current: number;
-  /** current − baseline; null when the baseline lacks the metric. */
-  difference: number | null;
-  /** difference / |baseline|; null when the baseline is 0. */
-  relativeChange: number | null;
-  /** null for a metric that is off or informational. */
-  threshold: Threshold | null;
-  /** How far the metric may move: max(absolute, relative × |baseline|). */
-  limit: number | null;
-  /** Seeds compared on each side (paired: the common seeds). */
-  seeds: number;
-  test: TestKind;
-  /** 95 % interval of the difference (with a test). */
-  differenceCi95?: Interval;
-  /** 95 % intervals of each side's mean (two seeds or more). */
-  baselineCi95?: Interval;
-  currentCi95?: Interval;
-  /** Whether the difference is significant at 95 %; null without a test. */
-  significant: boolean | null;
-  verdict: RowVerdict;
-}
-
-export interface PolicyComparison {
-  policy: string;
-  /** 'error': a run failed (today or in the baseline); 'missing': in the baseline only; 'new': today only. */
-  status: 'compared' | 'error' | 'missing' | 'new';
-  error?: string;
-  metrics: MetricComparison[];
-}
-
-export interface VerdictCounts {
-  regressed: number;
-  improved: number;
-  inconclusive: number;
-  unchanged: number;
-}
-
-export interface RegressionReport {
-  /** Paired on the common seeds, in the baseline's seed order. */
-  seeds: number[];
-  thresholds: ThresholdSet;
-  policies: PolicyComparison[];
-  counts: VerdictCounts;
-  /** Any metric regressed. */
-  regressed: boolean;
-  /** Some policy could not be compared (a failed run, or a policy on one side only). */
-  incomplete: boolean;
-}
 
 /** Per-seed values of one policy, keyed by seed. */
 function perSeedValues(result: PolicyResult, seeds: readonly number[]): Map<number, Metrics> {

@@ -12,12 +12,14 @@ import { DEFAULT_EXTENDS } from '../scenario/load.js';
 import { presetScenario } from '../scenario/presets.js';
 import { applyLayer, ScenarioError } from '../scenario/validate.js';
 import type { Scenario } from '../scenario/types.js';
-import { BASELINE_VERSION, BaselineError, type BaselinePolicy, type RunPolicy } from './baseline-file.js';
-import { compareResults, type PolicyComparison, type RegressionReport, type ThresholdSet, type VerdictCounts } from './regression.js';
-import { RESULT_SCHEMA_VERSION, type CompareResult } from './result-types.js';
+import type { BaselinePolicy } from '../contract/baseline-policy.js';
+import { BASELINE_VERSION, BaselineError, type RunPolicy } from './baseline-file.js';
+import { compareResults } from './regression.js';
+import type { PolicyComparison, RegressionReport, ThresholdSet, VerdictCounts } from '../contract/check-result.js';
+import { RESULT_SCHEMA_VERSION, type CompareResult } from '../contract/result-types.js';
 import { firstDifference } from './shard.js';
 import { resolveAxes, type SweepPlan } from './sweep.js';
-import { pointLabel, type SweepPointResult, type SweepResult } from './sweep-types.js';
+import { pointLabel, type SweepPointResult, type SweepResult } from '../contract/sweep-types.js';
 
 export type SweepBaseline = { baselineVersion: typeof BASELINE_VERSION } & SweepResult;
 
