@@ -1,7 +1,6 @@
 // `rcupool check --baseline FILE`: rerun the baseline's configuration with today's code and
 // policy files, judge every metric (src/runner/regression.ts) and report. Exit 1 on a
 // regression, 0 otherwise, 2 when the baseline cannot be used or a policy cannot run.
-import { availableParallelism } from 'node:os';
 import { Command, Option } from 'commander';
 import type { ParamValues, PolicyModule } from '../policy/api.js';
 import { loadPolicies, loadPolicy, locatePolicy } from '../policy/loader.js';
@@ -9,40 +8,22 @@ import { parseParamValue } from '../policy/validate.js';
 import { renderCheckJson } from '../report/check-json.js';
 import { renderCheckMarkdown } from '../report/check-markdown.js';
 import { renderCheckHtml } from '../report/html-check.js';
-import { changeText, currentText, baselineText, renderCheckTable, thresholdText, type CheckView } from '../report/check-table.js';
+import { renderCheckTable, type CheckView } from '../report/check-table.js';
 import { colorEnabled } from '../report/index.js';
 import { BaselineError, makeBaseline, readBaseline, serializeBaseline, type BaselineFile, type LoadedBaseline, type RunPolicy } from '../runner/baseline-file.js';
 import { compare } from '../runner/compare.js';
 import { DEFAULT_RUN_LIMITS, type RunLimits } from '../runner/worker-pool.js';
-import { clipLine } from '../policy/thrown.js';
-import { compareResults, parseThresholds, regressions, ThresholdError } from '../runner/regression.js';
-import type { ThresholdSet } from '../contract/check-result.js';
+import { compareResults } from '../runner/regression.js';
 import type { BaselinePolicy } from '../contract/baseline-policy.js';
 import { TOOL_VERSION } from '../version.js';
 import { EXIT_OK, EXIT_REGRESSION, EXIT_USAGE, isUserError, UsageError } from './errors.js';
-import { chooseFormat } from './format-choice.js';
-import { checkOutput, emit, progressReporter, writeOutput } from './output.js';
-import { parseRunLimits, parseWholeNumber } from './run-options.js';
+import { checkSettings, emitCheckReport, type CheckFlags } from './check-flags.js';
+import { checkOutput, progressReporter, writeOutput } from './output.js';
+import { parseRunLimits } from './run-options.js';
 import { checkSweepBaseline } from './sweep-baseline.js';
 import { isSweepBaselineFile } from '../runner/sweep-baseline.js';
 
 const CHECK_FORMATS = ['table', 'markdown', 'json', 'html'] as const;
-
-interface CheckFlags {
-  baseline: string;
-  policy?: string[];
-  threshold: string[];
-  format?: string;
-  json?: boolean;
-  out?: string;
-  all?: boolean;
-  update?: boolean;
-  jobs?: string;
-  color?: boolean;
-  quiet?: boolean;
-  runTimeout?: string;
-  runHeap?: string;
-}
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -63,15 +44,6 @@ Exit codes: 0 no regression (inconclusive is not one), 1 a regression, 2 unreada
 incompatible baseline, bad flags, or a policy that cannot run.
 `;
 
-
-function thresholdsFrom(values: string[]): ThresholdSet {
-  try {
-    return parseThresholds(values);
-  } catch (error) {
-    if (error instanceof ThresholdError) throw new UsageError(error.message);
-    throw error;
-  }
-}
 
 /** A policy failure with the baseline's context in front, still a user error (exit 2). */
 function inContext(prefix: string, error: unknown): Error {
@@ -177,10 +149,7 @@ export function checkCommand(): Command {
     .option('-q, --quiet', 'no progress or notes on stderr');
   command.action(async (flags: CheckFlags) => {
     if (isSweepBaselineFile(flags.baseline)) return checkSweepBaseline(flags);
-    const format = chooseFormat(flags, CHECK_FORMATS);
-    checkOutput(flags.out);
-    const thresholds = thresholdsFrom(flags.threshold);
-    const jobs = flags.jobs === undefined ? availableParallelism() : parseWholeNumber('--jobs', flags.jobs, 1);
+    const { format, thresholds, jobs } = checkSettings(flags, CHECK_FORMATS);
     const limits = parseRunLimits(flags);
     const { baseline, filledScenarioFields } = readOrExplain(flags.baseline);
     if (flags.update) checkOutput(flags.baseline, '--update');
@@ -213,17 +182,8 @@ export function checkCommand(): Command {
       updated,
     };
     const color = colorEnabled(flags.out ? { isTTY: false } : process.stdout, process.env, flags.color);
-    emit(format === 'html' ? await renderCheckHtml(view, current) : format === 'json' ? renderCheckJson(view) : format === 'markdown' ? renderCheckMarkdown(view) : renderCheckTable(view, { color }), flags.out);
-
-    // stderr names what failed, whatever the format, so a CI log says it without the report.
-    for (const policy of report.policies) {
-      if (policy.status !== 'compared') process.stderr.write(`${clipLine(`rcupool: policy ${policy.policy} could not be compared: ${policy.error ?? policy.status}`)}\n`);
-    }
-    for (const { policy, row } of regressions(report)) {
-      process.stderr.write(
-        `rcupool: ${updated ? 'accepted' : 'regression'}: ${policy} ${row.metric} ${changeText(row)}: ${baselineText(row)} → ${currentText(row)}, threshold ${thresholdText(row)}\n`,
-      );
-    }
+    const text = format === 'html' ? await renderCheckHtml(view, current) : format === 'json' ? renderCheckJson(view) : format === 'markdown' ? renderCheckMarkdown(view) : renderCheckTable(view, { color });
+    emitCheckReport(text, flags, report, { noun: 'policy', updated });
     if (report.incomplete) {
       if (flags.update) process.stderr.write(`rcupool: baseline ${flags.baseline} not updated: every policy must run\n`);
       process.exitCode = EXIT_USAGE;
