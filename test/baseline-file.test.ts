@@ -122,6 +122,8 @@ describe('reading names what is wrong', () => {
     expect(reason(text((b) => (b.seeds = [])))).toMatch(/field "seeds": expected a non-empty list/);
     expect(reason(text((b) => (b.policies[0].kind = 'plugin')))).toMatch(/field "policies\[0\]\.kind": expected "builtin" or "file", found "plugin"/);
     expect(reason(text((b) => (b.policies[1].sha256 = 'abc')))).toMatch(/field "policies\[1\]\.sha256": expected a sha256 in hex/);
+    expect(reason(text((b) => (b.policies[0].sha256 = 'ab'.repeat(32))))).toMatch(/field "policies\[0\]\.sha256" is not part of a baseline policy/);
+    expect(reason(text((b) => (b.policies[1].params.cachePages = [9])))).toMatch(/field "policies\[1\]\.params\.cachePages": expected a number, string or boolean, found a list/);
     expect(reason(text((b) => (b.result.results[0].metrics.failures.count = null)))).toMatch(/"result\.results\[0\]\.metrics\.failures\.count": expected a number, found null/);
     expect(reason(text((b) => (b.result.seeds = [1, 2])))).toMatch(/"result\.seeds" \[1,2\] disagrees with "seeds" \[1,2,3\]/);
     expect(reason(text((b) => b.result.results[0].perSeed.pop()))).toMatch(/"result\.results\[0\]\.perSeed" has 2 entries for 3 seeds/);

@@ -16,7 +16,8 @@
 // Reading checks the versions first (another version may have another layout), then every field
 // `check` uses, and names the first one that is missing or wrong.
 import { METRIC_PATHS } from '../contract/metrics.js';
-import type { BaselinePolicy } from '../contract/baseline-policy.js';
+import { BASELINE_POLICY, type BaselinePolicy } from '../contract/baseline-policy.js';
+import { firstProblem } from '../contract/first-problem.js';
 import type { ParamValues } from '../policy/api.js';
 import type { LoadedPolicy } from '../policy/loader.js';
 import { InputTooLargeError, MAX_INPUT_BYTES, readTextAtMost } from '../scenario/bounded-read.js';
@@ -51,15 +52,12 @@ export class BaselineError extends Error {
 export function baselinePolicy(loaded: LoadedPolicy, params: ParamValues, overridden: readonly string[] = []): BaselinePolicy {
   const paramOverrides: ParamValues = {};
   for (const name of overridden) if (name in params) paramOverrides[name] = params[name]!;
-  const entry: BaselinePolicy = {
-    name: loaded.policy.name,
-    kind: loaded.location.kind,
-    location: loaded.location.spec,
-    params,
-    paramOverrides,
-  };
-  if (loaded.fileHash !== undefined) entry.sha256 = loaded.fileHash;
-  return entry;
+  const { name } = loaded.policy;
+  const location = loaded.location.spec;
+  // Keys in the order the file has always had them: an unchanged rerun writes the same bytes.
+  if (loaded.location.kind === 'builtin') return { name, kind: 'builtin', location, params, paramOverrides };
+  if (loaded.fileHash === undefined) throw new Error(`policy file ${location} was loaded without its sha256`);
+  return { name, kind: 'file', location, params, paramOverrides, sha256: loaded.fileHash };
 }
 
 /** A policy as run, with the names of the params that were set explicitly (`--param`). */
@@ -234,18 +232,13 @@ function rerecordCommand(data: Record<string, unknown>, file: string): string {
 
 function checkPolicies(data: unknown, reader: Reader): void {
   const policies = reader.list(data, ['policies'], true);
-  policies.forEach((_entry, index) => {
-    const at = ['policies', index];
-    reader.string(data, [...at, 'name']);
-    const kind = reader.expect<string>(data, [...at, 'kind'], '"builtin" or "file"', (value) => value === 'builtin' || value === 'file');
-    reader.expect(data, [...at, 'location'], 'a non-empty string', (value) => typeof value === 'string' && value !== '');
-    for (const field of ['params', 'paramOverrides']) {
-      const params = reader.object(data, [...at, field]);
-      for (const name of Object.keys(params)) {
-        reader.expect(data, [...at, field, name], 'a number, string or boolean', (value) => ['number', 'string', 'boolean'].includes(typeof value));
-      }
-    }
-    if (kind === 'file') reader.expect(data, [...at, 'sha256'], 'a sha256 in hex (64 characters)', (value) => typeof value === 'string' && /^[0-9a-f]{64}$/.test(value));
+  policies.forEach((entry, index) => {
+    const problem = firstProblem(BASELINE_POLICY, entry, ['policies', index]);
+    if (problem === undefined) return;
+    const field = formatField(problem.path);
+    if (problem.unexpected) reader.fail(`field "${field}" is not part of a baseline policy (is the file from a newer rcupool?)`);
+    if (problem.expected === undefined) reader.fail(`missing field "${field}"`);
+    reader.fail(`field "${field}": expected ${problem.expected}, found ${describe(problem.found)}`);
   });
 }
 
