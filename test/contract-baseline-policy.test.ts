@@ -1,11 +1,16 @@
 // The baseline policy record is declared once (src/contract/baseline-policy.ts, TypeBox): the
 // sweep JSON Schema's `policy` definition is that declaration, and reading a baseline reports
 // the first problem against it in rcupool's words (dotted path, expected, found).
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { BASELINE_POLICY, jsonSchemaOf } from '../src/contract/baseline-policy.js';
 import { firstProblem } from '../src/contract/first-problem.js';
 import { sweepJsonSchema } from '../src/contract/sweep-schema.js';
+import { BASELINE_VERSION } from '../src/runner/baseline-file.js';
+import { readSweepBaseline } from '../src/runner/sweep-baseline.js';
 
 const BUILTIN = { name: 'upstream', kind: 'builtin', location: 'upstream', params: {}, paramOverrides: {} };
 const FILE = { name: 'mine', kind: 'file', location: './mine.ts', params: { cachePages: 9, mode: 'eager', on: true }, paramOverrides: { cachePages: 9 }, sha256: 'ab'.repeat(32) };
@@ -42,5 +47,21 @@ describe('the baseline policy contract', () => {
     const value = withoutUndefined(entry);
     expect(firstProblem(BASELINE_POLICY, value, ['policies', 1])).toEqual({ ...problem!, path: ['policies', 1, ...problem!.path] });
     expect(validate(value)).toBe(false);
+  });
+});
+
+describe('a sweep baseline', () => {
+  it('checks its policies against the same contract', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'rcupool-sweep-policy-'));
+    try {
+      const file = join(folder, 'sweep-baseline.json');
+      const sweep = { baselineVersion: BASELINE_VERSION, schemaVersion: 1, kind: 'sweep', tool: { name: 'rcupool', version: '0' }, scenario: {}, seeds: [1], vary: [], points: [] };
+      writeFileSync(file, JSON.stringify({ ...sweep, policies: [BUILTIN, { ...FILE, sha256: undefined }] }));
+      expect(() => readSweepBaseline(file)).toThrow(`baseline ${file}: missing field "policies[1].sha256"`);
+      writeFileSync(file, JSON.stringify({ ...sweep, policies: [BUILTIN, FILE] }));
+      expect(readSweepBaseline(file).policies).toEqual([BUILTIN, FILE]);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });

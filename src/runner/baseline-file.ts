@@ -230,15 +230,20 @@ function rerecordCommand(data: Record<string, unknown>, file: string): string {
   return words.join(' ');
 }
 
+/** What is wrong with `policies[index]` of a baseline (compare or sweep), in one phrase; undefined when nothing is. */
+export function policyRecordProblem(entry: unknown, index: number): string | undefined {
+  const problem = firstProblem(BASELINE_POLICY, entry, ['policies', index]);
+  if (problem === undefined) return undefined;
+  const field = formatField(problem.path);
+  if (problem.unexpected) return `field "${field}" is not part of a baseline policy (is the file from a newer rcupool?)`;
+  if (problem.expected === undefined) return `missing field "${field}"`;
+  return `field "${field}": expected ${problem.expected}, found ${describe(problem.found)}`;
+}
+
 function checkPolicies(data: unknown, reader: Reader): void {
-  const policies = reader.list(data, ['policies'], true);
-  policies.forEach((entry, index) => {
-    const problem = firstProblem(BASELINE_POLICY, entry, ['policies', index]);
-    if (problem === undefined) return;
-    const field = formatField(problem.path);
-    if (problem.unexpected) reader.fail(`field "${field}" is not part of a baseline policy (is the file from a newer rcupool?)`);
-    if (problem.expected === undefined) reader.fail(`missing field "${field}"`);
-    reader.fail(`field "${field}": expected ${problem.expected}, found ${describe(problem.found)}`);
+  reader.list(data, ['policies'], true).forEach((entry, index) => {
+    const problem = policyRecordProblem(entry, index);
+    if (problem !== undefined) reader.fail(problem);
   });
 }
 
