@@ -107,8 +107,12 @@ describe('reading names what is wrong', () => {
     expect(reason(text((b) => delete b.tool.version))).toBe('baseline b.json: missing field "tool.version"');
     expect(reason(text((b) => delete b.policies[1].sha256))).toBe('baseline b.json: missing field "policies[1].sha256"');
     expect(reason(text((b) => delete b.policies[0].paramOverrides))).toBe('baseline b.json: missing field "policies[0].paramOverrides"');
-    expect(reason(text((b) => delete b.result.results[1].metrics.latencyUs.p99))).toBe('baseline b.json: missing field "result.results[1].metrics.latencyUs.p99"');
-    expect(reason(text((b) => delete b.result.results[0].perSeed[2].harm))).toBe('baseline b.json: missing field "result.results[0].perSeed[2].harm"');
+    expect(reason(text((b) => delete b.result.results[1].metrics.latencyUs.p99))).toBe(
+      'baseline b.json: missing field "result.results[1].metrics.latencyUs.p99" (it is in "result.results[1].perSeed[0]")',
+    );
+    expect(reason(text((b) => delete b.result.results[0].perSeed[2].harm))).toMatch(
+      /^baseline b\.json: missing field "result\.results\[0\]\.perSeed\[2\]\.harm\.\w+" \(it is in "result\.results\[0\]\.metrics"\)$/,
+    );
     expect(reason(text((b) => delete b.result))).toBe('baseline b.json: missing field "result"');
   });
 
@@ -118,6 +122,8 @@ describe('reading names what is wrong', () => {
     expect(reason(text((b) => (b.seeds = [])))).toMatch(/field "seeds": expected a non-empty list/);
     expect(reason(text((b) => (b.policies[0].kind = 'plugin')))).toMatch(/field "policies\[0\]\.kind": expected "builtin" or "file", found "plugin"/);
     expect(reason(text((b) => (b.policies[1].sha256 = 'abc')))).toMatch(/field "policies\[1\]\.sha256": expected a sha256 in hex/);
+    expect(reason(text((b) => (b.policies[0].sha256 = 'ab'.repeat(32))))).toMatch(/field "policies\[0\]\.sha256" is not part of a baseline policy/);
+    expect(reason(text((b) => (b.policies[1].params.cachePages = [9])))).toMatch(/field "policies\[1\]\.params\.cachePages": expected a number, string or boolean, found a list/);
     expect(reason(text((b) => (b.result.results[0].metrics.failures.count = null)))).toMatch(/"result\.results\[0\]\.metrics\.failures\.count": expected a number, found null/);
     expect(reason(text((b) => (b.result.seeds = [1, 2])))).toMatch(/"result\.seeds" \[1,2\] disagrees with "seeds" \[1,2,3\]/);
     expect(reason(text((b) => b.result.results[0].perSeed.pop()))).toMatch(/"result\.results\[0\]\.perSeed" has 2 entries for 3 seeds/);

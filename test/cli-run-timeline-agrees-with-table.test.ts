@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { MetricPath } from '../src/contract/metrics.js';
 import { visibleColumns } from '../src/report/columns.js';
 import { formatCell, formatDurationMs } from '../src/report/format.js';
-import type { CompareResult } from '../src/runner/result-types.js';
+import type { CompareResult } from '../src/contract/result-types.js';
 import { E2E_TIMEOUT_MS } from './helpers/cli.js';
 import { rcupoolAsync } from './helpers/cli-async.js';
 

@@ -11,7 +11,7 @@ import { clipLine, describeThrown, MAX_MESSAGE_CHARS } from '../src/policy/throw
 import { PolicyLoadError, validatePolicyModule } from '../src/policy/validate.js';
 import { BaselineError, makeBaseline, parseBaseline, readBaseline, serializeBaseline } from '../src/runner/baseline-file.js';
 import { compareResults } from '../src/runner/regression.js';
-import { RESULT_SCHEMA_VERSION, type CompareResult } from '../src/runner/result-types.js';
+import { RESULT_SCHEMA_VERSION, type CompareResult } from '../src/contract/result-types.js';
 import { loadScenarioFile } from '../src/scenario/load.js';
 import { ScenarioError } from '../src/scenario/validate.js';
 import { multiSeedResult } from './fixtures/compare-result.js';

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import mempool from '../policies/mempool.js';
 import upstream from '../policies/upstream.js';
-import { watermarks } from '../src/model/machines.js';
+import { watermarks } from '../src/scenario/machines.js';
 import type { PolicyModule } from '../src/policy/api.js';
 import type { Scenario } from '../src/scenario/types.js';
 import { constantRate, deterministicTiming, newSimulation, nullPolicy, quietScenario } from './helpers/model-harness.js';

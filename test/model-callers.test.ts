@@ -3,7 +3,7 @@
 // nothing until it resumes, and the page it slept for becomes the CPU's page only then; the
 // reclaim work's CPU time is taken from the closed callers on its CPU.
 import { describe, expect, it } from 'vitest';
-import { watermarks } from '../src/model/machines.js';
+import { watermarks } from '../src/scenario/machines.js';
 import type { Page } from '../src/policy/api.js';
 import type { Scenario } from '../src/scenario/types.js';
 import { constantRate, deterministicTiming, nullPolicy, quietScenario, simulate, testPolicy } from './helpers/model-harness.js';

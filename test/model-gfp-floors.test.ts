@@ -1,7 +1,7 @@
 // The GFP floors of docs/model.md §3: who may take the buddy free count how low, what may reclaim,
 // and what wakes kswapd. The watermark is checked against freePages before the PCP is touched.
 import { describe, it, expect } from 'vitest';
-import { MACHINE_PRESETS, watermarks } from '../src/model/machines.js';
+import { MACHINE_PRESETS, watermarks } from '../src/scenario/machines.js';
 import type { Gfp } from '../src/policy/api.js';
 import { allocatorFor, deterministicTiming, quietScenario } from './helpers/model-harness.js';
 

@@ -2,21 +2,10 @@
 // paired significance test over common seeds, and the four verdicts.
 import { describe, expect, it } from 'vitest';
 import type { MetricPath, Metrics } from '../src/contract/metrics.js';
-import {
-  CHECKED_METRICS,
-  INFORMATIONAL_METRICS,
-  compareMetric,
-  compareResults,
-  DEFAULT_THRESHOLDS,
-  judge,
-  parseThresholds,
-  regressions,
-  ThresholdError,
-  type JudgedMetric,
-  type MetricComparison,
-  type Threshold,
-} from '../src/runner/regression.js';
-import type { CompareResult, PolicyResult } from '../src/runner/result-types.js';
+import { CHECKED_METRICS, INFORMATIONAL_METRICS, compareMetric, compareResults, DEFAULT_THRESHOLDS, judge, parseThresholds, regressions, ThresholdError } from '../src/runner/regression.js';
+import type { Threshold } from '../src/contract/metrics.js';
+import type { JudgedMetric, MetricComparison } from '../src/contract/check-result.js';
+import type { CompareResult, PolicyResult } from '../src/contract/result-types.js';
 import { meanMetrics } from '../src/runner/statistics.js';
 import { baseScenario } from '../src/scenario/base.js';
 import { UPSTREAM_METRICS } from './fixtures/compare-result.js';

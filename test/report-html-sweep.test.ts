@@ -8,11 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { METRIC_PATHS, type Metrics } from '../src/contract/metrics.js';
-import type { MetricsInterval } from '../src/runner/result-types.js';
+import type { MetricsInterval } from '../src/contract/result-types.js';
 import { SERIES_COLORS } from '../src/report/charts/theme.js';
 import { renderSweepHtml, sweepCharts } from '../src/report/html-sweep.js';
 import { renderSweep } from '../src/report/sweep-render.js';
-import type { SweepAxis, SweepPointResult, SweepResult } from '../src/runner/sweep-types.js';
+import type { SweepAxis, SweepPointResult, SweepResult } from '../src/contract/sweep-types.js';
 import { E2E_TIMEOUT_MS } from './helpers/cli.js';
 import { rcupoolAsync as rcupool } from './helpers/cli-async.js';
 import { attr, axisTitles, elements, figures, parseHtml, textOf, type Element } from './helpers/html.js';
@@ -282,7 +282,7 @@ describe('rcupool sweep --format html', { timeout: E2E_TIMEOUT_MS }, () => {
     const result = await rcupool(['check', '--baseline', at('sweep-baseline.json'), '--format', 'html']);
     expect(result.status).toBe(2);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toMatch(/^rcupool: --format html: not available for a sweep baseline \(.*sweep-baseline\.json\) yet; use table, json or markdown\n$/);
+    expect(result.stderr).toMatch(/^rcupool: --format html: not available for a sweep baseline \(.*sweep-baseline\.json\); choose table, markdown, json\n$/);
   });
 
   it('--vega-specs into a path that cannot be a folder is one line and exit 2', async () => {

@@ -7,7 +7,7 @@ import { frontScatterSpec, lineChartSpec, paretoFront } from '../src/report/char
 import { renderSvg } from '../src/report/charts/render.js';
 import { metricGroups } from '../src/report/charts/metric-groups.js';
 import { renderCompareHtml } from '../src/report/html-compare.js';
-import type { CompareResult, TimelinePoint } from '../src/runner/result-types.js';
+import type { CompareResult, TimelinePoint } from '../src/contract/result-types.js';
 import { multiSeedResult, singleSeedResult, USER_POLICY_NAME } from './fixtures/compare-result.js';
 import { attr, axisTitles, elements, figures, parseHtml, textOf, type Element } from './helpers/html.js';
 

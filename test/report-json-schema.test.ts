@@ -3,7 +3,7 @@ import { describe, it, expect } from 'vitest';
 import { Ajv } from 'ajv';
 import { METRIC_PATHS } from '../src/contract/metrics.js';
 import { renderJson } from '../src/report/json.js';
-import type { CompareResult } from '../src/runner/result-types.js';
+import type { CompareResult } from '../src/contract/result-types.js';
 import { multiSeedResult, singleSeedResult } from './fixtures/compare-result.js';
 
 const schema = JSON.parse(readFileSync(new URL('../schema/compare.schema.json', import.meta.url), 'utf8')) as Record<string, unknown>;

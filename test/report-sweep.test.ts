@@ -5,7 +5,7 @@ import type { Metrics } from '../src/contract/metrics.js';
 import { metricColumn, summaryLine } from '../src/report/sweep-columns.js';
 import { scatterPlot, tradeOffFront } from '../src/report/sweep-front.js';
 import { renderSweep } from '../src/report/sweep-render.js';
-import type { SweepPointResult, SweepResult } from '../src/runner/sweep-types.js';
+import type { SweepPointResult, SweepResult } from '../src/contract/sweep-types.js';
 import { singleSeedResult, UPSTREAM_METRICS } from './fixtures/compare-result.js';
 
 function metricsWith(reserve: number, rate: number): Metrics {

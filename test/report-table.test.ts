@@ -4,7 +4,7 @@ import { formatCell, formatDurationUs, formatMeanWithInterval, formatNumber, for
 import { relativePhrase } from '../src/report/reference.js';
 import { describePolicy } from '../src/report/summary.js';
 import { renderTable } from '../src/report/table.js';
-import type { CompareResult } from '../src/runner/result-types.js';
+import type { CompareResult } from '../src/contract/result-types.js';
 import { BROKEN_ERROR, USER_POLICY_NAME, multiSeedResult, singleSeedResult } from './fixtures/compare-result.js';
 
 const ANSI = /\x1b\[/;

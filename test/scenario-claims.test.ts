@@ -10,7 +10,7 @@ import mempool from '../policies/mempool.js';
 import nolockAlloc from '../policies/nolock-alloc.js';
 import refillWorker from '../policies/refill-worker.js';
 import upstream from '../policies/upstream.js';
-import { watermarks } from '../src/model/machines.js';
+import { watermarks } from '../src/scenario/machines.js';
 import type { Metrics } from '../src/contract/metrics.js';
 import { Simulation, type SimulationResult } from '../src/model/simulation.js';
 import { definePolicy, type ParamValues, type PolicyModule } from '../src/policy/api.js';

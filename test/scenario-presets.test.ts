@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { watermarks } from '../src/model/machines.js';
+import { watermarks } from '../src/scenario/machines.js';
 import { listPresets, PRESET_NAMES, presetScenario } from '../src/scenario/presets.js';
 import { schemaRows } from '../src/scenario/schema.js';
 import { totalPhaseMs } from '../src/scenario/timeline.js';

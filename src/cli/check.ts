@@ -1,7 +1,6 @@
 // `rcupool check --baseline FILE`: rerun the baseline's configuration with today's code and
 // policy files, judge every metric (src/runner/regression.ts) and report. Exit 1 on a
 // regression, 0 otherwise, 2 when the baseline cannot be used or a policy cannot run.
-import { availableParallelism } from 'node:os';
 import { Command, Option } from 'commander';
 import type { ParamValues, PolicyModule } from '../policy/api.js';
 import { loadPolicies, loadPolicy, locatePolicy } from '../policy/loader.js';
@@ -9,37 +8,22 @@ import { parseParamValue } from '../policy/validate.js';
 import { renderCheckJson } from '../report/check-json.js';
 import { renderCheckMarkdown } from '../report/check-markdown.js';
 import { renderCheckHtml } from '../report/html-check.js';
-import { changeText, currentText, baselineText, renderCheckTable, thresholdText, type CheckView } from '../report/check-table.js';
+import { renderCheckTable, type CheckView } from '../report/check-table.js';
 import { colorEnabled } from '../report/index.js';
-import { BaselineError, makeBaseline, readBaseline, serializeBaseline, type BaselineFile, type BaselinePolicy, type LoadedBaseline, type RunPolicy } from '../runner/baseline-file.js';
+import { BaselineError, makeBaseline, readBaseline, serializeBaseline, type BaselineFile, type LoadedBaseline, type RunPolicy } from '../runner/baseline-file.js';
 import { compare } from '../runner/compare.js';
 import { DEFAULT_RUN_LIMITS, type RunLimits } from '../runner/worker-pool.js';
-import { clipLine } from '../policy/thrown.js';
-import { compareResults, parseThresholds, regressions, ThresholdError, type ThresholdSet } from '../runner/regression.js';
+import { compareResults } from '../runner/regression.js';
+import type { BaselinePolicy } from '../contract/baseline-policy.js';
 import { TOOL_VERSION } from '../version.js';
 import { EXIT_OK, EXIT_REGRESSION, EXIT_USAGE, isUserError, UsageError } from './errors.js';
+import { checkSettings, emitCheckReport, type CheckFlags } from './check-flags.js';
 import { checkOutput, progressReporter, writeOutput } from './output.js';
-import { parseRunLimits, parseWholeNumber } from './run-options.js';
+import { parseRunLimits } from './run-options.js';
 import { checkSweepBaseline } from './sweep-baseline.js';
 import { isSweepBaselineFile } from '../runner/sweep-baseline.js';
 
 const CHECK_FORMATS = ['table', 'markdown', 'json', 'html'] as const;
-type CheckFormat = (typeof CHECK_FORMATS)[number];
-
-interface CheckFlags {
-  baseline: string;
-  policy?: string[];
-  threshold: string[];
-  format?: string;
-  json?: boolean;
-  all?: boolean;
-  update?: boolean;
-  jobs?: string;
-  color?: boolean;
-  quiet?: boolean;
-  runTimeout?: string;
-  runHeap?: string;
-}
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -60,19 +44,6 @@ Exit codes: 0 no regression (inconclusive is not one), 1 a regression, 2 unreada
 incompatible baseline, bad flags, or a policy that cannot run.
 `;
 
-function chosenFormat(flags: CheckFlags): CheckFormat {
-  if (flags.json && flags.format && flags.format !== 'json') throw new UsageError(`--json and --format ${flags.format} disagree; use one of them`);
-  return flags.json ? 'json' : ((flags.format as CheckFormat | undefined) ?? 'table');
-}
-
-function thresholdsFrom(values: string[]): ThresholdSet {
-  try {
-    return parseThresholds(values);
-  } catch (error) {
-    if (error instanceof ThresholdError) throw new UsageError(error.message);
-    throw error;
-  }
-}
 
 /** A policy failure with the baseline's context in front, still a user error (exit 2). */
 function inContext(prefix: string, error: unknown): Error {
@@ -168,6 +139,7 @@ export function checkCommand(): Command {
     .option('-t, --threshold <metric=limit>', 'override a threshold, e.g. failures.count=+20% or latencyUs=off (repeatable or comma-separated)', collect, [])
     .addOption(new Option('-f, --format <format>', 'output format').choices(CHECK_FORMATS as unknown as string[]))
     .option('--json', 'same as --format json')
+    .option('-o, --out <file>', 'write the report to a file (atomically) instead of stdout; without --format, .json, .md and .html pick the format')
     .option('-a, --all', 'show every metric, not only those beyond their threshold')
     .option('--update', 'rewrite the baseline with today\'s results (after a deliberate change); exits 0 even when metrics regressed')
     .option('-j, --jobs <n>', 'worker threads (default: cores)')
@@ -177,9 +149,7 @@ export function checkCommand(): Command {
     .option('-q, --quiet', 'no progress or notes on stderr');
   command.action(async (flags: CheckFlags) => {
     if (isSweepBaselineFile(flags.baseline)) return checkSweepBaseline(flags);
-    const format = chosenFormat(flags);
-    const thresholds = thresholdsFrom(flags.threshold);
-    const jobs = flags.jobs === undefined ? availableParallelism() : parseWholeNumber('--jobs', flags.jobs, 1);
+    const { format, thresholds, jobs } = checkSettings(flags, CHECK_FORMATS);
     const limits = parseRunLimits(flags);
     const { baseline, filledScenarioFields } = readOrExplain(flags.baseline);
     if (flags.update) checkOutput(flags.baseline, '--update');
@@ -211,19 +181,9 @@ export function checkCommand(): Command {
       notes,
       updated,
     };
-    const color = colorEnabled(process.stdout, process.env, flags.color);
-    if (format === 'html') process.stdout.write(await renderCheckHtml(view, current));
-    else process.stdout.write(format === 'json' ? renderCheckJson(view) : format === 'markdown' ? renderCheckMarkdown(view) : renderCheckTable(view, { color }));
-
-    // stderr names what failed, whatever the format, so a CI log says it without the report.
-    for (const policy of report.policies) {
-      if (policy.status !== 'compared') process.stderr.write(`${clipLine(`rcupool: policy ${policy.policy} could not be compared: ${policy.error ?? policy.status}`)}\n`);
-    }
-    for (const { policy, row } of regressions(report)) {
-      process.stderr.write(
-        `rcupool: ${updated ? 'accepted' : 'regression'}: ${policy} ${row.metric} ${changeText(row)}: ${baselineText(row)} → ${currentText(row)}, threshold ${thresholdText(row)}\n`,
-      );
-    }
+    const color = colorEnabled(flags.out ? { isTTY: false } : process.stdout, process.env, flags.color);
+    const text = format === 'html' ? await renderCheckHtml(view, current) : format === 'json' ? renderCheckJson(view) : format === 'markdown' ? renderCheckMarkdown(view) : renderCheckTable(view, { color });
+    emitCheckReport(text, flags, report, { noun: 'policy', updated });
     if (report.incomplete) {
       if (flags.update) process.stderr.write(`rcupool: baseline ${flags.baseline} not updated: every policy must run\n`);
       process.exitCode = EXIT_USAGE;

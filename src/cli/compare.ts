@@ -3,15 +3,16 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { isMetricPath, METRIC_PATHS, type MetricPath } from '../contract/metrics.js';
-import { watermarks } from '../model/machines.js';
+import { watermarks } from '../scenario/machines.js';
 import type { NamedChart } from '../report/charts/generic.js';
 import { specFileText } from '../report/charts/render.js';
 import type { ColumnSelection } from '../report/columns.js';
 import { colorEnabled, compareCharts, renderReport, REPORT_FORMATS, type CompareCharts, type ReportFormat } from '../report/index.js';
 import { compare } from '../runner/compare.js';
-import type { CompareResult } from '../runner/result-types.js';
-import { didYouMean } from '../scenario/did-you-mean.js';
+import type { CompareResult } from '../contract/result-types.js';
+import { didYouMean } from '../shared/did-you-mean.js';
 import { EXIT_OK, EXIT_USAGE, UsageError } from './errors.js';
+import { chooseFormat } from './format-choice.js';
 import { emit, progressReporter, writeAtomically } from './output.js';
 import { tableWidth } from './text.js';
 import { addRunOptions, parseWholeNumber, resolveRun, type RunFlags } from './run-options.js';
@@ -43,7 +44,7 @@ export function addOutputOptions(command: Command): Command {
   return command
     .addOption(formatOption())
     .option('--json', 'same as --format json')
-    .option('-o, --out <file>', 'write the report to a file (atomically) instead of stdout; a .html file gets --format html')
+    .option('-o, --out <file>', 'write the report to a file (atomically) instead of stdout; without --format, .json, .md, .csv and .html pick the format')
     .option('--columns <list>', 'table and markdown columns: default, all, or metric names (e.g. failures.count,latencyUs.p50)')
     .option('--vega-specs <dir>', 'also write the Vega-Lite spec of every chart of the HTML report to this folder (one .vl.json each)')
     .option('--no-color', 'no colour in the table')
@@ -51,10 +52,7 @@ export function addOutputOptions(command: Command): Command {
 }
 
 export function chosenFormat(flags: OutputFlags): ReportFormat {
-  if (flags.json && flags.format && flags.format !== 'json') throw new UsageError(`--json and --format ${flags.format} disagree; use one of them`);
-  if (flags.json) return 'json';
-  if (flags.format) return flags.format as ReportFormat;
-  return flags.out && /\.html?$/i.test(flags.out) ? 'html' : 'table';
+  return chooseFormat(flags, REPORT_FORMATS);
 }
 
 /** Timeline samples per run for the HTML page's timelines (the terminal `run --timeline` default). */

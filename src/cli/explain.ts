@@ -2,11 +2,12 @@
 // and which knobs it has; what a scenario simulates and why. `--yaml` prints a scenario fully
 // resolved, as a file that loads back to the identical scenario; `--json` is for scripts.
 import { Command } from 'commander';
-import { watermarks, type Watermarks } from '../model/machines.js';
+import { watermarks, type Watermarks } from '../scenario/machines.js';
 import type { ParamSpec } from '../policy/api.js';
 import { loadPolicy, locatePolicy, type LoadedPolicy } from '../policy/loader.js';
 import { formatNumber } from '../report/format.js';
 import { isScenarioPath, resolveScenario, scenarioToYaml } from '../scenario/load.js';
+import { SCENARIO_SCHEMA_MODELINE } from '../scenario/json-schema.js';
 import { isPresetName } from '../scenario/presets.js';
 import type { LatencySpec, RatePhase, Scenario, TimedEvent } from '../scenario/types.js';
 import { formatDurationMs, formatPages, parseDurationMs } from '../scenario/units.js';
@@ -265,7 +266,7 @@ function explainScenario(nameOrFile: string, flags: ExplainFlags): void {
   if (flags.yaml && flags.json) throw new UsageError('--yaml and --json disagree; use one of them');
   const scenario = resolveScenario(nameOrFile, flags.set, durationOverride(flags.duration), `explain scenario ${nameOrFile}`);
   if (flags.yaml) {
-    process.stdout.write(scenarioToYaml(scenario, { comments: true }));
+    process.stdout.write(`${SCENARIO_SCHEMA_MODELINE}\n${scenarioToYaml(scenario, { comments: true })}`);
     return;
   }
   if (flags.json) {

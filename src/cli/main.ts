@@ -67,7 +67,20 @@ export async function buildProgram(args: string[] = []): Promise<Command> {
   return program;
 }
 
+/**
+ * A reader that stops early (`rcupool baseline --help | head -1`) closes the pipe, and the next
+ * write fails with EPIPE: stop quietly, as other command-line tools do, instead of a stack trace.
+ */
+function stopQuietlyWhenStdoutCloses(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    process.stderr.write(`rcupool: cannot write to stdout: ${error.message}\n`);
+    process.exit(EXIT_USAGE);
+  });
+}
+
 export async function main(argv: string[]): Promise<void> {
+  stopQuietlyWhenStdoutCloses();
   try {
     const program = await buildProgram(argv.slice(2));
     await program.parseAsync(argv);

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { MergeError, mergeShards } from '../runner/shard.js';
-import type { SweepResult } from '../runner/sweep-types.js';
+import type { SweepResult } from '../contract/sweep-types.js';
 import { UsageError } from './errors.js';
 import { emit } from './output.js';
 import { addSweepOutputOptions, reportFailedPoints, sweepRenderChoice, sweepReportText, type SweepOutputFlags } from './sweep.js';

@@ -4,12 +4,12 @@
 // document with `timeline` (always sampled: it costs a few events).
 import asciichart from 'asciichart';
 import { Command } from 'commander';
-import { watermarks, type Watermarks } from '../model/machines.js';
+import { watermarks, type Watermarks } from '../scenario/machines.js';
 import type { ColumnSelection } from '../report/columns.js';
 import { colorEnabled, renderJson, renderMarkdown, renderTable, type ReportFormat } from '../report/index.js';
 import { formatDurationMs, formatNumber } from '../report/format.js';
 import { compare } from '../runner/compare.js';
-import type { CompareResult, PolicyResult, TimelinePoint } from '../runner/result-types.js';
+import type { CompareResult, PolicyResult, TimelinePoint } from '../contract/result-types.js';
 import { addOutputOptions, chosenColumns, chosenFormat, reportText, writeChartSpecs, type OutputFlags } from './compare.js';
 import { EXIT_OK, EXIT_USAGE, UsageError } from './errors.js';
 import { emit, progressReporter } from './output.js';

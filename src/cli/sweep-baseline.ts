@@ -1,20 +1,19 @@
 // `rcupool baseline --vary ...` records a sweep; `rcupool check` on such a file reruns it and
 // judges every point × metric the way it judges a compare baseline. baseline.ts and check.ts
 // hand over here with one line each; the judging is regression.ts's, unchanged.
-import { availableParallelism } from 'node:os';
 import { renderCheckJson } from '../report/check-json.js';
 import { renderCheckMarkdown } from '../report/check-markdown.js';
-import { baselineText, changeText, currentText, renderCheckTable, thresholdText, type CheckView } from '../report/check-table.js';
+import { renderCheckTable, type CheckView } from '../report/check-table.js';
 import { colorEnabled } from '../report/index.js';
 import { renderSweep } from '../report/sweep-render.js';
 import { BaselineError } from '../runner/baseline-file.js';
-import { parseThresholds, regressions, ThresholdError } from '../runner/regression.js';
 import { compareSweeps, makeSweepBaseline, planFromSweepBaseline, readSweepBaseline, serializeSweepBaseline } from '../runner/sweep-baseline.js';
 import { runSweep } from '../runner/sweep.js';
 import { TOOL_VERSION } from '../version.js';
 import { EXIT_OK, EXIT_REGRESSION, EXIT_USAGE, UsageError } from './errors.js';
+import { checkSettings, emitCheckReport, type CheckFlags } from './check-flags.js';
 import { writeAtomically } from './output.js';
-import { parseWholeNumber, type RunFlags } from './run-options.js';
+import type { RunFlags } from './run-options.js';
 import { progressBar, reportFailedPoints, resolveSweepPlan } from './sweep.js';
 
 export interface SweepBaselineFlags extends RunFlags {
@@ -39,32 +38,13 @@ export async function recordSweepBaseline(flags: SweepBaselineFlags): Promise<vo
   process.exitCode = EXIT_OK;
 }
 
-export interface SweepCheckFlags {
-  baseline: string;
-  policy?: string[];
-  threshold: string[];
-  format?: string;
-  json?: boolean;
-  all?: boolean;
-  update?: boolean;
-  jobs?: string;
-  color?: boolean;
-  quiet?: boolean;
-}
+/** The check formats a sweep baseline has (no page yet): --format html is refused rather than printed as a table. */
+const SWEEP_CHECK_FORMATS: readonly string[] = ['table', 'markdown', 'json'];
 
-export async function checkSweepBaseline(flags: SweepCheckFlags): Promise<void> {
-  if (flags.json && flags.format && flags.format !== 'json') throw new UsageError(`--json and --format ${flags.format} disagree; use one of them`);
+export async function checkSweepBaseline(flags: CheckFlags): Promise<void> {
+  const { format, thresholds, jobs } = checkSettings(flags, SWEEP_CHECK_FORMATS);
+  if (!SWEEP_CHECK_FORMATS.includes(format)) throw new UsageError(`--format ${format}: not available for a sweep baseline (${flags.baseline}); choose ${SWEEP_CHECK_FORMATS.join(', ')}`);
   if (flags.policy !== undefined) throw new UsageError(`--policy: not available for a sweep baseline (${flags.baseline}); its policies are rerun from their recorded locations`);
-  const format = flags.json ? 'json' : (flags.format ?? 'table');
-  if (format === 'html') throw new UsageError(`--format html: not available for a sweep baseline (${flags.baseline}) yet; use table, json or markdown`);
-  let thresholds;
-  try {
-    thresholds = parseThresholds(flags.threshold);
-  } catch (error) {
-    if (error instanceof ThresholdError) throw new UsageError(error.message);
-    throw error;
-  }
-  const jobs = flags.jobs === undefined ? availableParallelism() : parseWholeNumber('--jobs', flags.jobs, 1);
   const notes: string[] = [];
   let baseline;
   let plan;
@@ -85,14 +65,9 @@ export async function checkSweepBaseline(flags: SweepCheckFlags): Promise<void> 
     updated = true;
   }
   const view: CheckView = { report, baselineFile: flags.baseline, baselineTool: baseline.tool.version, tool: TOOL_VERSION, scenario: plan.scenario.name, all: Boolean(flags.all), notes, updated };
-  const color = colorEnabled(process.stdout, process.env, flags.color);
-  process.stdout.write(format === 'json' ? renderCheckJson(view) : format === 'markdown' ? renderCheckMarkdown(view) : renderCheckTable(view, { color }));
-  for (const point of report.policies) {
-    if (point.status !== 'compared') process.stderr.write(`rcupool: point ${point.policy} could not be compared: ${point.error ?? point.status}\n`);
-  }
-  for (const { policy, row } of regressions(report)) {
-    process.stderr.write(`rcupool: ${updated ? 'accepted' : 'regression'}: ${policy} ${row.metric} ${changeText(row)}: ${baselineText(row)} → ${currentText(row)}, threshold ${thresholdText(row)}\n`);
-  }
+  const color = colorEnabled(flags.out ? { isTTY: false } : process.stdout, process.env, flags.color);
+  const text = format === 'json' ? renderCheckJson(view) : format === 'markdown' ? renderCheckMarkdown(view) : renderCheckTable(view, { color });
+  emitCheckReport(text, flags, report, { noun: 'point', updated });
   if (report.incomplete) process.exitCode = EXIT_USAGE;
   else process.exitCode = report.regressed && !updated ? EXIT_REGRESSION : EXIT_OK;
 }

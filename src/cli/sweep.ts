@@ -10,9 +10,10 @@ import { renderSweep, SWEEP_FORMATS, type SweepFormat, type SweepRenderOptions }
 import { GridError, parseAxes } from '../runner/grid.js';
 import { parseShard } from '../runner/shard.js';
 import { countPoints, MAX_SWEEP_RUNS, resolveAxes, runSweep, type SweepPlan } from '../runner/sweep.js';
-import type { SweepResult } from '../runner/sweep-types.js';
+import type { SweepResult } from '../contract/sweep-types.js';
 import { writeVegaSpecs } from './compare.js';
 import { EXIT_OK, EXIT_USAGE, UsageError } from './errors.js';
+import { chooseFormat } from './format-choice.js';
 import { emit } from './output.js';
 import { addRunOptions, parseParamFlags, resolveRun, type RunFlags } from './run-options.js';
 
@@ -70,8 +71,7 @@ function metricList(flag: string, text: string): MetricPath[] {
 
 /** Format and render options from the output flags; bad values are usage errors. */
 export function sweepRenderChoice(flags: SweepOutputFlags): { format: SweepFormat; options: SweepRenderOptions } {
-  if (flags.json && flags.format && flags.format !== 'json') throw new UsageError(`--json and --format ${flags.format} disagree; use one of them`);
-  const format: SweepFormat = flags.json ? 'json' : ((flags.format as SweepFormat | undefined) ?? 'table');
+  const format: SweepFormat = chooseFormat(flags, SWEEP_FORMATS);
   const color = colorEnabled(flags.out ? { isTTY: false } : process.stdout, process.env, flags.color);
   const options: SweepRenderOptions = { color };
   if (flags.metrics !== undefined) options.metrics = metricList('--metrics', flags.metrics);

@@ -2,7 +2,7 @@
 // kernel's trace file or `trace-cmd report` output) and show what it holds, or turn it into a
 // scenario. See docs/trace.md.
 import { Command } from 'commander';
-import { didYouMean } from '../scenario/did-you-mean.js';
+import { didYouMean } from '../shared/did-you-mean.js';
 import { isPresetName, presetScenario, PRESET_NAMES } from '../scenario/presets.js';
 import { readCapture, type Capture } from '../trace/capture.js';
 import { fitScenario, fitYaml } from '../trace/fit.js';

@@ -1,6 +1,7 @@
 // The JSON Schema of `rcupool sweep --json` (schema/sweep.schema.json, written by
 // `npm run schema`). Its metric definitions are compare's, so a metric added to the registry
 // reaches both.
+import { BASELINE_POLICY, jsonSchemaOf } from './baseline-policy.js';
 import { compareJsonSchema } from './compare-schema.js';
 
 export function sweepJsonSchema(): Record<string, unknown> {
@@ -168,69 +169,7 @@ export function sweepJsonSchema(): Record<string, unknown> {
         }
       }
     },
-    "policy": {
-      "type": "object",
-      "additionalProperties": false,
-      "required": [
-        "name",
-        "kind",
-        "location",
-        "params",
-        "paramOverrides"
-      ],
-      "properties": {
-        "name": {
-          "type": "string",
-          "minLength": 1
-        },
-        "kind": {
-          "enum": [
-            "builtin",
-            "file"
-          ]
-        },
-        "location": {
-          "type": "string",
-          "minLength": 1
-        },
-        "params": {
-          "type": "object",
-          "additionalProperties": {
-            "anyOf": [
-              {
-                "type": "number"
-              },
-              {
-                "type": "string"
-              },
-              {
-                "type": "boolean"
-              }
-            ]
-          }
-        },
-        "paramOverrides": {
-          "type": "object",
-          "additionalProperties": {
-            "anyOf": [
-              {
-                "type": "number"
-              },
-              {
-                "type": "string"
-              },
-              {
-                "type": "boolean"
-              }
-            ]
-          }
-        },
-        "sha256": {
-          "type": "string",
-          "pattern": "^[0-9a-f]{64}$"
-        }
-      }
-    },
+    "policy": jsonSchemaOf(BASELINE_POLICY),
     "point": {
       "type": "object",
       "additionalProperties": false,

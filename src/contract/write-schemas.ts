@@ -3,6 +3,7 @@
 // test/contract-schema-files.test.ts fails when a committed file and its generator disagree.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { compareJsonSchema } from './compare-schema.js';
+import { scenarioJsonSchema } from '../scenario/json-schema.js';
 import { sweepJsonSchema } from './sweep-schema.js';
 import { METRICS, type MetricSpec } from './metrics.js';
 
@@ -10,6 +11,7 @@ import { METRICS, type MetricSpec } from './metrics.js';
 export const SCHEMA_FILES: Record<string, () => Record<string, unknown>> = {
   'compare.schema.json': compareJsonSchema,
   'sweep.schema.json': sweepJsonSchema,
+  'scenario.schema.json': scenarioJsonSchema,
 };
 
 export function schemaText(schema: Record<string, unknown>): string {

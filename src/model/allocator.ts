@@ -5,7 +5,7 @@ import { Priority, type Scheduler } from '../engine/scheduler.js';
 import { lognormalFromMedianP99, type RandomStreams, type Stream } from '../engine/random.js';
 import type { Gfp } from '../policy/api.js';
 import type { Scenario } from '../scenario/types.js';
-import { watermarks } from './machines.js';
+import { watermarks } from '../scenario/machines.js';
 import { DEF_PRIORITY } from './shrinker.js';
 
 /** Who took the zone lock (or asked for memory). */

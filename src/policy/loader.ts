@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { didYouMean } from '../scenario/did-you-mean.js';
+import { didYouMean } from '../shared/did-you-mean.js';
 import type { PolicyModule } from './api.js';
 import type { DescribeAnswer } from './describe-worker.js';
 import { heapText, loadingBudgetMs, MIN_LOAD_BUDGET_MS, nextEnd, policyThread, secondsText, type ThreadLimits } from './supervise.js';

@@ -1,6 +1,6 @@
 // Checks a policy module before any run starts, so a typo in a user's file costs one clear
 // line, not a stack trace half-way through a comparison.
-import { didYouMean } from '../scenario/did-you-mean.js';
+import { didYouMean } from '../shared/did-you-mean.js';
 import type { ParamSpec, ParamValues, PolicyModule } from './api.js';
 import { describeThrown } from './thrown.js';
 

@@ -15,21 +15,22 @@ import {
   verdictText,
   type CheckView,
 } from './check-table.js';
-import type { Verdict } from '../runner/regression.js';
+import type { RowVerdict } from '../contract/check-result.js';
 
-const MARK: Record<Verdict, string> = {
+const MARK: Record<RowVerdict, string> = {
   regressed: '❌',
   improved: '✅',
   inconclusive: '❔',
   unchanged: '',
   info: '',
+  new: '',
 };
 
 function line(cells: readonly string[]): string {
   return `| ${cells.join(' | ')} |`;
 }
 
-function verdictCell(verdict: Verdict): string {
+function verdictCell(verdict: RowVerdict): string {
   const text = verdictText(verdict);
   const mark = MARK[verdict];
   const body = verdict === 'regressed' ? `**${text}**` : text;

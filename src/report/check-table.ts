@@ -3,7 +3,7 @@
 // with check-markdown.ts so both say the same thing.
 import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
-import type { MetricComparison, PolicyComparison, RegressionReport, Verdict } from '../runner/regression.js';
+import type { MetricComparison, PolicyComparison, RegressionReport, RowVerdict } from '../contract/check-result.js';
 import { formatMeanWithInterval, formatNumber, formatRatio, formatUncertainty, halfWidth } from './format.js';
 
 /** Everything a check report shows, decided by the CLI. */
@@ -23,9 +23,9 @@ export interface CheckView {
   updated?: boolean;
 }
 
-/** Rows a reader must see by default: anything that moved beyond its threshold. */
+/** Rows a reader must see by default: anything that moved beyond its threshold, and metrics the baseline lacks. */
 export function isInteresting(row: MetricComparison): boolean {
-  return row.verdict === 'regressed' || row.verdict === 'improved' || row.verdict === 'inconclusive';
+  return row.verdict === 'regressed' || row.verdict === 'improved' || row.verdict === 'inconclusive' || row.verdict === 'new';
 }
 
 export function shownRows(policy: PolicyComparison, all: boolean): MetricComparison[] {
@@ -43,6 +43,7 @@ export function metricName(row: MetricComparison): string {
 }
 
 export function baselineText(row: MetricComparison): string {
+  if (row.baseline === null) return '—';
   return formatMeanWithInterval(row.baseline, row.baselineCi95, scaleOf(row));
 }
 
@@ -60,18 +61,19 @@ function signed(value: number): string {
  * ten-fold, then "×246,000" (a percentage with seven digits says less), and "from 0 to 1,204"
  * when there was nothing before.
  */
-function relativeText(row: MetricComparison, scale: number): string {
+function relativeText(row: MetricComparison, baseline: number, scale: number): string {
   if (row.relativeChange === null) return `from 0 to ${formatNumber(row.current * scale)}`;
-  if (row.relativeChange >= 9) return `×${formatRatio(row.current / row.baseline)}`;
+  if (row.relativeChange >= 9) return `×${formatRatio(row.current / baseline)}`;
   return `${signed(row.relativeChange * 100)} %`;
 }
 
 /** "+119 ± 27 (+1,050 %)": the mean difference, its 95 % half-width, and the relative change. */
 export function changeText(row: MetricComparison): string {
   const scale = scaleOf(row);
+  if (row.difference === null || row.baseline === null) return '—';
   if (row.difference === 0) return '0';
   const spread = row.differenceCi95 === undefined ? '' : ` ± ${formatUncertainty(halfWidth(row.differenceCi95) * scale)}`;
-  return `${signed(row.difference * scale)}${spread} (${relativeText(row, scale)})`;
+  return `${signed(row.difference * scale)}${spread} (${relativeText(row, row.baseline, scale)})`;
 }
 
 /** "+10 % and +5": both must be exceeded. failures.rate's absolute part in percentage points. */
@@ -84,11 +86,11 @@ export function thresholdText(row: MetricComparison): string {
   return parts.join(' and ');
 }
 
-export function verdictText(verdict: Verdict): string {
+export function verdictText(verdict: RowVerdict): string {
   return verdict === 'info' ? '—' : verdict;
 }
 
-function colourVerdict(chalk: ChalkInstance, verdict: Verdict): string {
+function colourVerdict(chalk: ChalkInstance, verdict: RowVerdict): string {
   const text = verdictText(verdict);
   if (verdict === 'regressed') return chalk.red.bold(text);
   if (verdict === 'improved') return chalk.green(text);
@@ -124,6 +126,9 @@ export function legend(view: CheckView): string[] {
     const spread = view.report.seeds.length >= 2 ? ', ± the 95 % half-width of the mean per-seed difference' : '';
     lines.push(`change: now − baseline${spread}; a verdict needs the change beyond both parts of the threshold.`);
   }
+  if (shown.some((row) => row.verdict === 'new')) {
+    lines.push('new: the baseline was recorded before rcupool had this metric; shown, never judged. `rcupool check --update` records it.');
+  }
   return lines;
 }
 
@@ -157,7 +162,7 @@ export function renderCheckTable(view: CheckView, options: { color: boolean }): 
     }
   }
   const compared = report.policies.filter((policy) => policy.status === 'compared');
-  const judged = compared.reduce((sum, policy) => sum + policy.metrics.filter((row) => row.verdict !== 'info').length, 0);
+  const judged = compared.reduce((sum, policy) => sum + policy.metrics.filter((row) => row.verdict !== 'info' && row.verdict !== 'new').length, 0);
   const lines = [`rcupool check against ${view.baselineFile} (baseline by rcupool ${view.baselineTool}, now ${view.tool}): scenario ${view.scenario}, ${methodText(report)}.`];
   // One rule under the header, none between rows: many short rows read better as one block.
   if (rows > 0) lines.push(table.toString().split('\n').filter((text, index) => !text.startsWith('├') || index === 2).join('\n'));

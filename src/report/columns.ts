@@ -2,7 +2,7 @@
 // column, grouped reserve · failures · latency · harm), plus the cell text and the best/worst
 // ranking both reports share. CSV and JSON carry every metric instead.
 import { COLUMN_GROUPS, METRICS, metricSpec, metricValue, type ColumnGroup, type MetricPath, type MetricSpec, type Metrics, type MetricUnit } from '../contract/metrics.js';
-import type { CompareResult, Interval, MetricsInterval, PolicyResult } from '../runner/result-types.js';
+import type { CompareResult, Interval, MetricsInterval, PolicyResult } from '../contract/result-types.js';
 import { formatMeanWithInterval, formatNumber } from './format.js';
 
 export type ColumnUnit = MetricUnit | '%';

@@ -1,7 +1,7 @@
 // RFC 4180 CSV for spreadsheets and scripts: every metric, full precision, one row per policy
 // per seed. Columns: policy, seed, every METRIC_PATHS entry (dotted), error.
 import { METRIC_PATHS, metricValue, type Metrics } from '../contract/metrics.js';
-import type { CompareResult, PolicyResult } from '../runner/result-types.js';
+import type { CompareResult, PolicyResult } from '../contract/result-types.js';
 
 /** RFC 4180 §2: records end in CRLF. */
 const RECORD_END = '\r\n';

@@ -1,6 +1,6 @@
 // Number formatting shared by every human-readable report (table, markdown, sentences).
 // Locale is pinned to en-US so output is identical on every machine (tests and diffs rely on it).
-import type { Interval } from '../runner/result-types.js';
+import type { Interval } from '../contract/result-types.js';
 
 /** Shown instead of a number that is NaN or infinite (a bug upstream, but never hide the row). */
 export const NOT_A_NUMBER = 'n/a';

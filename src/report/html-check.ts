@@ -1,6 +1,6 @@
 // `rcupool check --format html`: the verdict, the rows worth a look (as the table and markdown
 // show them), a chart of how far they moved, today's metrics by group, and what was run.
-import type { CompareResult } from '../runner/result-types.js';
+import type { CompareResult } from '../contract/result-types.js';
 import { changeChart, type ChangeRow } from './charts/check-changes.js';
 import { metricGroupCharts } from './charts/metric-groups.js';
 import { baselineText, changeText, countsText, currentText, headline, legend, methodText, metricName, shownRows, thresholdText, verdictText, type CheckView } from './check-table.js';
@@ -35,7 +35,7 @@ function changeRows(view: CheckView): ChangeRow[] {
       ? []
       : shownRows(policy, view.all)
           .filter((row) => row.relativeChange !== null && Number.isFinite(row.relativeChange))
-          .map((row) => ({ policy: policy.policy, metric: row.metric, changePercent: row.relativeChange! * 100, verdict: row.verdict })),
+          .map((row) => ({ policy: policy.policy, metric: row.metric, changePercent: row.relativeChange! * 100, verdict: row.verdict === 'new' ? 'info' : row.verdict })),
   );
 }
 

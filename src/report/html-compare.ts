@@ -1,6 +1,6 @@
 // `compare` and `run` as an HTML page: the comparison table, a chart per metric group, the
 // per-policy timelines on one time axis, and what was run (scenario, seeds, version).
-import type { CompareResult, PolicyResult } from '../runner/result-types.js';
+import type { CompareResult, PolicyResult } from '../contract/result-types.js';
 import { metricGroupCharts } from './charts/metric-groups.js';
 import type { NamedChart } from './charts/generic.js';
 import { timelineCharts, type WatermarkLevels } from './charts/timelines.js';

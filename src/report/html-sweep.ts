@@ -1,7 +1,7 @@
 // `rcupool sweep --format html` (and `merge`): the sweep table (the rows of the table format),
 // the curves along each numeric axis, the trade-off front with --front, and what was run.
 import type { MetricPath } from '../contract/metrics.js';
-import type { SweepAxis, SweepResult } from '../runner/sweep-types.js';
+import type { SweepAxis, SweepResult } from '../contract/sweep-types.js';
 import { chartId, type NamedChart } from './charts/generic.js';
 import { isLogRange, sweepCurveCharts, sweepFrontChart, type AxisCharts } from './charts/sweep-curves.js';
 import { hasMetrics, type MetricColumn } from './columns.js';

@@ -1,7 +1,7 @@
 // One entry point for the CLI: pick an exporter by name. Every format ends with a newline,
 // so callers write the string to stdout as it is. HTML renders its charts asynchronously
 // (vega), so it goes through renderReport(); the text formats also through render().
-import type { CompareResult } from '../runner/result-types.js';
+import type { CompareResult } from '../contract/result-types.js';
 import type { ColumnSelection } from './columns.js';
 import type { WatermarkLevels } from './charts/timelines.js';
 import { renderCsv } from './csv.js';

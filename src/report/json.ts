@@ -1,5 +1,5 @@
 // The `--json` document: the CompareResult as it is, validated by schema/compare.schema.json.
-import type { CompareResult } from '../runner/result-types.js';
+import type { CompareResult } from '../contract/result-types.js';
 
 /**
  * NaN and ±Infinity are not JSON. They become null (what JSON.stringify does anyway; spelled

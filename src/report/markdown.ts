@@ -1,6 +1,6 @@
 // GitHub-flavoured markdown: the table's columns (units in the headers, no colour, no group
 // row since GFM has no column spans) and the per-policy sentences as a list.
-import type { CompareResult, PolicyResult } from '../runner/result-types.js';
+import type { CompareResult, PolicyResult } from '../contract/result-types.js';
 import { cellText, hasMetrics, isMultiSeed, visibleColumns, type ColumnSelection, type MetricColumn } from './columns.js';
 import { findReference, referenceNote, relativeLines } from './reference.js';
 import { describeAll, runNote, seedNote } from './summary.js';

@@ -1,6 +1,6 @@
 // Relative text against a reference policy ("2.3× fewer failures"), for `--reference <policy>`.
 // Only failures and average reserve: the trade-off the 2020 thread argued about.
-import type { CompareResult, PolicyResult } from '../runner/result-types.js';
+import type { CompareResult, PolicyResult } from '../contract/result-types.js';
 import { hasMetrics } from './columns.js';
 import { formatNumber, formatRatio } from './format.js';
 

@@ -1,7 +1,7 @@
 // One plain sentence per policy saying what happened to it, built from its numbers only, so
 // the words can never disagree with the table. Shared by the table and markdown reports.
 import type { Metrics } from '../contract/metrics.js';
-import type { CompareResult, PolicyResult } from '../runner/result-types.js';
+import type { CompareResult, PolicyResult } from '../contract/result-types.js';
 import { hasMetrics, isMultiSeed } from './columns.js';
 import { countNoun, formatDurationMs, formatDurationUs, formatNumber, formatPercent } from './format.js';
 

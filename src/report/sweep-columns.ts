@@ -2,8 +2,8 @@
 // generic one for any other metric asked for with --metrics), the leading varied-value cells,
 // the run note and the one-line summary. Built from the result objects only.
 import { isMetricPath, metricValue, type MetricPath, type Metrics } from '../contract/metrics.js';
-import { RESULT_SCHEMA_VERSION, type CompareResult } from '../runner/result-types.js';
-import { pointLabel, type SweepPointResult, type SweepResult } from '../runner/sweep-types.js';
+import { RESULT_SCHEMA_VERSION, type CompareResult } from '../contract/result-types.js';
+import { pointLabel, type SweepPointResult, type SweepResult } from '../contract/sweep-types.js';
 
 export { pointLabel };
 import { columnFor, hasMetrics, METRIC_COLUMNS, type MetricColumn } from './columns.js';

@@ -3,7 +3,7 @@
 // direction). Shown as a table of the front, letters A, B, … tying it to a scatter plot where
 // every other point is a dot.
 import { metricValue } from '../contract/metrics.js';
-import type { SweepPointResult, SweepResult } from '../runner/sweep-types.js';
+import type { SweepPointResult, SweepResult } from '../contract/sweep-types.js';
 import type { MetricColumn } from './columns.js';
 import { formatNumber } from './format.js';
 import { pointLabel, ranPoint } from './sweep-columns.js';

@@ -4,7 +4,7 @@
 import { Chalk } from 'chalk';
 import Table from 'cli-table3';
 import { METRIC_PATHS, metricValue, type MetricPath } from '../contract/metrics.js';
-import type { SweepPointResult, SweepResult } from '../runner/sweep-types.js';
+import type { SweepPointResult, SweepResult } from '../contract/sweep-types.js';
 import { cellText, hasMetrics, metricInterval, type MetricColumn } from './columns.js';
 import { numberField, record } from './csv.js';
 import { finiteOrNull } from './json.js';

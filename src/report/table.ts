@@ -4,7 +4,7 @@
 // the policy column), never wrapped mid-row.
 import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
-import type { CompareResult, PolicyResult } from '../runner/result-types.js';
+import type { CompareResult, PolicyResult } from '../contract/result-types.js';
 import { cellText, groupSpans, hasMetrics, isMultiSeed, rankColumn, visibleColumns, type ColumnSelection, type MetricColumn, type Rank } from './columns.js';
 import { wrapText } from './format.js';
 import { findReference, referenceNote, relativeLines } from './reference.js';

@@ -16,6 +16,8 @@
 // Reading checks the versions first (another version may have another layout), then every field
 // `check` uses, and names the first one that is missing or wrong.
 import { METRIC_PATHS } from '../contract/metrics.js';
+import { BASELINE_POLICY, type BaselinePolicy } from '../contract/baseline-policy.js';
+import { firstProblem } from '../contract/first-problem.js';
 import type { ParamValues } from '../policy/api.js';
 import type { LoadedPolicy } from '../policy/loader.js';
 import { InputTooLargeError, MAX_INPUT_BYTES, readTextAtMost } from '../scenario/bounded-read.js';
@@ -24,30 +26,13 @@ import { presetScenario } from '../scenario/presets.js';
 import { applyLayer, ScenarioError } from '../scenario/validate.js';
 import type { Scenario } from '../scenario/types.js';
 import { TOOL_VERSION } from '../version.js';
-import { RESULT_SCHEMA_VERSION, type CompareResult } from './result-types.js';
+import { RESULT_SCHEMA_VERSION, type CompareResult } from '../contract/result-types.js';
 
 export const BASELINE_VERSION = 1;
 export { RESULT_SCHEMA_VERSION };
 
 /** A baseline is a few hundred kB even with 1000 seeds; past this it is not one (and would only exhaust memory). */
 export const MAX_BASELINE_BYTES = MAX_INPUT_BYTES;
-
-export interface BaselinePolicy {
-  /** The policy's own name (what `check --policy FILE` matches on). */
-  name: string;
-  kind: 'builtin' | 'file';
-  /** A built-in's name, or the file path as it was given (relative paths are resolved from the directory `check` runs in). */
-  location: string;
-  /** Every param as it ran (defaults included): what the results came from. */
-  params: ParamValues;
-  /**
-   * The params given with `--param`: `check` pins these and takes every other param from the
-   * policy's defaults today, so changing a default in a policy file is a change `check` sees.
-   */
-  paramOverrides: ParamValues;
-  /** sha256 of a user file's contents (hex); absent for built-ins. */
-  sha256?: string;
-}
 
 export interface BaselineFile {
   baselineVersion: typeof BASELINE_VERSION;
@@ -67,15 +52,12 @@ export class BaselineError extends Error {
 export function baselinePolicy(loaded: LoadedPolicy, params: ParamValues, overridden: readonly string[] = []): BaselinePolicy {
   const paramOverrides: ParamValues = {};
   for (const name of overridden) if (name in params) paramOverrides[name] = params[name]!;
-  const entry: BaselinePolicy = {
-    name: loaded.policy.name,
-    kind: loaded.location.kind,
-    location: loaded.location.spec,
-    params,
-    paramOverrides,
-  };
-  if (loaded.fileHash !== undefined) entry.sha256 = loaded.fileHash;
-  return entry;
+  const { name } = loaded.policy;
+  const location = loaded.location.spec;
+  // Keys in the order the file has always had them: an unchanged rerun writes the same bytes.
+  if (loaded.location.kind === 'builtin') return { name, kind: 'builtin', location, params, paramOverrides };
+  if (loaded.fileHash === undefined) throw new Error(`policy file ${location} was loaded without its sha256`);
+  return { name, kind: 'file', location, params, paramOverrides, sha256: loaded.fileHash };
 }
 
 /** A policy as run, with the names of the params that were set explicitly (`--param`). */
@@ -164,9 +146,17 @@ class Reader {
     return this.expect(root, path, nonEmpty ? 'a non-empty list' : 'a list', (value) => Array.isArray(value) && (!nonEmpty || value.length > 0));
   }
 
-  metrics(root: unknown, path: Path): void {
-    this.object(root, path);
-    for (const metric of METRIC_PATHS) this.number(root, [...path, ...metric.split('.')]);
+  /** Every metric present must be a number; one the baseline lacks (older than the metric) is `check`'s "new". */
+  /** The metrics recorded at `path`, each checked to be a number; the ones it lacks are none of its business. */
+  metrics(root: unknown, path: Path): string[] {
+    const metrics = this.object(root, path);
+    return METRIC_PATHS.filter((metric) => {
+      const [head, leaf] = metric.split('.') as [string, string | undefined];
+      if (metrics[head] === undefined) return false;
+      if (leaf !== undefined && this.object(root, [...path, head])[leaf] === undefined) return false;
+      this.number(root, [...path, head, ...(leaf === undefined ? [] : [leaf])]);
+      return true;
+    });
   }
 }
 
@@ -240,20 +230,20 @@ function rerecordCommand(data: Record<string, unknown>, file: string): string {
   return words.join(' ');
 }
 
+/** What is wrong with `policies[index]` of a baseline (compare or sweep), in one phrase; undefined when nothing is. */
+export function policyRecordProblem(entry: unknown, index: number): string | undefined {
+  const problem = firstProblem(BASELINE_POLICY, entry, ['policies', index]);
+  if (problem === undefined) return undefined;
+  const field = formatField(problem.path);
+  if (problem.unexpected) return `field "${field}" is not part of a baseline policy (is the file from a newer rcupool?)`;
+  if (problem.expected === undefined) return `missing field "${field}"`;
+  return `field "${field}": expected ${problem.expected}, found ${describe(problem.found)}`;
+}
+
 function checkPolicies(data: unknown, reader: Reader): void {
-  const policies = reader.list(data, ['policies'], true);
-  policies.forEach((_entry, index) => {
-    const at = ['policies', index];
-    reader.string(data, [...at, 'name']);
-    const kind = reader.expect<string>(data, [...at, 'kind'], '"builtin" or "file"', (value) => value === 'builtin' || value === 'file');
-    reader.expect(data, [...at, 'location'], 'a non-empty string', (value) => typeof value === 'string' && value !== '');
-    for (const field of ['params', 'paramOverrides']) {
-      const params = reader.object(data, [...at, field]);
-      for (const name of Object.keys(params)) {
-        reader.expect(data, [...at, field, name], 'a number, string or boolean', (value) => ['number', 'string', 'boolean'].includes(typeof value));
-      }
-    }
-    if (kind === 'file') reader.expect(data, [...at, 'sha256'], 'a sha256 in hex (64 characters)', (value) => typeof value === 'string' && /^[0-9a-f]{64}$/.test(value));
+  reader.list(data, ['policies'], true).forEach((entry, index) => {
+    const problem = policyRecordProblem(entry, index);
+    if (problem !== undefined) reader.fail(problem);
   });
 }
 
@@ -271,11 +261,20 @@ function checkResult(data: unknown, reader: Reader, seeds: number[], names: stri
     if (name !== names[index]) reader.fail(`field "${formatField([...at, 'policy'])}" is "${name}" but policies[${index}] is "${names[index]}"`);
     const error = (results[index] as Record<string, unknown>)['error'];
     if (error !== undefined) reader.fail(`policy "${name}" failed when the baseline was made (${String(error)}); write the baseline again once it runs`);
-    reader.metrics(data, [...at, 'metrics']);
+    // A metric the baseline predates is simply absent (check shows it as new); one in the means
+    // but not in a seed's values, or the other way round, is a damaged file.
+    const recorded = reader.metrics(data, [...at, 'metrics']);
     if (seeds.length > 1) {
       const perSeed = reader.list(data, [...at, 'perSeed']);
       if (perSeed.length !== seeds.length) reader.fail(`field "${formatField([...at, 'perSeed'])}" has ${perSeed.length} entries for ${seeds.length} seeds`);
-      perSeed.forEach((_metrics, seedIndex) => reader.metrics(data, [...at, 'perSeed', seedIndex]));
+      perSeed.forEach((_metrics, seedIndex) => {
+        const seedPath = [...at, 'perSeed', seedIndex];
+        const own = reader.metrics(data, seedPath);
+        const lacking = recorded.find((metric) => !own.includes(metric));
+        if (lacking !== undefined) reader.fail(`missing field "${formatField([...seedPath, ...lacking.split('.')])}" (it is in "${formatField([...at, 'metrics'])}")`);
+        const extra = own.find((metric) => !recorded.includes(metric));
+        if (extra !== undefined) reader.fail(`missing field "${formatField([...at, 'metrics', ...extra.split('.')])}" (it is in "${formatField(seedPath)}")`);
+      });
     }
   });
 }

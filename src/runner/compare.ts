@@ -7,7 +7,7 @@ import type { LoadedPolicy } from '../policy/loader.js';
 import { clipLine, MAX_MESSAGE_CHARS } from '../policy/thrown.js';
 import type { Scenario } from '../scenario/types.js';
 import { TOOL_VERSION } from '../version.js';
-import { RESULT_SCHEMA_VERSION, type CompareResult, type PolicyResult, type TimelinePoint } from './result-types.js';
+import { RESULT_SCHEMA_VERSION, type CompareResult, type PolicyResult, type TimelinePoint } from '../contract/result-types.js';
 import { intervalMetrics, meanMetrics } from './statistics.js';
 import { PolicyCache, runTask, type RunOutcome, type RunTask } from './task.js';
 import { DEFAULT_RUN_LIMITS, runInWorkers, WORKER_URL, type RunLimits } from './worker-pool.js';

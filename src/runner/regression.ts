@@ -25,19 +25,14 @@
 // Context violations (violations.*) are correctness bugs, not noisy quantities: the model
 // refused a call that real kernel code must never make. Any increase regresses, significant
 // or not (a violation on one seed is a violation).
+//
+// A metric the baseline lacks (recorded before rcupool had it) is NEW: shown with today's value,
+// never judged, so adding a metric never fails an older baseline; `check --update` records it.
 import { METRICS, metricValue, type MetricPath, type MetricSpec, type Metrics, type Threshold } from '../contract/metrics.js';
-import type { CompareResult, Interval, PolicyResult } from './result-types.js';
+import type { JudgedMetric, MetricComparison, PolicyComparison, RegressionReport, TestKind, ThresholdSet, Verdict, VerdictCounts } from '../contract/check-result.js';
+import type { CompareResult, Interval, PolicyResult } from '../contract/result-types.js';
 import { confidenceInterval, mean, sampleVariance, tQuantile975 } from './statistics.js';
 
-export type Verdict = 'regressed' | 'improved' | 'unchanged' | 'inconclusive' | 'info';
-
-export type { Threshold };
-
-/** Per metric: a threshold, or 'off' (shown but never judged). */
-export type ThresholdSet = Record<JudgedMetric, Threshold | 'off'>;
-
-/** Every metric `check` reports. `calls` measures the workload, not the policy, and is left out. */
-export type JudgedMetric = Exclude<MetricPath, 'calls'>;
 const JUDGED_SPECS = METRICS.filter((metric: MetricSpec) => metric.threshold !== 'none');
 export const CHECKED_METRICS: readonly JudgedMetric[] = JUDGED_SPECS.map((metric) => metric.path as JudgedMetric);
 
@@ -145,61 +140,6 @@ export function parseThresholds(values: readonly string[], defaults: Readonly<Th
 
 // ---- comparing ----
 
-export type TestKind = 'paired-t' | 'welch-t' | 'none';
-
-export interface MetricComparison {
-  metric: JudgedMetric;
-  /** Mean over the seeds compared (the common seeds when both results have per-seed values). */
-  baseline: number;
-  current: number;
-  /** current − baseline. */
-  difference: number;
-  /** difference / |baseline|; null when the baseline is 0. */
-  relativeChange: number | null;
-  /** null for a metric that is off or informational. */
-  threshold: Threshold | null;
-  /** How far the metric may move: max(absolute, relative × |baseline|). */
-  limit: number | null;
-  /** Seeds compared on each side (paired: the common seeds). */
-  seeds: number;
-  test: TestKind;
-  /** 95 % interval of the difference (with a test). */
-  differenceCi95?: Interval;
-  /** 95 % intervals of each side's mean (two seeds or more). */
-  baselineCi95?: Interval;
-  currentCi95?: Interval;
-  /** Whether the difference is significant at 95 %; null without a test. */
-  significant: boolean | null;
-  verdict: Verdict;
-}
-
-export interface PolicyComparison {
-  policy: string;
-  /** 'error': a run failed (today or in the baseline); 'missing': in the baseline only; 'new': today only. */
-  status: 'compared' | 'error' | 'missing' | 'new';
-  error?: string;
-  metrics: MetricComparison[];
-}
-
-export interface VerdictCounts {
-  regressed: number;
-  improved: number;
-  inconclusive: number;
-  unchanged: number;
-}
-
-export interface RegressionReport {
-  /** Paired on the common seeds, in the baseline's seed order. */
-  seeds: number[];
-  thresholds: ThresholdSet;
-  policies: PolicyComparison[];
-  counts: VerdictCounts;
-  /** Any metric regressed. */
-  regressed: boolean;
-  /** Some policy could not be compared (a failed run, or a policy on one side only). */
-  incomplete: boolean;
-}
-
 /** Per-seed values of one policy, keyed by seed. */
 function perSeedValues(result: PolicyResult, seeds: readonly number[]): Map<number, Metrics> {
   const bySeed = new Map<number, Metrics>();
@@ -293,6 +233,31 @@ export function compareMetric(metric: JudgedMetric, samples: Samples, threshold:
   return comparison;
 }
 
+/** Whether every recorded value of `metric` is there (a baseline older than the metric has none). */
+function recorded(result: PolicyResult, metric: JudgedMetric): boolean {
+  return [result.metrics!, ...(result.perSeed ?? [])].every((metrics) => typeof metricValue(metrics, metric) === 'number');
+}
+
+/** The row of a metric the baseline lacks: today's value, no verdict. */
+function newMetric(metric: JudgedMetric, current: number[], threshold: Threshold | 'off'): MetricComparison {
+  const row: MetricComparison = {
+    metric,
+    baseline: null,
+    current: mean(current),
+    difference: null,
+    relativeChange: null,
+    threshold: threshold === 'off' ? null : threshold,
+    limit: null,
+    seeds: current.length,
+    test: 'none',
+    significant: null,
+    verdict: 'new',
+  };
+  const currentCi = interval(current);
+  if (currentCi !== undefined) row.currentCi95 = currentCi;
+  return row;
+}
+
 function comparePolicy(before: PolicyResult, after: PolicyResult, baselineSeeds: readonly number[], currentSeeds: readonly number[], thresholds: ThresholdSet): PolicyComparison {
   const policy = before.policy;
   if (before.error !== undefined || before.metrics === undefined) {
@@ -312,6 +277,7 @@ function comparePolicy(before: PolicyResult, after: PolicyResult, baselineSeeds:
           current: afterBySeed.size > 0 ? [...afterBySeed.values()].map(value) : [value(after.metrics!)],
           paired: false,
         };
+    if (!recorded(before, metric)) return newMetric(metric, samples.current, thresholds[metric]);
     return compareMetric(metric, samples, thresholds[metric]);
   });
   const broken = metrics.map(nonFiniteReason).find((reason) => reason !== undefined);
@@ -322,6 +288,7 @@ function comparePolicy(before: PolicyResult, after: PolicyResult, baselineSeeds:
 
 /** Why a comparison cannot be judged (a value, its mean or its interval is not finite), naming the metric. */
 function nonFiniteReason(row: MetricComparison): string | undefined {
+  if (row.baseline === null || row.difference === null) return Number.isFinite(row.current) ? undefined : `${row.metric}: today's run gives no finite value (${String(row.current)})`;
   const intervals = [row.differenceCi95, row.baselineCi95, row.currentCi95].filter((interval): interval is Interval => interval !== undefined);
   if (!Number.isFinite(row.baseline)) return `${row.metric}: the baseline values give no finite mean (${String(row.baseline)}); record the baseline again`;
   if (!Number.isFinite(row.current)) return `${row.metric}: today's run gives no finite value (${String(row.current)})`;
@@ -344,7 +311,7 @@ export function compareResults(baseline: CompareResult, current: CompareResult, 
     }
   }
   const counts: VerdictCounts = { regressed: 0, improved: 0, inconclusive: 0, unchanged: 0 };
-  for (const entry of policies) for (const row of entry.metrics) if (row.verdict !== 'info') counts[row.verdict]++;
+  for (const entry of policies) for (const row of entry.metrics) if (row.verdict !== 'info' && row.verdict !== 'new') counts[row.verdict]++;
   const seeds = baseline.seeds.filter((seed) => current.seeds.includes(seed));
   return {
     seeds,

@@ -7,7 +7,7 @@
 // largest first to the least-loaded shard (LPT scheduling; ties to the lower shard number), which
 // is within 4/3 of the best split and fully deterministic.
 import type { RatePhase, Scenario } from '../scenario/types.js';
-import type { SweepPointResult, SweepResult } from './sweep-types.js';
+import type { SweepPointResult, SweepResult } from '../contract/sweep-types.js';
 
 /** Mean calls per second per CPU of one rate phase. */
 function meanRate(phase: RatePhase): number {

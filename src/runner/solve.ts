@@ -11,7 +11,7 @@
 // 95 % confidence interval over the seeds (Student t) is below the limit (> limit: the lower
 // end above it). With one seed there is no interval and the value itself decides.
 import { METRIC_PATHS, metricValue, type MetricPath, type Metrics } from '../contract/metrics.js';
-import type { PolicyResult } from './result-types.js';
+import type { PolicyResult } from '../contract/result-types.js';
 import { confidenceInterval } from './statistics.js';
 
 export type Comparison = '<' | '<=' | '>' | '>=';

@@ -1,6 +1,6 @@
 // Means and 95 % confidence intervals over seeds (Student t), per metric.
 import { METRIC_PATHS, metricValue, type Metrics } from '../contract/metrics.js';
-import type { Interval, MetricsInterval } from './result-types.js';
+import type { Interval, MetricsInterval } from '../contract/result-types.js';
 
 /** Two-sided 97.5 % quantiles of Student's t for 1..30 degrees of freedom. */
 const T_975 = [

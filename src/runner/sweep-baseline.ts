@@ -12,12 +12,14 @@ import { DEFAULT_EXTENDS } from '../scenario/load.js';
 import { presetScenario } from '../scenario/presets.js';
 import { applyLayer, ScenarioError } from '../scenario/validate.js';
 import type { Scenario } from '../scenario/types.js';
-import { BASELINE_VERSION, BaselineError, type BaselinePolicy, type RunPolicy } from './baseline-file.js';
-import { compareResults, type PolicyComparison, type RegressionReport, type ThresholdSet, type VerdictCounts } from './regression.js';
-import { RESULT_SCHEMA_VERSION, type CompareResult } from './result-types.js';
+import type { BaselinePolicy } from '../contract/baseline-policy.js';
+import { BASELINE_VERSION, BaselineError, policyRecordProblem, type RunPolicy } from './baseline-file.js';
+import { compareResults } from './regression.js';
+import type { PolicyComparison, RegressionReport, ThresholdSet, VerdictCounts } from '../contract/check-result.js';
+import { RESULT_SCHEMA_VERSION, type CompareResult } from '../contract/result-types.js';
 import { firstDifference } from './shard.js';
 import { resolveAxes, type SweepPlan } from './sweep.js';
-import { pointLabel, type SweepPointResult, type SweepResult } from './sweep-types.js';
+import { pointLabel, type SweepPointResult, type SweepResult } from '../contract/sweep-types.js';
 
 export type SweepBaseline = { baselineVersion: typeof BASELINE_VERSION } & SweepResult;
 
@@ -58,6 +60,10 @@ export function readSweepBaseline(file: string): SweepBaseline {
   if (data['shard'] !== undefined) fail(file, 'field "shard": a shard is not a baseline; merge the shards first (`rcupool merge`)');
   for (const field of ['tool', 'scenario'] as const) if (typeof data[field] !== 'object' || data[field] === null) fail(file, `missing field "${field}"`);
   for (const field of ['seeds', 'vary', 'policies', 'points'] as const) if (!Array.isArray(data[field])) fail(file, `field "${field}": expected a list`);
+  (data['policies'] as unknown[]).forEach((entry, index) => {
+    const problem = policyRecordProblem(entry, index);
+    if (problem !== undefined) fail(file, problem);
+  });
   const points = data['points'] as SweepPointResult[];
   points.forEach((point, at) => {
     if (point.index !== at) fail(file, `field "points[${at}].index" is ${JSON.stringify(point.index)}, expected ${at}`);

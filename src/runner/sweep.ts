@@ -14,7 +14,7 @@ import { baselinePolicy, type RunPolicy } from './baseline-file.js';
 import { policyResult, runTasks } from './compare.js';
 import { combinations, GridError, type AxisSpec } from './grid.js';
 import { assignShards, expectedCost } from './shard.js';
-import type { AxisValue, PointParams, SweepAxis, SweepPointResult, SweepResult } from './sweep-types.js';
+import type { AxisValue, PointParams, SweepAxis, SweepPointResult, SweepResult } from '../contract/sweep-types.js';
 import type { RunTask } from './task.js';
 
 export interface SweepPlan {

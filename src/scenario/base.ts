@@ -1,6 +1,6 @@
 // The default numbers of every scenario (docs/model.md §4), and the phone machine they start from.
 // Presets and files override parts of this; values marked (assumption) are our calibration.
-import { MACHINE_PRESETS } from '../model/machines.js';
+import { MACHINE_PRESETS } from './machines.js';
 import type { Scenario, TimingSpec } from './types.js';
 
 /** Workqueue wake-up latencies on an idle system: median from docs/model.md §4, p99/max (assumption). */

@@ -1,7 +1,7 @@
 // From what the user typed to a resolved Scenario: a preset name or a file, then `--set`
 // overrides, then `--duration`, each layer validated as it is merged. And back again:
 // scenarioToYaml() writes a resolved scenario that loads to the identical object.
-import { didYouMean } from './did-you-mean.js';
+import { didYouMean } from '../shared/did-you-mean.js';
 import { loadScenarioFile } from './file.js';
 import { applyOverrides } from './overrides.js';
 import { isPresetName, presetScenario, PRESET_NAMES } from './presets.js';

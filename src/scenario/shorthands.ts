@@ -3,9 +3,9 @@
 //   rebase(): before the object's fields merge, may replace what they merge onto
 //             (a machine preset, a load level, the preset a file extends);
 //   finish(): after the merge, recomputes what follows from the changed fields.
-import { MACHINE_PRESETS, defaultMinFreeKbytes, defaultPcpBatch, defaultPcpHigh } from '../model/machines.js';
+import { MACHINE_PRESETS, defaultMinFreeKbytes, defaultPcpBatch, defaultPcpHigh } from './machines.js';
 import { baseScenario, loadTiming, type LoadLevel } from './base.js';
-import { didYouMean } from './did-you-mean.js';
+import { didYouMean } from '../shared/did-you-mean.js';
 import { PRESET_NAMES, isPresetName, presetScenario } from './presets.js';
 import type { ShorthandName } from './schema.js';
 import { rescaleTimeline, totalPhaseMs } from './timeline.js';

@@ -3,7 +3,7 @@
 //   <where>: <dotted.path>: expected <what>, found <what>[; did you mean "<key>"?]
 // where <where> is "file.yaml:12", "--set a.b=c" or "--duration".
 import { describeFound, parseCount, parseDuration, parseSizeKbytes, parseSizePages, UnitError } from './units.js';
-import { didYouMean } from './did-you-mean.js';
+import { didYouMean } from '../shared/did-you-mean.js';
 import { describeRange, SCENARIO_SCHEMA, type ArrayField, type Field, type NumberField, type ObjectField, type VariantField } from './schema.js';
 import { SHORTHAND_HANDLERS } from './shorthands.js';
 import { totalPhaseMs } from './timeline.js';

@@ -1,7 +1,7 @@
 // `check`'s chart: how far each metric worth a look moved from the baseline, in %, one dot
 // per policy × metric, coloured and shaped by verdict (shape too, for print and colour blindness).
 import type { TopLevelSpec } from 'vega-lite';
-import type { Verdict } from '../../runner/regression.js';
+import type { Verdict } from '../../contract/check-result.js';
 import { chartId, type NamedChart } from './generic.js';
 import { CHART_CONFIG, MEANING_COLORS } from './theme.js';
 

@@ -3,7 +3,7 @@
 // later such as stalls or footprint), so a new metric gets its chart without a change here;
 // units come from the metric registry.
 import { isMetricPath, type Metrics } from '../../contract/metrics.js';
-import type { CompareResult, PolicyResult } from '../../runner/result-types.js';
+import type { CompareResult, PolicyResult } from '../../contract/result-types.js';
 import { columnFor, hasMetrics } from '../columns.js';
 import { barPanelsSpec, chartId, type BarPanel, type NamedChart } from './generic.js';
 

@@ -2,7 +2,7 @@
 // policy, or per policy and the other axes' values), and with --front the two metrics against
 // each other with the trade-off front marked. Built from the sweep result only.
 import type { MetricPath } from '../../contract/metrics.js';
-import type { SweepAxis, SweepPointResult, SweepResult } from '../../runner/sweep-types.js';
+import type { SweepAxis, SweepPointResult, SweepResult } from '../../contract/sweep-types.js';
 import type { MetricColumn } from '../columns.js';
 import { axisHeader, metricColumn, pointLabel, ranPoint } from '../sweep-columns.js';
 import { tradeOffFront } from '../sweep-front.js';

@@ -4,7 +4,7 @@
 // value domain per panel, so stacks side by side compare at a glance.
 import type { TopLevelSpec } from 'vega-lite';
 import type { TimedEvent } from '../../scenario/types.js';
-import type { CompareResult, PolicyResult, TimelinePoint } from '../../runner/result-types.js';
+import type { CompareResult, PolicyResult, TimelinePoint } from '../../contract/result-types.js';
 import { formatNumber } from '../format.js';
 import { chartId, SHORT_NUMBER_LABEL, type NamedChart } from './generic.js';
 import { CHART_CONFIG, MEANING_COLORS, seriesColor } from './theme.js';

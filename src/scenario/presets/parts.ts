@@ -1,6 +1,6 @@
 // Building blocks shared by the presets: rate phases and the three machines with other users
 // sized for them. Each preset file then states its own numbers in one place.
-import { MACHINE_PRESETS } from '../../model/machines.js';
+import { MACHINE_PRESETS } from '../machines.js';
 import { baseScenario } from '../base.js';
 import type { RatePhase, Scenario } from '../types.js';
 

@@ -1,7 +1,7 @@
 // Result objects of `rcupool sweep`: what reports, `merge`, `baseline` and `check` see.
 import type { ParamValues } from '../policy/api.js';
 import type { Scenario } from '../scenario/types.js';
-import type { BaselinePolicy } from './baseline-file.js';
+import type { BaselinePolicy } from './baseline-policy.js';
 import type { PolicyResult } from './result-types.js';
 
 export type AxisValue = number | string | boolean;

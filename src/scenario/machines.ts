@@ -1,5 +1,5 @@
 // Machine presets and the allocator formulas behind them (docs/model.md §3, §5).
-import type { MachineSpec } from '../scenario/types.js';
+import type { MachineSpec } from './types.js';
 
 export const PAGE_KIB = 4;
 

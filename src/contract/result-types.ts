@@ -1,6 +1,6 @@
 // Result objects: what the runner hands to reports and to `check`. Reports see only these.
-import { RESULT_SCHEMA_VERSION } from '../contract/compare-schema.js';
-import type { Metrics } from '../contract/metrics.js';
+import { RESULT_SCHEMA_VERSION } from './compare-schema.js';
+import type { Metrics } from './metrics.js';
 import type { Scenario } from '../scenario/types.js';
 import type { ParamValues } from '../policy/api.js';
 
