@@ -8,22 +8,41 @@ const FLOOR = 1e-3;
 const BUCKETS = Math.ceil(Math.log(1e10 / FLOOR) / LOG_GROWTH) + 1;
 
 /**
- * Sums are kept in whole 1/1024ths (of a µs, for times): integers add up exactly in a float64
- * up to 2^53 units (≈ 100 days of µs), so a sum does not depend on the order of its terms, and
- * a run whose events came in another order (answered ahead or one by one) gives the same bits.
+ * Sums are kept as whole nanoseconds, in two integer parts, so a sum is the same bits whatever
+ * order its terms come in: a run whose events came in another order (answered ahead or one by
+ * one) gives the same result. Each term is rounded once to the nanosecond (the model's finest
+ * cost is the 50 ns fast path); terms and sums may be of any size.
  */
-const SUM_UNITS = 1024;
+const UNITS_PER_US = 1000;
+/** `low` stays below this; what goes over is carried to `high`, counted in blocks of it. */
+const BLOCK = 2 ** 32;
+/** The largest product of a term and its count that is still an exact float64 integer. */
+const EXACT = 2 ** 52;
 
-/** An order-independent running sum (see SUM_UNITS). */
+/** An order-independent running sum of times in µs (see UNITS_PER_US). */
 export class ExactSum {
-  private units = 0;
+  private high = 0;
+  private low = 0;
 
   add(value: number, count = 1): void {
-    this.units += Math.round(value * SUM_UNITS) * count;
+    const units = Math.round(value * UNITS_PER_US);
+    if (units === 0 || count <= 0) return;
+    const perChunk = Math.max(1, Math.floor(EXACT / Math.abs(units)));
+    for (let left = count; left > 0; left -= perChunk) {
+      this.low += units * Math.min(left, perChunk);
+      const carry = Math.floor(this.low / BLOCK);
+      this.high += carry;
+      this.low -= carry * BLOCK;
+    }
   }
 
   get value(): number {
-    return this.units / SUM_UNITS;
+    return (this.high * BLOCK + this.low) / UNITS_PER_US;
+  }
+
+  /** value / count in one rounding (a mean of equal terms is that term exactly). */
+  dividedBy(count: number): number {
+    return (this.high * BLOCK + this.low) / (UNITS_PER_US * count);
   }
 }
 
@@ -61,7 +80,7 @@ export class Histogram {
   }
 
   get mean(): number {
-    return this.total === 0 ? 0 : this.sum.value / this.total;
+    return this.total === 0 ? 0 : this.sum.dividedBy(this.total);
   }
 
   /** The value at quantile q in [0, 1]; 0 when empty. Never above the recorded max. */
