@@ -1,7 +1,8 @@
 // Vega-Lite spec → static SVG string in Node: vega-lite compiles, vega's headless View renders
 // with renderer "none" (no canvas package: SVG needs none). Data is inline, so nothing loads.
-import { parse, View } from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+// vega and vega-lite are loaded on the first chart: a table or JSON report never needs them,
+// and loading them is most of a short command's start-up.
+import type { TopLevelSpec } from 'vega-lite';
 
 /**
  * The SVG as an element to put inline in HTML. The xmlns attributes go: the HTML parser puts
@@ -11,6 +12,7 @@ import { compile, type TopLevelSpec } from 'vega-lite';
  * on a page that holds several charts (give each its own prefix).
  */
 export async function renderSvg(spec: TopLevelSpec, idPrefix = 'chart'): Promise<string> {
+  const [{ parse, View }, { compile }] = await Promise.all([import('vega'), import('vega-lite')]);
   const view = new View(parse(compile(spec).spec), { renderer: 'none', logLevel: 0 });
   try {
     const svg = (await view.toSVG()).replace(/^<svg xmlns="[^"]*" xmlns:xlink="[^"]*" /, '<svg ');
