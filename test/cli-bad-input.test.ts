@@ -81,6 +81,9 @@ describe('bad input: exit code 2 and one line', { timeout: E2E_TIMEOUT_MS }, () 
     expect(usageError(['compare', '--columns', 'failures.cont'])).toMatch(/^rcupool: --columns failures\.cont: not a metric; did you mean "failures\.count"\?/);
     expect(usageError(['compare', '-p', 'upstream,upstream'])).toBe('rcupool: --policy upstream: given twice; name each policy once');
     expect(usageError(['compare', '--format', 'csv', '--format', 'json'])).toBe('rcupool: --format given twice (csv, then json); give it once');
+    // Every command with --format says so, not only compare and run.
+    expect(usageError(['check', '--baseline', 'b.json', '--format', 'json', '--format', 'markdown'])).toBe('rcupool: --format given twice (json, then markdown); give it once');
+    expect(usageError(['sweep', '--vary', 'mempool.reservePages=1,2', '--format', 'csv', '--format', 'json'])).toBe('rcupool: --format given twice (csv, then json); give it once');
   });
 
   it('unknown scenario, with did-you-mean', () => {

@@ -1,7 +1,7 @@
 // `rcupool check --baseline FILE`: rerun the baseline's configuration with today's code and
 // policy files, judge every metric (src/runner/regression.ts) and report. Exit 1 on a
 // regression, 0 otherwise, 2 when the baseline cannot be used or a policy cannot run.
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import type { ParamValues, PolicyModule } from '../policy/api.js';
 import { loadPolicies, loadPolicy, locatePolicy } from '../policy/loader.js';
 import { parseParamValue } from '../policy/validate.js';
@@ -18,6 +18,7 @@ import type { BaselinePolicy } from '../contract/baseline-policy.js';
 import { TOOL_VERSION } from '../version.js';
 import { EXIT_OK, EXIT_REGRESSION, EXIT_USAGE, isUserError, UsageError } from './errors.js';
 import { checkSettings, emitCheckReport, type CheckFlags } from './check-flags.js';
+import { formatOption } from './format-choice.js';
 import { checkOutput, progressReporter, writeOutput } from './output.js';
 import { parseRunLimits } from './run-options.js';
 import { checkSweepBaseline } from './sweep-baseline.js';
@@ -137,7 +138,7 @@ export function checkCommand(): Command {
     .requiredOption('-b, --baseline <file>', 'the baseline written by `rcupool baseline`')
     .option('-p, --policy <files>', 'run this file instead of the baseline policy with the same name (repeatable or comma-separated)', collect)
     .option('-t, --threshold <metric=limit>', 'override a threshold, e.g. failures.count=+20% or latencyUs=off (repeatable or comma-separated)', collect, [])
-    .addOption(new Option('-f, --format <format>', 'output format').choices(CHECK_FORMATS as unknown as string[]))
+    .addOption(formatOption(CHECK_FORMATS))
     .option('--json', 'same as --format json')
     .option('-o, --out <file>', 'write the report to a file (atomically) instead of stdout; without --format, .json, .md and .html pick the format')
     .option('-a, --all', 'show every metric, not only those beyond their threshold')

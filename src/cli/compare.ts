@@ -1,7 +1,7 @@
 // `rcupool compare`: every chosen policy on one scenario and the same seeds; one report.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command } from 'commander';
 import { isMetricPath, METRIC_PATHS, type MetricPath } from '../contract/metrics.js';
 import { watermarks } from '../scenario/machines.js';
 import type { NamedChart } from '../report/charts/generic.js';
@@ -12,7 +12,7 @@ import { compare } from '../runner/compare.js';
 import type { CompareResult } from '../contract/result-types.js';
 import { didYouMean } from '../shared/did-you-mean.js';
 import { EXIT_OK, EXIT_USAGE, UsageError } from './errors.js';
-import { chooseFormat } from './format-choice.js';
+import { chooseFormat, formatOption } from './format-choice.js';
 import { emit, progressReporter, writeAtomically } from './output.js';
 import { tableWidth } from './text.js';
 import { addRunOptions, parseWholeNumber, resolveRun, type RunFlags } from './run-options.js';
@@ -29,20 +29,10 @@ export interface OutputFlags {
   vegaSpecs?: string;
 }
 
-/** --format once, from the known formats: a second --format would otherwise win silently. */
-function formatOption(): Option {
-  const option = new Option('-f, --format <format>', 'output format').argParser((value: string, previous?: string) => {
-    if (previous !== undefined) throw new UsageError(`--format given twice (${previous}, then ${value}); give it once`);
-    if (!(REPORT_FORMATS as readonly string[]).includes(value)) throw new InvalidArgumentError(`Allowed choices are ${REPORT_FORMATS.join(', ')}.`);
-    return value;
-  });
-  option.argChoices = [...REPORT_FORMATS];
-  return option;
-}
 
 export function addOutputOptions(command: Command): Command {
   return command
-    .addOption(formatOption())
+    .addOption(formatOption(REPORT_FORMATS))
     .option('--json', 'same as --format json')
     .option('-o, --out <file>', 'write the report to a file (atomically) instead of stdout; without --format, .json, .md, .csv and .html pick the format')
     .option('--columns <list>', 'table and markdown columns: default, all, or metric names (e.g. failures.count,latencyUs.p50)')

@@ -3,7 +3,19 @@
 // what the user wants), and a flag that contradicts the file name is a usage error before
 // anything runs — a report.json holding a table is never what was meant.
 import { extname } from 'node:path';
+import { InvalidArgumentError, Option } from 'commander';
 import { UsageError } from './errors.js';
+
+/** `-f, --format` once, from `formats`: a second --format would otherwise win silently. */
+export function formatOption(formats: readonly string[]): Option {
+  const option = new Option('-f, --format <format>', 'output format').argParser((value: string, previous?: string) => {
+    if (previous !== undefined) throw new UsageError(`--format given twice (${previous}, then ${value}); give it once`);
+    if (!formats.includes(value)) throw new InvalidArgumentError(`Allowed choices are ${formats.join(', ')}.`);
+    return value;
+  });
+  option.argChoices = [...formats];
+  return option;
+}
 
 export interface FormatFlags {
   format?: string;

@@ -13,7 +13,7 @@ import { countPoints, MAX_SWEEP_RUNS, resolveAxes, runSweep, type SweepPlan } fr
 import type { SweepResult } from '../contract/sweep-types.js';
 import { writeVegaSpecs } from './compare.js';
 import { EXIT_OK, EXIT_USAGE, UsageError } from './errors.js';
-import { chooseFormat } from './format-choice.js';
+import { chooseFormat, formatOption } from './format-choice.js';
 import { emit } from './output.js';
 import { addRunOptions, parseParamFlags, resolveRun, type RunFlags } from './run-options.js';
 
@@ -50,7 +50,7 @@ A name <policy>.<param> varies that policy only; any other name is a scenario fi
 
 export function addSweepOutputOptions(command: Command): Command {
   return command
-    .addOption(new Option('-f, --format <format>', 'output format').choices(SWEEP_FORMATS as unknown as string[]))
+    .addOption(formatOption(SWEEP_FORMATS))
     .option('--json', 'same as --format json')
     .option('-o, --out <file>', 'write the report to a file (atomically) instead of stdout')
     .option('--metrics <names>', 'metric columns for table and markdown, and the HTML curves; comma-separated JSON names (default: compare\'s columns; HTML: every metric group)')
