@@ -10,6 +10,7 @@ import { FootprintProbe } from './footprint.js';
 import { InvariantChecker, InvariantError } from './invariants.js';
 import { KvfreeRcu } from './kvfree-rcu.js';
 import type { Metrics } from '../contract/metrics.js';
+import type { TimelinePoint } from '../contract/result-types.js';
 import { OtherUsers } from './other-users.js';
 import { PolicyError } from './page-ledger.js';
 import { PolicyHost } from './policy-host.js';
@@ -27,19 +28,8 @@ export interface SimulationOptions {
   traceSink?: TraceSink;
 }
 
-export interface TimelineSample {
-  timeMs: number;
-  freePages: number;
-  reservePages: number;
-  inflightPages: number;
-  failures: number;
-  /** Lowest free count since the previous sample: a dip under MIN between two samples still shows. */
-  lowestFreePages: number;
-  /** Time under MIN since the previous sample; the samples add up to harm.belowMinMs. */
-  belowMinMs: number;
-  /** Highest in-flight count since the previous sample; the samples' maximum is inflight.peakPages. */
-  peakInflightPages: number;
-}
+/** One timeline sample: the result format's point, declared once in src/contract. */
+export type TimelineSample = TimelinePoint;
 
 export interface SimulationResult {
   metrics: Metrics;
