@@ -5,8 +5,7 @@ import { metricGroupCharts } from './charts/metric-groups.js';
 import type { NamedChart } from './charts/generic.js';
 import { timelineCharts, type WatermarkLevels } from './charts/timelines.js';
 import { cellText, groupSpans, hasMetrics, isMultiSeed, rankColumn, visibleColumns, type MetricColumn } from './columns.js';
-import { formatNumber } from './format.js';
-import { chartFigures, definitionList, escapeHtml, renderHtmlPage, type HtmlSection } from './html.js';
+import { chartFigures, definitionList, escapeHtml, policyItem, renderHtmlPage, runDetails, type HtmlSection } from './html.js';
 import { findReference, referenceNote, relativeLines } from './reference.js';
 import { describeAll, runNote, seedNote } from './summary.js';
 
@@ -60,17 +59,14 @@ function policyRow(row: PolicyResult, rowIndex: number, columns: readonly Metric
 
 function detailsHtml(result: CompareResult, multiSeedTimelines: boolean): string {
   const scenario = result.scenario;
-  const policies = result.results.map((row) => {
-    const params = Object.entries(row.params).map(([name, value]) => `${name}=${String(value)}`).join(', ');
-    const source = row.source === 'builtin' ? 'built-in' : `${row.source}${row.fileHash ? ` (sha256 ${row.fileHash.slice(0, 12)}…)` : ''}`;
-    return `<li><strong>${escapeHtml(row.policy)}</strong> — ${escapeHtml(source)}${params ? `; ${escapeHtml(params)}` : ''}</li>`;
-  });
+  const run = runDetails(result.tool, scenario);
+  const policies = result.results.map((row) => policyItem(row.policy, { builtin: row.source === 'builtin', location: row.source, sha256: row.fileHash }, row.params));
   const entries: Array<[string, string]> = [
-    ['version', `${escapeHtml(result.tool.name)} ${escapeHtml(result.tool.version)}`],
-    ['scenario', `${escapeHtml(scenario.name)}${scenario.description ? ` — ${escapeHtml(scenario.description)}` : ''}`],
+    ['version', run.version],
+    ['scenario', run.scenario],
     ...(scenario.claim ? ([['claim', escapeHtml(scenario.claim)]] as Array<[string, string]>) : []),
     ['seeds', escapeHtml(result.seeds.join(', ')) + (multiSeedTimelines ? ' <span class="muted">(timelines: the first seed)</span>' : '')],
-    ['machine', escapeHtml(`${scenario.machine.preset}, ${scenario.machine.cpus} CPUs, ${formatNumber(scenario.machine.managedPages)} managed pages${scenario.kernel.preemptRt ? ', PREEMPT_RT' : ''}`)],
+    ['machine', run.machine],
     ['policies', `<ul>${policies.join('')}</ul>`],
   ];
   return (

@@ -6,7 +6,7 @@ import { chartId, type NamedChart } from './charts/generic.js';
 import { isLogRange, sweepCurveCharts, sweepFrontChart, type AxisCharts } from './charts/sweep-curves.js';
 import { hasMetrics, type MetricColumn } from './columns.js';
 import { formatNumber } from './format.js';
-import { chartFigures, definitionList, escapeHtml, renderHtmlPage, type HtmlSection } from './html.js';
+import { chartFigures, definitionList, escapeHtml, policyItem, renderHtmlPage, runDetails, type HtmlSection } from './html.js';
 import { metricColumn, summaryLine, sweepColumns, sweepNotes } from './sweep-columns.js';
 import { frontHeader, frontNote, frontRows, tradeOffFront } from './sweep-front.js';
 import { headers, pointCells, type SweepRenderOptions } from './sweep-render.js';
@@ -66,16 +66,13 @@ function axisText(axis: SweepAxis): string {
 
 function detailsHtml(result: SweepResult): string {
   const scenario = result.scenario;
-  const policies = result.policies.map((policy) => {
-    const params = Object.entries(policy.params).map(([name, value]) => `${name}=${String(value)}`).join(', ');
-    const source = policy.kind === 'builtin' ? 'built-in' : `${policy.location}${policy.sha256 ? ` (sha256 ${policy.sha256.slice(0, 12)}…)` : ''}`;
-    return `<li><strong>${escapeHtml(policy.name)}</strong> — ${escapeHtml(source)}${params ? `; ${escapeHtml(params)}` : ''}</li>`;
-  });
+  const run = runDetails(result.tool, scenario);
+  const policies = result.policies.map((policy) => policyItem(policy.name, policy.kind === 'builtin' ? { builtin: true, location: policy.location } : { builtin: false, location: policy.location, sha256: policy.sha256 }, policy.params));
   const entries: Array<[string, string]> = [
-    ['version', `${escapeHtml(result.tool.name)} ${escapeHtml(result.tool.version)}`],
-    ['scenario', `${escapeHtml(scenario.name)}${scenario.description ? ` — ${escapeHtml(scenario.description)}` : ''}`],
+    ['version', run.version],
+    ['scenario', run.scenario],
     ['seeds', escapeHtml(result.seeds.join(', '))],
-    ['machine', escapeHtml(`${scenario.machine.preset}, ${scenario.machine.cpus} CPUs, ${formatNumber(scenario.machine.managedPages)} managed pages${scenario.kernel.preemptRt ? ', PREEMPT_RT' : ''}`)],
+    ['machine', run.machine],
     ['varied', `<ul>${result.vary.map(axisText).join('')}</ul>`],
     ['policies', `<ul>${policies.join('')}</ul>`],
   ];

@@ -2,8 +2,10 @@
 // SVG; no script, no external style, font or image; no http(s) URL at all) that opens from
 // disk or as a CI artifact, in light and dark mode (prefers-color-scheme) and on paper.
 // Pages are built from sections; compare/run, check and sweep each bring their own.
+import type { Scenario } from '../scenario/types.js';
 import { renderSvg } from './charts/render.js';
 import type { NamedChart } from './charts/generic.js';
+import { formatNumber } from './format.js';
 
 export interface HtmlSection {
   /** Anchor id (also the nav link). */
@@ -104,6 +106,23 @@ export function renderHtmlPage(options: { title: string; lead: string; sections:
     '</html>',
     '',
   ].join('\n');
+}
+
+/** The details entries every page has: the tool, the scenario and its machine. */
+export function runDetails(tool: { name: string; version: string }, scenario: Scenario): { version: string; scenario: string; machine: string } {
+  const machine = scenario.machine;
+  return {
+    version: `${escapeHtml(tool.name)} ${escapeHtml(tool.version)}`,
+    scenario: `${escapeHtml(scenario.name)}${scenario.description ? ` — ${escapeHtml(scenario.description)}` : ''}`,
+    machine: escapeHtml(`${machine.preset}, ${machine.cpus} CPUs, ${formatNumber(machine.managedPages)} managed pages${scenario.kernel.preemptRt ? ', PREEMPT_RT' : ''}`),
+  };
+}
+
+/** One policy in a details list: its name, where it came from, its parameters. */
+export function policyItem(name: string, origin: { builtin: boolean; location: string; sha256?: string }, params: Readonly<Record<string, unknown>>): string {
+  const paramText = Object.entries(params).map(([param, value]) => `${param}=${String(value)}`).join(', ');
+  const source = origin.builtin ? 'built-in' : `${origin.location}${origin.sha256 ? ` (sha256 ${origin.sha256.slice(0, 12)}…)` : ''}`;
+  return `<li><strong>${escapeHtml(name)}</strong> — ${escapeHtml(source)}${paramText ? `; ${escapeHtml(paramText)}` : ''}</li>`;
 }
 
 /** A <dl> of label → already-escaped HTML. */
