@@ -30,6 +30,7 @@ export class ExactSum {
     const perChunk = Math.max(1, Math.floor(EXACT / Math.abs(units)));
     for (let left = count; left > 0; left -= perChunk) {
       this.low += units * Math.min(left, perChunk);
+      if (this.low < BLOCK && this.low >= 0) continue; // the usual case: no carry to make
       const carry = Math.floor(this.low / BLOCK);
       this.high += carry;
       this.low -= carry * BLOCK;
