@@ -95,6 +95,7 @@ describe('bad input: exit code 2 and one line', { timeout: E2E_TIMEOUT_MS }, () 
     expect(message).toMatch(/unknown policy "upstrem"/);
     expect(message).toMatch(/did you mean "upstream"/);
     expect(message).toMatch(/built-ins: .*upstream/);
+    expect(message).not.toMatch(/…/); // whole: the 200-character cap does not cut the hint
   });
 
   it('unreadable scenario file: missing, a directory, no permission, not YAML', () => {

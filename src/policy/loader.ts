@@ -63,7 +63,7 @@ export function locatePolicy(spec: string, cwd = process.cwd()): PolicyLocation 
     const names = builtinPolicyNames();
     if (!names.includes(spec)) {
       throw new PolicyLoadError(
-        `unknown policy "${spec.slice(0, 40)}"${didYouMean(spec, names)} (built-ins: ${names.join(', ')}; a file path needs a "/")`,
+        `unknown policy "${spec.slice(0, 40)}"${didYouMean(spec, names)} (built-ins: ${names.join(', ')}; or a path)`,
       );
     }
     return { spec, kind: 'builtin', path: join(BUILTIN_DIR, `${spec}.js`) };
