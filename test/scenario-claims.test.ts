@@ -139,29 +139,50 @@ describe('claim 2 (flood): no fixed reserve bounds a close(open()) flood', () =>
   }, SLOW);
 });
 
-describe('claim 3 (pcp-drained): the lockless grab still hits the emergency path', () => {
-  it('after every drain lockless-pcp takes the fallback, while buddy has pages a MIN-obeying grab can use', () => {
-    const points = 2_000; // 5 ms samples over 10 s
-    const lockless = run('pcp-drained', locklessPcp, { timelinePoints: points });
-    const nolock = run('pcp-drained', nolockAlloc);
+describe('claim 3 (pcp-drained): after a drain that failed reclaim forced, the lockless grab hits the emergency path', () => {
+  /** A run with the Simulation kept, to read its allocator's drain count. */
+  function drainedRun(policy: PolicyModule, edit: (s: Scenario) => Scenario = (s) => s) {
+    const scenario = edit(resolveScenario('pcp-drained', []));
+    const simulation = new Simulation(scenario, policy, defaultParams(policy), { seed: 1, timelinePoints: 2_000 });
+    const result = simulation.run();
+    return { ...result, scenario, m: result.metrics, drains: simulation.allocator.drains };
+  }
+  const noLaunches = (s: Scenario): Scenario => ({ ...s, others: { ...s.others, anonSteps: [] } });
+
+  it('no drain is scheduled: drain_all_pages() follows reclaim rounds that left free memory under MIN, and only under the launches', () => {
+    const lockless = drainedRun(locklessPcp);
+    expect(lockless.scenario.events.filter((event) => event.kind === 'drainAllPages')).toEqual([]);
+    // Seen (seed 1): 99 drain_all_pages() calls (758 non-empty lists) after 2,148 direct-reclaim
+    // rounds; none without the app launches.
+    expect(lockless.drains).toBeGreaterThan(50);
+    expect(lockless.m.harm.belowMinMs).toBeGreaterThan(0);
+    const calm = drainedRun(locklessPcp, noLaunches);
+    expect(calm.drains).toBe(0);
+    expect(calm.m.harm.belowMinMs).toBe(0);
+  }, SLOW);
+
+  it('lockless-pcp falls back in the bursts under pressure, not in the calm one, and more than nolock-alloc, which refills an empty list from buddy under MIN', () => {
+    const lockless = drainedRun(locklessPcp);
+    const nolock = drainedRun(nolockAlloc);
     const s = lockless.scenario;
-    const drains = s.events.filter((event) => event.kind === 'drainAllPages').map((event) => event.atMs);
     const burst = s.workload.phases.find((phase) => phase.kind === 'burst');
     if (burst?.kind !== 'burst') return expect.unreachable('pcp-drained has no burst phase');
-    expect(drains).toHaveLength(4);
-    // Seen (seed 1): 685, 386, 273, 204 fallbacks in the bursts after the four drains.
-    for (const at of drains) expect(failuresIn(lockless, at, at + burst.burstMs + 10), `burst after the drain at ${at} ms`).toBeGreaterThan(0);
-    // Not asserted: that the drains add fallbacks. The same run without them fails about as often
-    // (1,590 vs 1,564 at seed 1): other users' allocations on the same 1 ms tick, and lockless-pcp's
-    // own GFP_NOWAIT worker, refill a drained list from buddy before the cache of 5 runs out; what
-    // the grab runs into is a list the burst itself emptied (Gorman's "can easily be zero").
-
-    // Buddy had pages: free memory above WMARK_MIN whenever the lockless grab failed (≥ 2,300
-    // against MIN ≈ 1,950), and nolock-alloc (the same cache of 5, but an empty PCP list is
-    // refilled from buddy under the MIN watermark) never falls back.
-    const { minPages } = watermarks(s.machine);
-    for (const sample of lockless.timeline) if (sample.failures > 0) expect(sample.freePages, `free pages at ${sample.timeMs} ms`).toBeGreaterThan(minPages);
-    expect(nolock.m.failures.count).toBe(0);
+    const start = phaseStartMs(s, 'burst');
+    const burstStarts = [0, 1, 2, 3].map((index) => start + index * burst.periodMs);
+    const launchesEndMs = Math.max(...s.others.anonSteps.map((step) => step.atMs + step.rampMs));
+    const underPressure = burstStarts.filter((at) => at + burst.burstMs <= launchesEndMs);
+    const calm = burstStarts.filter((at) => at > launchesEndMs);
+    expect(underPressure.length).toBeGreaterThan(0);
+    expect(calm.length).toBeGreaterThan(0);
+    const inBursts = (run: Run, starts: number[]) => starts.reduce((sum, at) => sum + failuresIn(run, at, at + burst.burstMs + 10), 0);
+    // Seen (seed 1): lockless-pcp 4,850 + 389 + 226 fallbacks in the bursts at 2, 4 and 6 s, 0 in
+    // the one at 8 s; 5,479 in all against nolock-alloc's 1,090 (same cache of 5 per CPU).
+    expect(inBursts(lockless, underPressure)).toBeGreaterThan(100);
+    expect(inBursts(lockless, calm)).toBe(0);
+    expect(lockless.m.failures.count).toBeGreaterThan(3 * nolock.m.failures.count);
+    // Not asserted, and said in docs/model.md: lockless-pcp below upstream. Upstream's two-argument
+    // calls fall back from every filled page until a headless call allocates the next one (its
+    // refill worker is backed off by the shrinker count under pressure): 20,061 fallbacks here.
   }, SLOW);
 });
 

@@ -45,6 +45,8 @@ export class Allocator {
   /** PCP refills from buddy only (zoneLockBy also counts spills at `high`): harm.pcpRefills. */
   readonly pcpRefillsBy: Record<'pointerPages' | 'others', number> = { pointerPages: 0, others: 0 };
   oomKills = 0;
+  /** drain_all_pages() calls, scheduled or after a failed reclaim round. */
+  drains = 0;
   kswapdWakeups = 0;
   kswapdAwake = false;
   /** Runs the shrinkers at a reclaim priority (do_shrink_slab()); returns objects freed. */
@@ -214,6 +216,7 @@ export class Allocator {
   }
 
   drainAllPages(): void {
+    this.drains++;
     for (let cpu = 0; cpu < this.pcp.length; cpu++) {
       if (this.pcp[cpu] === 0) continue;
       this.zoneLockBy.drain++;
