@@ -1,10 +1,10 @@
 // `pcp-drained` (claim 3): a phone whose apps keep launching for four seconds, so that page
 // faults outrun kswapd and enter direct reclaim. A round that leaves free memory under WMARK_MIN
 // ends in drain_all_pages() (__alloc_pages_direct_reclaim(), mm/page_alloc.c): every PCP list
-// goes back to buddy. Under MIN nobody refills a list from buddy (get_page_from_freelist()
-// checks the watermark before rmqueue_pcplist()), so a list stays empty until pages are freed
-// onto it. Bursts of calls come every 2 s; the last one, after the launches, is the control.
-// No drain is scheduled: every drain in the run follows a failed reclaim round.
+// goes back to buddy. Under MIN only GFP_ATOMIC allocations refill a list from buddy
+// (get_page_from_freelist() checks the watermark before rmqueue_pcplist()), so an emptied list
+// fills again mostly with pages freed onto it. No drain is scheduled: each follows a failed
+// reclaim round. Bursts of calls come every 2 s; the last one, after the launches, is the control.
 import type { Scenario } from '../types.js';
 import { bursts, constant, phone } from './parts.js';
 
