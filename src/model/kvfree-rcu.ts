@@ -509,7 +509,7 @@ export class KvfreeRcu {
     // Violations must be counted per call, and a "no" reached through direct reclaim (which
     // frees pages and draws a new cost each time) would not repeat: ask again next time.
     const repeatable = !this.host.lastViolated && !this.host.lastUnrepeatable && this.allocator.directReclaimRounds === reclaimRoundsBefore;
-    if (repeatable) this.remember(state, bit, costUs, this.host.lastTouchedMemory);
+    if (repeatable && this.host.rememberAnswers) this.remember(state, bit, costUs, this.host.lastTouchedMemory);
     return false;
   }
 

@@ -184,6 +184,8 @@ export class PolicyHost {
    */
   readonly answeredAheadUntil: Float64Array;
   answerAheadSafe = true;
+  /** Reuse a null answer for the calls after it while nothing it rests on moved (the memo); off asks needPage on every call. */
+  rememberAnswers = true;
   /** Set when a change came too late for answers already given: the run must be redone without them. */
   answerAheadTripped = false;
 
@@ -380,6 +382,9 @@ export class PolicyHost {
       allocator.costUs = outerCostUs;
       allocator.reclaimUs = outerReclaimUs;
     }
+    // The policy's own state (a work_in_progress flag, say) changed when its code ran: a null
+    // answer given before must not be reused for the calls that come while the work finishes.
+    this.bumpCpu(cpu);
     // The work finishes after its allocator cost (now + what its allocations took): its
     // reserve puts land and its CPU's state changes then.
     const landing = this.workLanding;

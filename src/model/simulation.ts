@@ -24,6 +24,8 @@ export interface SimulationOptions {
   timelinePoints?: number;
   /** Answer remembered fallbacks ahead of other CPUs' calls (on unless a run had to be redone). */
   answerAhead?: boolean;
+  /** Reuse remembered null answers (on); off asks the policy on every call that needs a page: for tests of exactness. */
+  rememberAnswers?: boolean;
   /** Receives the run's kernel-tracepoint moments (`run --trace-out`); the run is the same with or without it. */
   traceSink?: TraceSink;
 }
@@ -90,6 +92,7 @@ export class Simulation {
     );
     this.kvfree.beforeClockMoves = (time) => this.footprint.sampleUntil(time);
     if (options.answerAhead === false) this.host.answerAheadSafe = false;
+    if (options.rememberAnswers === false) this.host.rememberAnswers = false;
     this.gracePeriods.trace = this.kvfree.trace = this.host.trace = options.traceSink; // trace: the sink, if any
   }
 
