@@ -12,7 +12,7 @@ import { applyOverrides } from '../src/scenario/overrides.js';
 import { PRESET_NAMES, presetScenario, type PresetName } from '../src/scenario/presets.js';
 import { docOf, fieldKind, fieldsOf, itemsOf, schemaRows, SCENARIO_SCHEMA, variantShapes, type Field } from '../src/scenario/schema.js';
 import type { Scenario } from '../src/scenario/types.js';
-import { checkScenario, ScenarioError } from '../src/scenario/validate.js';
+import { applyLayer, checkScenario, ScenarioError } from '../src/scenario/validate.js';
 
 type Segment = string | number;
 
@@ -123,6 +123,23 @@ describe('the scenario declaration (src/scenario/schema.ts)', () => {
     const leafRows = rows.filter((row) => !row.inputOnly && !['object', 'list'].includes(row.type) && !row.type.startsWith('kind:')).map((row) => row.path);
     expect(LEAVES.map((leaf) => leaf.schemaPath).sort()).toEqual([...leafRows].sort());
     for (const leaf of LEAVES) expect(rows.find((row) => row.path === leaf.schemaPath)?.doc, leaf.schemaPath).toBe(docOf(leaf.field));
+  });
+
+  it('accepts every input-only shorthand it declares, in the file schema and in the loader alike', () => {
+    // A file using each shorthand; a shorthand added to the declaration needs one here.
+    const files: Record<string, Record<string, unknown>> = {
+      extends: { extends: 'steady' },
+      'machine.memory': { machine: { memory: '8GiB' } },
+      'kernel.version': { kernel: { version: '6.1' } },
+      'timing.load': { timing: { load: 'loaded' } },
+      'events[][kind=load].change.load': { events: [{ kind: 'load', atMs: 5, change: { load: 'idle' } }] },
+    };
+    const shorthandRows = schemaRows().filter((row) => row.inputOnly);
+    expect(Object.keys(files).sort()).toEqual(shorthandRows.map((row) => row.path).sort());
+    for (const [path, file] of Object.entries(files)) {
+      expect(fileCheck(file), `${path}: ${JSON.stringify(fileCheck.errors)}`).toBe(true);
+      expect(() => applyLayer(presetScenario('default'), { input: file, where: () => 'test' }), path).not.toThrow();
+    }
   });
 
   it('refuses a resolved key it does not declare, in TypeBox and in the loader alike', () => {
