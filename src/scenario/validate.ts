@@ -1,5 +1,7 @@
 // Merging one layer of input (a file, the --set overrides, --duration) onto a resolved scenario,
-// checking every value against the schema on the way. Errors are one line:
+// checking every value against the declaration in schema.ts on the way: TypeBox's Value.Check
+// decides whether a value fits, this file finds the field to name and words the message. Errors
+// are one line:
 //   <where>: <dotted.path>: expected <what>, found <what>[; did you mean "<key>"?]
 // where <where> is "file.yaml:12", "--set a.b=c" or "--duration".
 import { describeFound, parseCount, parseDuration, parseSizeKbytes, parseSizePages, UnitError } from './units.js';
