@@ -1,20 +1,13 @@
-// Every field of a Scenario, declared once: its type, unit, range and meaning. The same tree
-// drives file validation, `--set`, the key order of resolved YAML and `explain`'s field list.
-// Shorthand keys (machine.memory, timing.load, ...) exist only in input; shorthands.ts expands them.
-import type {
-  AnonStep,
-  KernelSpec,
-  KillerSpec,
-  LatencySpec,
-  LoadChange,
-  MachineSpec,
-  OthersSpec,
-  RatePhase,
-  Scenario,
-  TimedEvent,
-  TimingSpec,
-  WorkloadSpec,
-} from './types.js';
+// The scenario format, declared once with TypeBox: every field's type, unit, range and meaning.
+// From this one declaration come the TypeScript types (Static<>, re-exported by types.ts), the
+// checks of files, `--set` and presets (validate.ts), the key order of resolved YAML and its
+// comments (yaml-order.ts), `explain`'s field list (schemaRows below) and
+// schema/scenario.schema.json (json-schema.ts). TypeBox schemas are JSON Schema, so the standard
+// keywords (type, minimum, exclusiveMinimum, maximum, required, additionalProperties, minItems)
+// mean what they say and TypeBox's Value.Check applies them; the keywords rcupool adds are
+// listed in ScenarioKeywords. The declaration describes a resolved scenario; input-only
+// shorthands (machine.memory, timing.load, ...) hang off their object and shorthands.ts expands them.
+import { Kind, Type, type Static, type TLiteral, type TObject, type TProperties, type TSchema, type TUnion } from '@sinclair/typebox';
 
 /**
  * How a number is written and shown. Durations accept "250ms"/"30s"; pages and kbytes accept
@@ -22,125 +15,83 @@ import type {
  */
 export type Unit = 'ms' | 'us' | 'ns' | 'pages' | 'kbytes' | 'perSec' | 'share' | 'probability' | 'count' | 'ratio';
 
-export interface NumberField {
-  type: 'number';
-  doc: string;
-  unit: Unit;
-  integer?: boolean;
-  /** Inclusive lower bound. */
-  min?: number;
-  /** Exclusive lower bound (durations that must be > 0). */
-  above?: number;
-  /** Inclusive upper bound. */
-  max?: number;
-}
-
-export interface BooleanField {
-  type: 'boolean';
-  doc: string;
-}
-
-export interface StringField {
-  type: 'string';
-  doc: string;
-  /** Shown in errors: YAML reads an unquoted 6.10 as the number 6.1, so say how it should look. */
-  example?: string;
-}
-
-export interface EnumField {
-  type: 'enum';
-  doc: string;
-  values: readonly string[];
-}
-
 /** Names of the expansions in shorthands.ts; an object field names the one that applies to it. */
 export type ShorthandName = 'scenario' | 'machine' | 'kernel' | 'timing' | 'loadChange';
 
-export interface ObjectField {
-  type: 'object';
-  doc: string;
-  fields: Record<string, Field>;
-  /** Fields that may be left out even where nothing is inherited (inside list items). */
-  optional?: readonly string[];
-  /** Input-only keys (never in a resolved scenario), expanded by `shorthandHandler`. */
-  shorthands?: Record<string, Field>;
+/** The keywords rcupool adds to JSON Schema; Value.Check ignores them, json-schema.ts leaves them out. */
+export interface ScenarioKeywords {
+  /** Numbers: how the value is written and shown. */
+  unit?: Unit;
+  /** Strings: shown in errors (YAML reads an unquoted 6.10 as the number 6.1, so say how it should look). */
+  example?: string;
+  /** Objects: input-only keys (never in a resolved scenario), expanded by `shorthandHandler`. */
+  shorthands?: Record<string, TSchema>;
   shorthandHandler?: ShorthandName;
-  /** Groups of fields whose values must not decrease in the order listed (median ≤ p99 ≤ max). */
+  /** Objects: groups of fields whose values must not decrease in the order listed (median ≤ p99 ≤ max). */
   ascending?: ReadonlyArray<readonly string[]>;
-  /** Fields that are shares of one whole and must add up to 1. */
+  /** Objects: fields that are shares of one whole and must add up to 1. */
   sumToOne?: readonly string[];
 }
 
-export interface ArrayField {
-  type: 'array';
-  doc: string;
-  items: Field;
-  minItems?: number;
+/** A field of the declaration with rcupool's keywords readable. */
+export type Field = TSchema & ScenarioKeywords;
+
+// ---- builders ----
+
+type Range = { above?: number; min?: number; max?: number };
+
+function range({ above, min, max }: Range): Record<string, number> {
+  return {
+    ...(min === undefined ? {} : { minimum: min }),
+    ...(above === undefined ? {} : { exclusiveMinimum: above }),
+    ...(max === undefined ? {} : { maximum: max }),
+  };
 }
 
-/** A list item whose `kind` picks one of several shapes (rate phases, timed events). */
-export interface VariantField {
-  type: 'variant';
-  doc: string;
-  variants: Record<string, ObjectField>;
+function object<P extends TProperties>(description: string, properties: P, options: Omit<ScenarioKeywords, 'unit' | 'example'> = {}): TObject<P> {
+  return Type.Object(properties, { description, additionalProperties: false, ...options });
 }
 
-export type Field = NumberField | BooleanField | StringField | EnumField | ObjectField | ArrayField | VariantField;
-
-// ---- builders: the generic parameter makes tsc check that every key of the type is declared ----
-
-type FieldsOf<T> = { [K in keyof T]-?: Field };
-type ObjectOptions = Omit<ObjectField, 'type' | 'doc' | 'fields'>;
-
-function object<T>(doc: string, fields: FieldsOf<T>, options: ObjectOptions = {}): ObjectField {
-  return { type: 'object', doc, fields, ...options };
+/** One shape of a list item whose `kind` picks the shape (rate phases, timed events). */
+function shape<K extends string, P extends TProperties>(kind: K, description: string, properties: P) {
+  return Type.Object({ kind: Type.Literal(kind, { description }), ...properties }, { description, additionalProperties: false });
 }
 
-type VariantFields<U extends { kind: string }> = { [K in U['kind']]: FieldsOf<Omit<Extract<U, { kind: K }>, 'kind'>> };
-
-function variant<U extends { kind: string }>(doc: string, variants: VariantFields<U>, docs: Record<U['kind'], string>): VariantField {
-  const shapes: Record<string, ObjectField> = {};
-  for (const kind of Object.keys(variants) as Array<U['kind']>) {
-    shapes[kind] = { type: 'object', doc: docs[kind], fields: variants[kind] as Record<string, Field> };
-  }
-  return { type: 'variant', doc, variants: shapes };
+function ms(description: string, limits: Range = { min: 0 }) {
+  return Type.Number({ unit: 'ms', description, ...range(limits) });
+}
+function us(description: string, limits: Range = { min: 0 }) {
+  return Type.Number({ unit: 'us', description, ...range(limits) });
+}
+function ns(description: string) {
+  return Type.Number({ unit: 'ns', description, minimum: 0 });
+}
+function pages(description: string, min = 0) {
+  return Type.Integer({ unit: 'pages', description, minimum: min });
+}
+function perSec(description: string) {
+  return Type.Number({ unit: 'perSec', description, minimum: 0 });
+}
+function share(description: string) {
+  return Type.Number({ unit: 'share', description, minimum: 0, maximum: 1 });
+}
+function count(description: string, min: number, max?: number) {
+  return Type.Integer({ unit: 'count', description, ...range({ min, max }) });
+}
+function bool(description: string) {
+  return Type.Boolean({ description });
+}
+function text(description: string, example?: string) {
+  return Type.String(example === undefined ? { description } : { description, example });
+}
+function oneOf<const T extends readonly string[]>(description: string, values: T): TUnion<Array<TLiteral<T[number]>>> {
+  return Type.Union(values.map((value) => Type.Literal(value)), { description }) as TUnion<Array<TLiteral<T[number]>>>;
 }
 
-function ms(doc: string, range: { above?: number; min?: number; max?: number } = { min: 0 }): NumberField {
-  return { type: 'number', unit: 'ms', doc, ...range };
-}
-function us(doc: string, range: { above?: number; min?: number } = { min: 0 }): NumberField {
-  return { type: 'number', unit: 'us', doc, ...range };
-}
-function ns(doc: string): NumberField {
-  return { type: 'number', unit: 'ns', doc, min: 0 };
-}
-function pages(doc: string, min = 0): NumberField {
-  return { type: 'number', unit: 'pages', integer: true, doc, min };
-}
-function perSec(doc: string): NumberField {
-  return { type: 'number', unit: 'perSec', doc, min: 0 };
-}
-function share(doc: string): NumberField {
-  return { type: 'number', unit: 'share', doc, min: 0, max: 1 };
-}
-function count(doc: string, min: number, max?: number): NumberField {
-  return { type: 'number', unit: 'count', integer: true, doc, min, ...(max === undefined ? {} : { max }) };
-}
-function bool(doc: string): BooleanField {
-  return { type: 'boolean', doc };
-}
-function text(doc: string, example?: string): StringField {
-  return example === undefined ? { type: 'string', doc } : { type: 'string', doc, example };
-}
-function oneOf(doc: string, values: readonly string[]): EnumField {
-  return { type: 'enum', doc, values };
-}
+// ---- the declaration ----
 
-// ---- the tree ----
-
-function latency(what: string): ObjectField {
-  return object<LatencySpec>(
+function latency(what: string) {
+  return object(
     `${what} wake-up latency: lognormal from median and p99, cut at max`,
     {
       medianUs: us('median', { above: 0 }),
@@ -151,19 +102,19 @@ function latency(what: string): ObjectField {
   );
 }
 
-const gpField = object<TimingSpec['gp']>(
+const gpField = object(
   'RCU grace-period length: lognormal from median and p99, plus rare stalls',
   {
     medianMs: ms('median grace period', { above: 0 }),
     p99Ms: ms('99th percentile grace period', { above: 0 }),
-    stallProbability: { type: 'number', unit: 'probability', doc: 'chance that a grace period stalls', min: 0, max: 1 },
+    stallProbability: Type.Number({ unit: 'probability', description: 'chance that a grace period stalls', minimum: 0, maximum: 1 }),
     stallMinMs: ms('shortest stall'),
     stallMaxMs: ms('longest stall'),
   },
   { ascending: [['medianMs', 'p99Ms'], ['stallMinMs', 'stallMaxMs']] },
 );
 
-const workqueuesField = object<TimingSpec['workqueues']>('worker wake-up latency per workqueue', {
+const workqueuesField = object('worker wake-up latency per workqueue', {
   highpri: latency('high-priority workqueue'),
   normal: latency('normal workqueue'),
   reclaim: latency('WQ_MEM_RECLAIM workqueue'),
@@ -171,7 +122,7 @@ const workqueuesField = object<TimingSpec['workqueues']>('worker wake-up latency
 
 const loadLevel = oneOf('"idle" or "loaded": the GP and workqueue numbers of docs/model.md §4 for that load (input only)', ['idle', 'loaded']);
 
-const machineField = object<MachineSpec>(
+const machineField = object(
   'the machine: a preset, or memory and CPUs from which the allocator numbers follow',
   {
     preset: oneOf('phone, embedded or server (docs/model.md §5) as the starting point; "custom" once any number differs', [
@@ -182,7 +133,9 @@ const machineField = object<MachineSpec>(
     ]),
     cpus: count('CPUs', 1, 4096),
     managedPages: pages('pages the buddy allocator manages (one zone)', 1),
-    minFreeKbytes: { type: 'number', unit: 'kbytes', integer: true, min: 1, doc: 'min_free_kbytes; WMARK_MIN in KiB' },
+    // When a file changes the memory size, min_free_kbytes follows it: sqrt(16 × KiB) clamped to
+    // [128, 262144] (machines.ts), unless the file gives it too.
+    minFreeKbytes: Type.Integer({ unit: 'kbytes', minimum: 1, description: 'min_free_kbytes; WMARK_MIN in KiB' }),
     watermarkScaleFactor: count('watermark_scale_factor (gap between watermarks, in 1/10000 of memory)', 1, 3000),
     pcpBatch: count('PCP batch: pages moved between a PCP list and buddy at once', 1),
     pcpHigh: count('PCP high: a PCP list spills a batch to buddy at this many pages', 1),
@@ -195,7 +148,7 @@ const machineField = object<MachineSpec>(
   },
 );
 
-const kernelField = object<KernelSpec>(
+const kernelField = object(
   'kernel flavour',
   {
     preemptRt: bool('PREEMPT_RT: zone and PCP locks sleep, so no page allocation from a non-preemptible context; needs preemptCount'),
@@ -215,100 +168,103 @@ const kernelField = object<KernelSpec>(
   },
 );
 
-const phasesField: ArrayField = {
-  type: 'array',
-  doc: 'per-CPU kvfree_rcu() call rate over time, phases back to back; durations add up to durationMs',
-  minItems: 1,
-  items: variant<RatePhase>(
-    'one rate phase',
-    {
-      constant: { durationMs: ms('phase length', { above: 0 }), callsPerSecPerCpu: perSec('calls per second on each active CPU') },
-      ramp: {
-        durationMs: ms('phase length', { above: 0 }),
-        fromCallsPerSecPerCpu: perSec('rate at the start of the phase'),
-        toCallsPerSecPerCpu: perSec('rate at the end of the phase (linear in between)'),
-      },
-      burst: {
-        durationMs: ms('phase length', { above: 0 }),
-        baseCallsPerSecPerCpu: perSec('rate between bursts'),
-        burstCallsPerSecPerCpu: perSec('rate during a burst'),
-        burstMs: ms('length of each burst', { above: 0 }),
-        periodMs: ms('time from one burst start to the next', { above: 0 }),
-      },
-    },
-    { constant: 'a constant rate', ramp: 'a linear ramp between two rates', burst: 'bursts of burstMs every periodMs, base rate in between' },
-  ),
-};
-
-const workloadField = object<WorkloadSpec>(
-  'the kvfree_rcu() callers',
-  {
-    activeCpus: count('CPUs that call kvfree_rcu() (the first N); at most machine.cpus', 1, 4096),
-    phases: phasesField,
-    headlessShare: share('share of calls that are headless kvfree_rcu_mightsleep(ptr)'),
-    context: object<WorkloadSpec['context']>(
-      'context of two-argument calls (headless calls are always sleepable); shares add up to 1',
-      {
-        sleepable: share('may sleep'),
-        atomic: share('IRQs or preemption off'),
-        atomicRaw: share('under a raw spinlock (matters on PREEMPT_RT)'),
-      },
-      { sumToOne: ['sleepable', 'atomic', 'atomicRaw'] },
-    ),
-    atomicKinds: object<WorkloadSpec['atomicKinds']>(
-      'what the "atomic" two-argument callers are doing (what irqs_disabled() and in_*irq() then say); shares add up to 1',
-      {
-        preemptOff: share('spin_lock() or preempt_disable(), IRQs on'),
-        irqsOff: share('local_irq_save() or spin_lock_irqsave()'),
-        softirq: share('in a softirq handler'),
-        hardirq: share('in an interrupt handler'),
-      },
-      { sumToOne: ['preemptOff', 'irqsOff', 'softirq', 'hardirq'] },
-    ),
-    allocatorLockShare: share('share of calls made while the caller already holds an allocator (zone/PCP) lock'),
-    objectBytes: { type: 'number', unit: 'count', integer: true, min: 8, max: 1 << 22, doc: 'bytes of one object handed to kvfree_rcu() (its kmalloc size class), for footprint.*' },
-    callers: object<WorkloadSpec['callers']>('who makes the calls', {
-      mode: oneOf('open: calls arrive at the phases\' rate whatever happens to them; closed: threadsPerCpu threads call back to back, issue nothing while blocked and lose the CPU time the reclaim work takes (phases ignored)', ['open', 'closed']),
-      threadsPerCpu: count('closed callers: threads per active CPU', 1, 1024),
-      thinkNs: ns('closed callers: CPU time between two calls of a thread besides the fast path (e.g. the kmalloc())'),
-      callsPerThread: count('closed callers: calls each thread makes (0 = until durationMs)', 0),
+const ratePhase = Type.Union(
+  [
+    shape('constant', 'a constant rate', {
+      durationMs: ms('phase length', { above: 0 }),
+      callsPerSecPerCpu: perSec('calls per second on each active CPU'),
     }),
-  },
+    shape('ramp', 'a linear ramp between two rates', {
+      durationMs: ms('phase length', { above: 0 }),
+      fromCallsPerSecPerCpu: perSec('rate at the start of the phase'),
+      toCallsPerSecPerCpu: perSec('rate at the end of the phase (linear in between)'),
+    }),
+    shape('burst', 'bursts of burstMs every periodMs, base rate in between', {
+      durationMs: ms('phase length', { above: 0 }),
+      baseCallsPerSecPerCpu: perSec('rate between bursts'),
+      burstCallsPerSecPerCpu: perSec('rate during a burst'),
+      burstMs: ms('length of each burst', { above: 0 }),
+      periodMs: ms('time from one burst start to the next', { above: 0 }),
+    }),
+  ],
+  { description: 'one rate phase' },
 );
 
-const othersField = object<OthersSpec>('other users of the page allocator', {
+const workloadField = object('the kvfree_rcu() callers', {
+  activeCpus: count('CPUs that call kvfree_rcu() (the first N); at most machine.cpus', 1, 4096),
+  phases: Type.Array(ratePhase, {
+    description: 'per-CPU kvfree_rcu() call rate over time, phases back to back; durations add up to durationMs',
+    minItems: 1,
+  }),
+  headlessShare: share('share of calls that are headless kvfree_rcu_mightsleep(ptr)'),
+  context: object(
+    'context of two-argument calls (headless calls are always sleepable); shares add up to 1',
+    {
+      sleepable: share('may sleep'),
+      atomic: share('IRQs or preemption off'),
+      atomicRaw: share('under a raw spinlock (matters on PREEMPT_RT)'),
+    },
+    { sumToOne: ['sleepable', 'atomic', 'atomicRaw'] },
+  ),
+  atomicKinds: object(
+    'what the "atomic" two-argument callers are doing (what irqs_disabled() and in_*irq() then say); shares add up to 1',
+    {
+      preemptOff: share('spin_lock() or preempt_disable(), IRQs on'),
+      irqsOff: share('local_irq_save() or spin_lock_irqsave()'),
+      softirq: share('in a softirq handler'),
+      hardirq: share('in an interrupt handler'),
+    },
+    { sumToOne: ['preemptOff', 'irqsOff', 'softirq', 'hardirq'] },
+  ),
+  allocatorLockShare: share('share of calls made while the caller already holds an allocator (zone/PCP) lock'),
+  objectBytes: Type.Integer({
+    unit: 'count',
+    minimum: 8,
+    maximum: 1 << 22,
+    description: 'bytes of one object handed to kvfree_rcu() (its kmalloc size class), for footprint.*',
+  }),
+  callers: object('who makes the calls', {
+    mode: oneOf(
+      "open: calls arrive at the phases' rate whatever happens to them; closed: threadsPerCpu threads call back to back, issue nothing while blocked and lose the CPU time the reclaim work takes (phases ignored)",
+      ['open', 'closed'],
+    ),
+    threadsPerCpu: count('closed callers: threads per active CPU', 1, 1024),
+    thinkNs: ns('closed callers: CPU time between two calls of a thread besides the fast path (e.g. the kmalloc())'),
+    callsPerThread: count('closed callers: calls each thread makes (0 = until durationMs)', 0),
+  }),
+});
+
+const anonStep = object('one step', {
+  atMs: ms('when the step starts'),
+  targetPages: pages('anonymous memory to reach'),
+  rampMs: ms('how long the move takes (0 = at once)'),
+});
+
+const othersField = object('other users of the page allocator', {
   backgroundAllocsPerSecPerCpu: perSec('order-0 allocations per second on each CPU (slab, skbs, ...) through the PCP lists'),
   backgroundLifetimeMs: ms('how long a background page is held before it is freed', { above: 0 }),
   backgroundAtomicShare: share('share of background allocations that are GFP_ATOMIC (the rest GFP_KERNEL)'),
   anonInitialPages: pages('anonymous memory held at the start'),
-  anonSteps: {
-    type: 'array',
-    doc: 'anonymous memory moves towards each target in turn (atMs not decreasing)',
-    items: object<AnonStep>('one step', {
-      atMs: ms('when the step starts'),
-      targetPages: pages('anonymous memory to reach'),
-      rampMs: ms('how long the move takes (0 = at once)'),
-    }),
-  },
+  anonSteps: Type.Array(anonStep, { description: 'anonymous memory moves towards each target in turn (atMs not decreasing)' }),
   pageCachePages: pages('reclaimable page cache at the start (kswapd and direct reclaim take from it)'),
   // Every tick visits every CPU: a tick far below a millisecond makes runs crawl for nothing.
   tickMs: ms('how often other users act (allocations, frees, anon moves)', { min: 0.1, max: 1000 }),
 });
 
-const timingField = object<TimingSpec>(
+const timingField = object(
   'latencies and speeds',
   {
     gp: gpField,
     workqueues: workqueuesField,
     hrtimerUs: us('expiry latency of a 0-delay hrtimer'),
-    kswapd: object<TimingSpec['kswapd']>('kswapd', {
+    kswapd: object('kswapd', {
       wakeUs: us('wake-up latency'),
       reclaimPagesPerSec: perSec('reclaim speed (page cache)'),
       starvedBelowPages: pages('below this many free pages kswapd has no pages to work with and slows down'),
-      starvedSlowdown: { type: 'number', unit: 'ratio', doc: 'speed factor while starved (0.1 = ten times slower)', min: 0, max: 1 },
+      starvedSlowdown: Type.Number({ unit: 'ratio', description: 'speed factor while starved (0.1 = ten times slower)', minimum: 0, maximum: 1 }),
       workingPagesPerRound: pages('pages a reclaimer (kswapd chunk, direct-reclaim round) holds while it works, below every watermark (PF_MEMALLOC)'),
     }),
-    allocCost: object<TimingSpec['allocCost']>(
+    allocCost: object(
       'page allocation cost',
       {
         pcpHitUs: us('order-0 allocation from the PCP list'),
@@ -322,7 +278,7 @@ const timingField = object<TimingSpec>(
     directReclaimPages: pages('pages one direct-reclaim round frees (SWAP_CLUSTER_MAX = 32)', 1),
     kernelRetries: count('rounds without progress a plain GFP_KERNEL allocation retries before the OOM killer', 0, 1000),
     callFastPathNs: ns('cost of a kvfree_rcu() call that finds room in its page'),
-    freeCostNs: object<TimingSpec['freeCostNs']>('cost of freeing one object after the grace period', {
+    freeCostNs: object('cost of freeing one object after the grace period', {
       bulkPerObject: ns('through kfree_bulk() from a pointer page'),
       rcuHeadPerObject: ns('one by one from the rcu_head list'),
     }),
@@ -330,43 +286,35 @@ const timingField = object<TimingSpec>(
   { shorthandHandler: 'timing', shorthands: { load: loadLevel } },
 );
 
-const loadChangeField = object<LoadChange>(
+const loadChangeField = object(
   'new GP and/or workqueue numbers from this time on',
-  { workqueues: workqueuesField, gp: gpField },
-  { optional: ['workqueues', 'gp'], shorthandHandler: 'loadChange', shorthands: { load: loadLevel } },
+  { workqueues: Type.Optional(workqueuesField), gp: Type.Optional(gpField) },
+  { shorthandHandler: 'loadChange', shorthands: { load: loadLevel } },
 );
 
-const eventsField: ArrayField = {
-  type: 'array',
-  doc: 'things that happen at given times',
-  items: variant<TimedEvent>(
-    'one event',
-    {
-      drainAllPages: { atMs: ms('when') },
-      load: { atMs: ms('when'), change: loadChangeField },
-      stealSharedReserve: {
-        atMs: ms('when'),
-        pages: pages('pages taken from every shared reserve of the policy', 1),
-        holdMs: ms('how long the thief keeps them'),
-      },
-    },
-    {
-      drainAllPages: 'drain_all_pages(): every CPU\'s PCP pages go back to buddy',
-      load: 'the CPUs\' load changes (GP lengths, worker wake-ups)',
-      stealSharedReserve: 'another subsystem takes pages from the policy\'s shared reserves',
-    },
-  ),
-};
+const timedEvent = Type.Union(
+  [
+    shape('drainAllPages', "drain_all_pages(): every CPU's PCP pages go back to buddy", { atMs: ms('when') }),
+    shape('load', "the CPUs' load changes (GP lengths, worker wake-ups)", { atMs: ms('when'), change: loadChangeField }),
+    shape('stealSharedReserve', "another subsystem takes pages from the policy's shared reserves", {
+      atMs: ms('when'),
+      pages: pages('pages taken from every shared reserve of the policy', 1),
+      holdMs: ms('how long the thief keeps them'),
+    }),
+  ],
+  { description: 'one event' },
+);
 
-const killersField = object<KillerSpec>('OOM killer and user-space low-memory killer', {
-  oomVictimPages: pages('pages an OOM kill frees (from other users\' anonymous memory)'),
-  oomExitMs: ms('from an OOM kill until the victim\'s memory is free; no second victim is chosen meanwhile'),
+const killersField = object('OOM killer and user-space low-memory killer', {
+  oomVictimPages: pages("pages an OOM kill frees (from other users' anonymous memory)"),
+  oomExitMs: ms("from an OOM kill until the victim's memory is free; no second victim is chosen meanwhile"),
   lmkThresholdPages: pages('low-memory killer acts when free pages stay below this; 0 = off'),
   lmkDelayMs: ms('how long free memory must stay low before the low-memory killer acts'),
   lmkVictimPages: pages('pages a low-memory kill frees'),
 });
 
-export const SCENARIO_SCHEMA: ObjectField = object<Scenario>(
+/** A fully resolved scenario: every number explicit, units in every name (ms in scenarios, µs inside the model). */
+export const SCENARIO_SCHEMA = object(
   'a scenario',
   {
     name: text('scenario name'),
@@ -379,7 +327,7 @@ export const SCENARIO_SCHEMA: ObjectField = object<Scenario>(
     others: othersField,
     timing: timingField,
     killers: killersField,
-    events: eventsField,
+    events: Type.Array(timedEvent, { description: 'things that happen at given times' }),
   },
   {
     shorthandHandler: 'scenario',
@@ -387,7 +335,83 @@ export const SCENARIO_SCHEMA: ObjectField = object<Scenario>(
   },
 );
 
-// ---- reading the tree ----
+// ---- the types, derived ----
+
+export type Scenario = Static<typeof SCENARIO_SCHEMA>;
+export type MachineSpec = Static<typeof machineField>;
+export type KernelSpec = Static<typeof kernelField>;
+export type WorkloadSpec = Static<typeof workloadField>;
+export type OthersSpec = Static<typeof othersField>;
+export type TimingSpec = Static<typeof timingField>;
+export type KillerSpec = Static<typeof killersField>;
+/** One phase of a per-CPU kvfree_rcu() call rate. Phases run back to back. */
+export type RatePhase = Static<typeof ratePhase>;
+export type LatencySpec = Static<ReturnType<typeof latency>>;
+export type AnonStep = Static<typeof anonStep>;
+/** Replaces the workqueue wake-up latencies and/or GP durations from an event's time on. */
+export type LoadChange = Static<typeof loadChangeField>;
+export type TimedEvent = Static<typeof timedEvent>;
+
+// ---- reading the declaration ----
+
+/** What a field is, as the loader, the YAML writer and the JSON Schema writer tell fields apart. */
+export type FieldKind = 'number' | 'boolean' | 'string' | 'enum' | 'object' | 'array' | 'variant';
+
+export function fieldKind(field: TSchema): FieldKind {
+  switch (field[Kind]) {
+    case 'Number':
+    case 'Integer':
+      return 'number';
+    case 'Boolean':
+      return 'boolean';
+    case 'String':
+      return 'string';
+    case 'Object':
+      return 'object';
+    case 'Array':
+      return 'array';
+    case 'Union':
+      return (field['anyOf'] as TSchema[]).every((member) => member[Kind] === 'Literal') ? 'enum' : 'variant';
+    default:
+      throw new Error(`src/scenario/schema.ts: a ${String(field[Kind])} field has no place in the scenario format`);
+  }
+}
+
+export function isInteger(field: TSchema): boolean {
+  return field[Kind] === 'Integer';
+}
+
+/** An enum field's values, in declaration order. */
+export function enumValues(field: TSchema): string[] {
+  return (field['anyOf'] as TSchema[]).map((member) => member['const'] as string);
+}
+
+/** A variant field's shapes by their `kind`, in declaration order. */
+export function variantShapes(field: TSchema): Record<string, TObject> {
+  const shapes: Record<string, TObject> = {};
+  for (const member of field['anyOf'] as TObject[]) shapes[member.properties['kind']!['const'] as string] = member;
+  return shapes;
+}
+
+/** An object's fields in declaration order, without a variant shape's `kind`. */
+export function fieldsOf(object: TSchema): Record<string, Field> {
+  const properties = { ...(object['properties'] as Record<string, Field>) };
+  if (properties['kind']?.[Kind] === 'Literal') delete properties['kind'];
+  return properties;
+}
+
+/** Whether an object field must be given where nothing is inherited (inside list items). */
+export function isRequired(object: TSchema, key: string): boolean {
+  return ((object['required'] as string[] | undefined) ?? []).includes(key);
+}
+
+export function itemsOf(array: TSchema): Field {
+  return array['items'] as Field;
+}
+
+export function docOf(field: TSchema): string {
+  return field['description'] as string;
+}
 
 export interface SchemaRow {
   /** Dotted path; list items as `[]`, a variant's fields as `[kind=burst]`. */
@@ -417,47 +441,58 @@ export function unitLabel(unit: Unit): string {
   return UNIT_LABEL[unit];
 }
 
+/** A number field's unit (every number field of the declaration has one). */
+export function unitOf(field: Field): Unit {
+  if (field.unit === undefined) throw new Error(`src/scenario/schema.ts: the number field "${docOf(field)}" has no unit`);
+  return field.unit;
+}
+
 /** "≥ 0 ms", "> 0 ms", "0 to 1"; the unit only where it reads naturally after a number. */
-export function describeRange(field: NumberField, withUnit = true): string {
-  const spelled = withUnit && ['ms', 'us', 'ns', 'pages', 'kbytes'].includes(field.unit) ? ` ${UNIT_LABEL[field.unit]}` : '';
-  if (field.min !== undefined && field.max !== undefined) return `${field.min} to ${field.max}${spelled}`;
-  if (field.above !== undefined) return `> ${field.above}${spelled}`;
-  if (field.min !== undefined) return `≥ ${field.min}${spelled}`;
+export function describeRange(field: Field, withUnit = true): string {
+  const unit = unitOf(field);
+  const spelled = withUnit && ['ms', 'us', 'ns', 'pages', 'kbytes'].includes(unit) ? ` ${UNIT_LABEL[unit]}` : '';
+  const { minimum, exclusiveMinimum, maximum } = field as { minimum?: number; exclusiveMinimum?: number; maximum?: number };
+  if (minimum !== undefined && maximum !== undefined) return `${minimum} to ${maximum}${spelled}`;
+  if (exclusiveMinimum !== undefined) return `> ${exclusiveMinimum}${spelled}`;
+  if (minimum !== undefined) return `≥ ${minimum}${spelled}`;
   return '';
 }
 
-function typeName(field: Field): string {
-  switch (field.type) {
+function typeName(field: TSchema): string {
+  switch (fieldKind(field)) {
     case 'number':
-      return field.integer ? 'integer' : 'number';
+      return isInteger(field) ? 'integer' : 'number';
     case 'enum':
-      return field.values.map((value) => JSON.stringify(value)).join(' | ');
+      return enumValues(field)
+        .map((value) => JSON.stringify(value))
+        .join(' | ');
     case 'variant':
-      return `kind: ${Object.keys(field.variants).join(' | ')}`;
+      return `kind: ${Object.keys(variantShapes(field)).join(' | ')}`;
     case 'array':
       return 'list';
     default:
-      return field.type;
+      return field['type'] as string;
   }
 }
 
 function collectRows(field: Field, path: string, inputOnly: boolean, rows: SchemaRow[]): void {
+  const kind = fieldKind(field);
   rows.push({
     path,
     type: typeName(field),
-    unit: field.type === 'number' ? UNIT_LABEL[field.unit] : '',
-    range: field.type === 'number' ? describeRange(field) : '',
-    doc: field.doc,
+    unit: kind === 'number' ? UNIT_LABEL[unitOf(field)] : '',
+    range: kind === 'number' ? describeRange(field) : '',
+    doc: docOf(field),
     inputOnly,
   });
-  if (field.type === 'object') {
-    for (const [key, child] of Object.entries(field.fields)) collectRows(child, join(path, key), inputOnly, rows);
+  if (kind === 'object') {
+    for (const [key, child] of Object.entries(fieldsOf(field))) collectRows(child, join(path, key), inputOnly, rows);
     for (const [key, child] of Object.entries(field.shorthands ?? {})) collectRows(child, join(path, key), true, rows);
-  } else if (field.type === 'array') {
-    collectRows(field.items, `${path}[]`, inputOnly, rows);
-  } else if (field.type === 'variant') {
-    for (const [kind, shape] of Object.entries(field.variants)) {
-      for (const [key, child] of Object.entries(shape.fields)) collectRows(child, join(`${path}[kind=${kind}]`, key), inputOnly, rows);
+  } else if (kind === 'array') {
+    collectRows(itemsOf(field), `${path}[]`, inputOnly, rows);
+  } else if (kind === 'variant') {
+    for (const [name, variant] of Object.entries(variantShapes(field))) {
+      for (const [key, child] of Object.entries(fieldsOf(variant))) collectRows(child, join(`${path}[kind=${name}]`, key), inputOnly, rows);
     }
   }
 }
@@ -469,7 +504,8 @@ function join(path: string, key: string): string {
 /** One row per field, depth first in declaration order: for `explain` and the docs. */
 export function schemaRows(): SchemaRow[] {
   const rows: SchemaRow[] = [];
-  for (const [key, child] of Object.entries(SCENARIO_SCHEMA.fields)) collectRows(child, key, false, rows);
-  for (const [key, child] of Object.entries(SCENARIO_SCHEMA.shorthands ?? {})) collectRows(child, key, true, rows);
+  const scenario: Field = SCENARIO_SCHEMA;
+  for (const [key, child] of Object.entries(fieldsOf(scenario))) collectRows(child, key, false, rows);
+  for (const [key, child] of Object.entries(scenario.shorthands ?? {})) collectRows(child, key, true, rows);
   return rows;
 }

@@ -1,13 +1,15 @@
 // Merging one layer of input (a file, the --set overrides, --duration) onto a resolved scenario,
-// checking every value against the schema on the way. Errors are one line:
+// checking every value against the declaration in schema.ts on the way: TypeBox's Value.Check
+// decides whether a value fits, this file finds the field to name and words the message. Errors
+// are one line:
 //   <where>: <dotted.path>: expected <what>, found <what>[; did you mean "<key>"?]
 // where <where> is "file.yaml:12", "--set a.b=c" or "--duration".
 import { describeFound, parseCount, parseDuration, parseSizeKbytes, parseSizePages, UnitError } from './units.js';
 import { didYouMean } from '../shared/did-you-mean.js';
-import { describeRange, SCENARIO_SCHEMA, type ArrayField, type Field, type NumberField, type ObjectField, type VariantField } from './schema.js';
+import { Value } from '@sinclair/typebox/value';
+import { describeRange, docOf, enumValues, fieldKind, fieldsOf, isInteger, isRequired, itemsOf, SCENARIO_SCHEMA, unitOf, variantShapes, type Field, type Scenario, type Unit } from './schema.js';
 import { SHORTHAND_HANDLERS } from './shorthands.js';
 import { totalPhaseMs } from './timeline.js';
-import type { Scenario } from './types.js';
 
 /** Bad scenario input. The message is one line and complete; the CLI prints it and exits 2. */
 export class ScenarioError extends Error {
@@ -45,7 +47,7 @@ function isMapping(value: unknown): value is Record<string, unknown> {
 
 // ---- numbers ----
 
-const NOUN: Record<NumberField['unit'], string> = {
+const NOUN: Record<Unit, string> = {
   ms: 'a duration in ms',
   us: 'a duration in µs',
   ns: 'a duration in ns',
@@ -58,8 +60,9 @@ const NOUN: Record<NumberField['unit'], string> = {
   ratio: 'a factor',
 };
 
-function describeNumber(field: NumberField): string {
-  const noun = field.integer && field.unit === 'count' ? 'a whole number' : NOUN[field.unit];
+function describeNumber(field: Field): string {
+  const unit = unitOf(field);
+  const noun = isInteger(field) && unit === 'count' ? 'a whole number' : NOUN[unit];
   const range = describeRange(field, false);
   return range === '' ? noun : `${noun} ${range.startsWith('≥') || range.startsWith('>') ? range : `from ${range}`}`;
 }
@@ -70,12 +73,13 @@ function parseShare(value: unknown): number {
   return parseCount(value);
 }
 
-function parseNumber(field: NumberField, input: unknown): number {
-  switch (field.unit) {
+function parseNumber(field: Field, input: unknown): number {
+  const unit = unitOf(field);
+  switch (unit) {
     case 'ms':
     case 'us':
     case 'ns':
-      return parseDuration(input, field.unit);
+      return parseDuration(input, unit);
     case 'pages':
       return parseSizePages(input);
     case 'kbytes':
@@ -88,16 +92,12 @@ function parseNumber(field: NumberField, input: unknown): number {
   }
 }
 
-/** True when `value` is not a finite number inside the field's range. */
-function rangeProblem(field: NumberField, value: number): boolean {
-  if (!Number.isFinite(value)) return true;
-  if (field.integer && !Number.isInteger(value)) return true;
-  if (field.min !== undefined && value < field.min) return true;
-  if (field.above !== undefined && value <= field.above) return true;
-  return field.max !== undefined && value > field.max;
+/** TypeBox's check of a value against its field (type, integer, range, keys, list length). */
+function conforms(field: Field, value: unknown): boolean {
+  return Value.Check(field, value);
 }
 
-function resolveNumber(field: NumberField, input: unknown, path: readonly PathSegment[], layer: Layer): number {
+function resolveNumber(field: Field, input: unknown, path: readonly PathSegment[], layer: Layer): number {
   let value: number;
   try {
     value = parseNumber(field, input);
@@ -105,7 +105,7 @@ function resolveNumber(field: NumberField, input: unknown, path: readonly PathSe
     if (error instanceof UnitError) return fail(layer, path, error.expected, error.found);
     throw error;
   }
-  if (rangeProblem(field, value)) {
+  if (!conforms(field, value)) {
     const converted = typeof input === 'string' ? ` (= ${value})` : '';
     return fail(layer, path, describeNumber(field), `${describeFound(input)}${converted}`);
   }
@@ -115,16 +115,18 @@ function resolveNumber(field: NumberField, input: unknown, path: readonly PathSe
 // ---- the generic walk ----
 
 function resolveField(field: Field, inherited: unknown, input: unknown, path: PathSegment[], layer: Layer): unknown {
-  switch (field.type) {
+  switch (fieldKind(field)) {
     case 'number':
       return resolveNumber(field, input, path, layer);
     case 'boolean':
       return typeof input === 'boolean' ? input : fail(layer, path, 'true or false', describeFound(input));
     case 'string':
       return typeof input === 'string' ? input : fail(layer, path, `a string, quoted${field.example ? ` (e.g. ${field.example})` : ''}`, describeFound(input));
-    case 'enum':
-      if (typeof input === 'string' && field.values.includes(input)) return input;
-      return fail(layer, path, `one of ${field.values.join(', ')}`, `${describeFound(input)}${typeof input === 'string' ? didYouMean(input, field.values) : ''}`);
+    case 'enum': {
+      const values = enumValues(field);
+      if (typeof input === 'string' && values.includes(input)) return input;
+      return fail(layer, path, `one of ${values.join(', ')}`, `${describeFound(input)}${typeof input === 'string' ? didYouMean(input, values) : ''}`);
+    }
     case 'array':
       return resolveArray(field, input, path, layer);
     case 'variant':
@@ -134,18 +136,23 @@ function resolveField(field: Field, inherited: unknown, input: unknown, path: Pa
   }
 }
 
-/** Lists replace what they inherit: each item is complete on its own. */
-function resolveArray(field: ArrayField, input: unknown, path: PathSegment[], layer: Layer): unknown[] {
-  if (!Array.isArray(input)) return fail(layer, path, `a list (${field.doc})`, describeFound(input));
-  if (input.length < (field.minItems ?? 0)) return fail(layer, path, `a list of at least ${field.minItems} item(s)`, describeFound(input));
-  return input.map((item, index) => resolveField(field.items, undefined, item, [...path, index], layer));
+function minItemsOf(field: Field): number {
+  return (field['minItems'] as number | undefined) ?? 0;
 }
 
-function resolveVariant(field: VariantField, input: unknown, path: PathSegment[], layer: Layer): Record<string, unknown> {
-  const kinds = Object.keys(field.variants);
+/** Lists replace what they inherit: each item is complete on its own. */
+function resolveArray(field: Field, input: unknown, path: PathSegment[], layer: Layer): unknown[] {
+  if (!Array.isArray(input)) return fail(layer, path, `a list (${docOf(field)})`, describeFound(input));
+  if (input.length < minItemsOf(field)) return fail(layer, path, `a list of at least ${minItemsOf(field)} item(s)`, describeFound(input));
+  return input.map((item, index) => resolveField(itemsOf(field), undefined, item, [...path, index], layer));
+}
+
+function resolveVariant(field: Field, input: unknown, path: PathSegment[], layer: Layer): Record<string, unknown> {
+  const shapes = variantShapes(field);
+  const kinds = Object.keys(shapes);
   if (!isMapping(input)) return fail(layer, path, `a mapping with kind: ${kinds.join(' | ')}`, describeFound(input));
   const kind = input['kind'];
-  const shape = typeof kind === 'string' && Object.hasOwn(field.variants, kind) ? field.variants[kind] : undefined;
+  const shape = typeof kind === 'string' && Object.hasOwn(shapes, kind) ? shapes[kind] : undefined;
   if (shape === undefined) {
     const hint = typeof kind === 'string' ? didYouMean(kind, kinds) : '';
     return fail(layer, [...path, 'kind'], `one of ${kinds.join(', ')}`, `${describeFound(kind)}${hint}`);
@@ -155,18 +162,19 @@ function resolveVariant(field: VariantField, input: unknown, path: PathSegment[]
 }
 
 function resolveObject(
-  field: ObjectField,
+  field: Field,
   inherited: Record<string, unknown> | undefined,
   input: unknown,
   path: PathSegment[],
   layer: Layer,
   extraKeys: readonly string[] = [],
 ): Record<string, unknown> {
+  const fields = fieldsOf(field);
   const shorthands = field.shorthands ?? {};
-  const known = [...extraKeys, ...Object.keys(field.fields), ...Object.keys(shorthands)];
-  if (!isMapping(input)) return fail(layer, path, `a mapping (${field.doc})`, describeFound(input));
+  const known = [...extraKeys, ...Object.keys(fields), ...Object.keys(shorthands)];
+  if (!isMapping(input)) return fail(layer, path, `a mapping (${docOf(field)})`, describeFound(input));
   for (const key of Object.keys(input)) {
-    if (!Object.hasOwn(field.fields, key) && !Object.hasOwn(shorthands, key)) {
+    if (!Object.hasOwn(fields, key) && !Object.hasOwn(shorthands, key)) {
       fail(layer, [...path, key], `a key of ${path.length === 0 ? 'a scenario' : formatPath(path)} (${known.join(', ')})`, `unknown key ${JSON.stringify(key)}${didYouMean(key, known)}`);
     }
   }
@@ -177,20 +185,20 @@ function resolveObject(
   // Rebase keys first: a machine preset or load level decides what the other fields merge onto.
   const values: Record<string, unknown> = {};
   for (const key of handler?.rebaseKeys ?? []) {
-    if (Object.hasOwn(input, key)) values[key] = resolveField(shorthands[key] ?? field.fields[key]!, undefined, input[key], [...path, key], layer);
+    if (Object.hasOwn(input, key)) values[key] = resolveField(shorthands[key] ?? fields[key]!, undefined, input[key], [...path, key], layer);
   }
   const rebased = handler ? handler.rebase(inherited, values, ctx) : inherited;
 
   const merged: Record<string, unknown> = { ...rebased };
-  for (const [key, child] of Object.entries(field.fields)) {
+  for (const [key, child] of Object.entries(fields)) {
     if (Object.hasOwn(input, key)) merged[key] = Object.hasOwn(values, key) ? values[key] : resolveField(child, rebased?.[key], input[key], [...path, key], layer);
-    else if (merged[key] === undefined && !field.optional?.includes(key)) fail(layer, [...path, key], `${describeExpected(child)} (required here)`, 'nothing');
+    else if (merged[key] === undefined && isRequired(field, key)) fail(layer, [...path, key], `${describeExpected(child)} (required here)`, 'nothing');
   }
   return handler ? handler.finish(merged, { rebased, input, values }, ctx) : merged;
 }
 
 function describeExpected(field: Field): string {
-  switch (field.type) {
+  switch (fieldKind(field)) {
     case 'number':
       return describeNumber(field);
     case 'boolean':
@@ -198,64 +206,99 @@ function describeExpected(field: Field): string {
     case 'string':
       return 'a string';
     case 'enum':
-      return `one of ${field.values.join(', ')}`;
+      return `one of ${enumValues(field).join(', ')}`;
     case 'array':
       return 'a list';
     case 'variant':
-      return `a mapping with kind: ${Object.keys(field.variants).join(' | ')}`;
+      return `a mapping with kind: ${Object.keys(variantShapes(field)).join(' | ')}`;
     case 'object':
-      return `a mapping (${field.doc})`;
+      return `a mapping (${docOf(field)})`;
   }
 }
 
 // ---- whole-scenario checks ----
 
-/** Type, range and declared constraints of a resolved value (presets are checked the same way). */
+/**
+ * Words the first thing TypeBox finds wrong with a resolved value (presets are checked the same
+ * way). Value.Check decides; this walk only finds the field to name and says what it expected.
+ */
 function checkValue(field: Field, value: unknown, path: PathSegment[], layer: Pick<Layer, 'where'>): void {
-  switch (field.type) {
-    case 'number':
-      if (typeof value !== 'number' || rangeProblem(field, value)) fail(layer, path, describeNumber(field), describeFound(value));
-      return;
-    case 'boolean':
-    case 'string':
-      if (typeof value !== field.type) fail(layer, path, describeExpected(field), describeFound(value));
-      return;
-    case 'enum':
-      if (typeof value !== 'string' || !field.values.includes(value)) fail(layer, path, describeExpected(field), describeFound(value));
-      return;
+  if (conforms(field, value)) return;
+  switch (fieldKind(field)) {
     case 'array':
-      if (!Array.isArray(value) || value.length < (field.minItems ?? 0)) return fail(layer, path, describeExpected(field), describeFound(value));
-      value.forEach((item, index) => checkValue(field.items, item, [...path, index], layer));
-      return;
+      if (!Array.isArray(value) || value.length < minItemsOf(field)) return fail(layer, path, describeExpected(field), describeFound(value));
+      value.forEach((item, index) => checkValue(itemsOf(field), item, [...path, index], layer));
+      break;
     case 'variant': {
+      const shapes = variantShapes(field);
       const kind = isMapping(value) ? value['kind'] : undefined;
-      const shape = typeof kind === 'string' && Object.hasOwn(field.variants, kind) ? field.variants[kind] : undefined;
+      const shape = typeof kind === 'string' && Object.hasOwn(shapes, kind) ? shapes[kind] : undefined;
       if (!shape) return fail(layer, [...path, 'kind'], describeExpected(field), describeFound(isMapping(value) ? value['kind'] : value));
-      return checkObject(shape, value as Record<string, unknown>, path, layer, ['kind']);
+      checkObject(shape, value as Record<string, unknown>, path, layer, ['kind']);
+      break;
     }
     case 'object':
       if (!isMapping(value)) return fail(layer, path, describeExpected(field), describeFound(value));
-      return checkObject(field, value, path, layer);
+      checkObject(field, value, path, layer);
+      break;
+    default:
+      return fail(layer, path, describeExpected(field), describeFound(value));
+  }
+  // The walk found nothing to name although TypeBox objects: say what TypeBox says rather than let it pass.
+  const error = Value.Errors(field, value).First()!;
+  fail(layer, [...path, ...pointerPath(error.path)], `what the scenario format declares (${error.message})`, describeFound(error.value));
+}
+
+/** "/workload/phases/0" → ["workload", "phases", 0]. */
+function pointerPath(pointer: string): PathSegment[] {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+}
+
+function checkObject(field: Field, value: Record<string, unknown>, path: PathSegment[], layer: Pick<Layer, 'where'>, extraKeys: readonly string[] = []): void {
+  const fields = fieldsOf(field);
+  for (const key of Object.keys(value)) {
+    if (!Object.hasOwn(fields, key) && !extraKeys.includes(key)) fail(layer, [...path, key], `a key of ${formatPath(path)}`, `unknown key ${JSON.stringify(key)}`);
+  }
+  for (const [key, child] of Object.entries(fields)) {
+    if (value[key] === undefined && !isRequired(field, key)) continue;
+    checkValue(child, value[key], [...path, key], layer);
   }
 }
 
-function checkObject(field: ObjectField, value: Record<string, unknown>, path: PathSegment[], layer: Pick<Layer, 'where'>, extraKeys: readonly string[] = []): void {
-  for (const key of Object.keys(value)) {
-    if (!Object.hasOwn(field.fields, key) && !extraKeys.includes(key)) fail(layer, [...path, key], `a key of ${formatPath(path)}`, `unknown key ${JSON.stringify(key)}`);
+/** The rules of rcupool's own keywords (ascending, sumToOne), which JSON Schema cannot say; on a value TypeBox accepted. */
+function checkKeywords(field: Field, value: unknown, path: PathSegment[], layer: Pick<Layer, 'where'>): void {
+  switch (fieldKind(field)) {
+    case 'array':
+      (value as unknown[]).forEach((item, index) => checkKeywords(itemsOf(field), item, [...path, index], layer));
+      return;
+    case 'variant': {
+      const item = value as Record<string, unknown>;
+      checkKeywords(variantShapes(field)[item['kind'] as string]!, item, path, layer);
+      return;
+    }
+    case 'object':
+      break;
+    default:
+      return;
   }
-  for (const [key, child] of Object.entries(field.fields)) {
-    if (value[key] === undefined && field.optional?.includes(key)) continue;
-    checkValue(child, value[key], [...path, key], layer);
+  const object = value as Record<string, unknown>;
+  for (const [key, child] of Object.entries(fieldsOf(field))) {
+    if (object[key] !== undefined) checkKeywords(child, object[key], [...path, key], layer);
   }
   for (const group of field.ascending ?? []) {
     for (let i = 1; i < group.length; i++) {
-      const lower = value[group[i - 1]!] as number;
-      const upper = value[group[i]!] as number;
+      const lower = object[group[i - 1]!] as number;
+      const upper = object[group[i]!] as number;
       if (upper < lower) fail(layer, [...path, group[i]!], `at least ${group[i - 1]} (${lower})`, String(upper));
     }
   }
   if (field.sumToOne) {
-    const sum = field.sumToOne.reduce((total, key) => total + (value[key] as number), 0);
+    const sum = field.sumToOne.reduce((total, key) => total + (object[key] as number), 0);
     if (Math.abs(sum - 1) > 1e-9) fail(layer, path, `${field.sumToOne.join(' + ')} = 1`, `a sum of ${Number(sum.toPrecision(12))}`);
   }
 }
@@ -304,6 +347,7 @@ function checkCrossFields(s: Scenario, layer: Pick<Layer, 'where'>): void {
 /** Throws a ScenarioError for the first thing wrong with a resolved scenario. */
 export function checkScenario(s: Scenario, layer: Pick<Layer, 'where'>): void {
   checkValue(SCENARIO_SCHEMA, s, [], layer);
+  checkKeywords(SCENARIO_SCHEMA, s, [], layer);
   checkCrossFields(s, layer);
 }
 

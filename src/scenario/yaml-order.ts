@@ -1,12 +1,11 @@
 // Writing a resolved scenario as YAML: keys in schema order (the order of docs/model.md's story,
 // not of object construction), optionally each field's meaning as a trailing comment.
 import YAML, { isMap, isScalar, isSeq, type Node } from 'yaml';
-import { SCENARIO_SCHEMA, describeRange, unitLabel, type Field, type ObjectField } from './schema.js';
-import type { Scenario } from './types.js';
+import { SCENARIO_SCHEMA, describeRange, docOf, fieldKind, fieldsOf, itemsOf, unitLabel, unitOf, variantShapes, type Field, type Scenario } from './schema.js';
 
-function orderObject(field: ObjectField, value: Record<string, unknown>, leading: Record<string, unknown> = {}): Record<string, unknown> {
+function orderObject(field: Field, value: Record<string, unknown>, leading: Record<string, unknown> = {}): Record<string, unknown> {
   const ordered: Record<string, unknown> = { ...leading };
-  for (const [key, child] of Object.entries(field.fields)) {
+  for (const [key, child] of Object.entries(fieldsOf(field))) {
     if (value[key] !== undefined) ordered[key] = orderValue(child, value[key]);
   }
   return ordered;
@@ -14,15 +13,15 @@ function orderObject(field: ObjectField, value: Record<string, unknown>, leading
 
 /** A copy of `value` with keys in schema order; also breaks shared references, so YAML needs no aliases. */
 function orderValue(field: Field, value: unknown): unknown {
-  switch (field.type) {
+  switch (fieldKind(field)) {
     case 'object':
       return orderObject(field, value as Record<string, unknown>);
     case 'array':
-      return (value as unknown[]).map((item) => orderValue(field.items, item));
+      return (value as unknown[]).map((item) => orderValue(itemsOf(field), item));
     case 'variant': {
       const item = value as Record<string, unknown>;
       const kind = item['kind'] as string;
-      return orderObject(field.variants[kind]!, item, { kind });
+      return orderObject(variantShapes(field)[kind]!, item, { kind });
     }
     default:
       return value;
@@ -38,26 +37,28 @@ export function canonicalScenario(scenario: Scenario): Scenario {
 }
 
 function fieldComment(field: Field): string {
-  if (field.type !== 'number') return ` ${field.doc}`;
-  const unit = unitLabel(field.unit);
+  if (fieldKind(field) !== 'number') return ` ${docOf(field)}`;
+  const unit = unitLabel(unitOf(field));
   const range = describeRange(field, false);
-  return ` ${unit === '' ? '' : `[${unit}] `}${field.doc}${range === '' ? '' : ` (${range})`}`;
+  return ` ${unit === '' ? '' : `[${unit}] `}${docOf(field)}${range === '' ? '' : ` (${range})`}`;
 }
 
 /** Puts each field's doc next to it: after a scalar value, above a mapping or list. */
 function annotate(field: Field, node: Node | null | undefined): void {
   if (!node) return;
-  if (field.type === 'array' && isSeq(node)) {
-    for (const item of node.items) annotate(field.items, item as Node);
+  const fieldType = fieldKind(field);
+  if (fieldType === 'array' && isSeq(node)) {
+    for (const item of node.items) annotate(itemsOf(field), item as Node);
     return;
   }
-  if (!isMap(node) || (field.type !== 'object' && field.type !== 'variant')) return;
+  if (!isMap(node) || (fieldType !== 'object' && fieldType !== 'variant')) return;
   const kind = node.get('kind');
-  const shape = field.type === 'object' ? field : typeof kind === 'string' ? field.variants[kind] : undefined;
+  const shape = fieldType === 'object' ? field : typeof kind === 'string' ? variantShapes(field)[kind] : undefined;
   if (!shape) return;
+  const fields = fieldsOf(shape);
   for (const pair of node.items) {
     const key = isScalar(pair.key) ? String(pair.key.value) : '';
-    const child = shape.fields[key];
+    const child = Object.hasOwn(fields, key) ? fields[key] : undefined;
     if (!child) continue;
     if (isScalar(pair.value)) pair.value.comment = fieldComment(child);
     else if (isScalar(pair.key)) pair.key.commentBefore = fieldComment(child);
