@@ -4,10 +4,11 @@
 // all come from BASELINE_POLICY. `expected` is the phrase a reading error uses ("expected a
 // sha256 in hex"); it is dropped from the JSON Schema files.
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { PARAM_VALUE as POLICY_PARAM_VALUE } from '../policy/api.js';
 import { plainJsonSchema } from './json-schema-file.js';
 
-/** One param's value, as runs, results and baselines record it. */
-export const PARAM_VALUE = Type.Union([Type.Number(), Type.String(), Type.Boolean()], { expected: 'a number, string or boolean' });
+/** One param's value (the policy API's declaration), as runs, results and baselines record it. */
+export const PARAM_VALUE = Type.Union(POLICY_PARAM_VALUE.anyOf, { expected: 'a number, string or boolean' });
 
 function paramValues(description: string) {
   return Type.Record(Type.String(), PARAM_VALUE, { expected: 'an object', description });
