@@ -50,19 +50,19 @@ function metricLeaf(metric: MetricSpec): TSchema {
 export const METRICS_SCHEMA = Type.Unsafe<Metrics>({ ...metricsObject(metricLeaf), definition: 'metrics' });
 export const METRICS_INTERVAL = Type.Unsafe<MetricsInterval>({ ...metricsObject(() => INTERVAL), definition: 'metricsInterval' });
 
-const count = (description?: string) => Type.Number({ minimum: 0, ...(description === undefined ? {} : { description }) });
+const nonNegative = (description?: string) => Type.Number({ minimum: 0, ...(description === undefined ? {} : { description }) });
 
 /** One sample of one policy's state over time (for `run --timeline`). */
 export const TIMELINE_POINT = Type.Object(
   {
-    timeMs: count(),
-    freePages: count(),
-    reservePages: count(),
-    inflightPages: count(),
-    failures: count('Fallback calls since the previous point.'),
-    lowestFreePages: count('Lowest free pages since the previous point (the dip a point sample could miss).'),
-    belowMinMs: count('ms with free pages under MIN since the previous point; the points add up to harm.belowMinMs.'),
-    peakInflightPages: count('Highest pages in flight since the previous point; their maximum is inflight.peakPages.'),
+    timeMs: nonNegative(),
+    freePages: nonNegative(),
+    reservePages: nonNegative(),
+    inflightPages: nonNegative(),
+    failures: nonNegative('Fallback calls since the previous point.'),
+    lowestFreePages: nonNegative('Lowest free pages since the previous point (the dip a point sample could miss).'),
+    belowMinMs: nonNegative('ms with free pages under MIN since the previous point; the points add up to harm.belowMinMs.'),
+    peakInflightPages: nonNegative('Highest pages in flight since the previous point; their maximum is inflight.peakPages.'),
   },
   { additionalProperties: false, definition: 'timelinePoint' },
 );
