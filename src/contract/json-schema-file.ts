@@ -7,10 +7,10 @@ import { Kind, type TSchema } from '@sinclair/typebox';
 /** Annotations that are rcupool's, not JSON Schema: the reading-error phrase and the definition name. */
 const OWN_KEYS = new Set(['expected', 'definition']);
 
-/** The order keys are written in, so the files read top-down (anything else follows, as declared). */
+/** The order keys are written in: the type and its bounds, then what it means, then its parts (anything else follows, as declared). */
 const KEY_ORDER = [
-  '$schema', 'title', 'description', 'const', 'enum', 'type',
-  'minimum', 'exclusiveMinimum', 'maximum', 'minLength', 'pattern', 'minItems', 'maxItems',
+  '$schema', 'title', 'const', 'enum', 'type',
+  'minimum', 'exclusiveMinimum', 'maximum', 'minLength', 'pattern', 'minItems', 'maxItems', 'description',
   'additionalProperties', 'required', 'properties', 'patternProperties', 'items', 'anyOf',
   'if', 'then', 'else', 'not', 'definitions',
 ];
