@@ -4,11 +4,14 @@
 // all come from BASELINE_POLICY. `expected` is the phrase a reading error uses ("expected a
 // sha256 in hex"); it is dropped from the JSON Schema files.
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { PARAM_VALUE as POLICY_PARAM_VALUE } from '../policy/api.js';
+import { plainJsonSchema } from './json-schema-file.js';
 
-const paramValue = Type.Union([Type.Number(), Type.String(), Type.Boolean()], { expected: 'a number, string or boolean' });
+/** One param's value (the policy API's declaration), as runs, results and baselines record it. */
+export const PARAM_VALUE = Type.Union(POLICY_PARAM_VALUE.anyOf, { expected: 'a number, string or boolean' });
 
 function paramValues(description: string) {
-  return Type.Record(Type.String(), paramValue, { expected: 'an object', description });
+  return Type.Record(Type.String(), PARAM_VALUE, { expected: 'an object', description });
 }
 
 const name = Type.String({ minLength: 1, expected: 'a non-empty string', description: "The policy's own name (what `check --policy FILE` matches on)." });
@@ -37,12 +40,12 @@ export const BASELINE_POLICY = Type.Union(
       { additionalProperties: false },
     ),
   ],
-  { expected: 'an object' },
+  { expected: 'an object', definition: 'policy' },
 );
 
 export type BaselinePolicy = Static<typeof BASELINE_POLICY>;
 
 /** A TypeBox schema as a plain JSON Schema object, without the reading-error phrases. */
 export function jsonSchemaOf(schema: TSchema): Record<string, unknown> {
-  return JSON.parse(JSON.stringify(schema, (key, value: unknown) => (key === 'expected' ? undefined : value))) as Record<string, unknown>;
+  return plainJsonSchema(schema);
 }

@@ -1,6 +1,10 @@
 // The policy API: what a page-supply policy for kvfree_rcu() may see and do.
 // A policy module default-exports a PolicyModule (a plain object). The Kernel handle offers
 // only what real kernel code could do, at the model's costs and under its context rules.
+// The module's data shape (name, summary, source, params, create) is declared once, with
+// TypeBox, at the end of this file: the types below are Static<> of it and the loader checks a
+// module against the same declaration (src/policy/validate.ts words the errors).
+import { Type, type Static } from '@sinclair/typebox';
 
 /** A page handed out by the simulated allocator. Opaque: only the model mints them. */
 export type Page = number & { readonly __rcupoolPage: true };
@@ -128,27 +132,47 @@ export interface PolicyHooks {
   onStart?(): void;
 }
 
-export interface ParamSpec {
-  name: string;
-  default: number | string | boolean;
-  unit: string;
-  description: string;
-  /** Inclusive numeric range, or the allowed strings. */
-  range?: { min: number; max: number } | readonly string[];
+/** One param's value: what `--param` sets and results record. */
+export const PARAM_VALUE = Type.Union([Type.Number(), Type.String(), Type.Boolean()]);
+
+/** Longest text a policy may declare, per field: these end up in table rows, JSON and baselines. */
+export const TEXT_LIMITS = { name: 64, summary: 300, source: 300, unit: 32, description: 500, stringValue: 200 } as const;
+
+/** Text that is more than blanks. */
+const SOME_TEXT = '\\S';
+
+/** A tunable of a policy, as `explain` lists it and `--param <policy>.<name>=<value>` sets it. */
+export const PARAM_SPEC = Type.Object({
+  // Fits `--param <policy>.<name>=<value>`: letters, digits and "_".
+  name: Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_]*$', maxLength: TEXT_LIMITS.name }),
+  default: Type.Union([Type.Number(), Type.String({ maxLength: TEXT_LIMITS.stringValue }), Type.Boolean()]),
+  unit: Type.String({ maxLength: TEXT_LIMITS.unit }),
+  /** May be left out in a file (it reads as ""). */
+  description: Type.String({ maxLength: TEXT_LIMITS.description }),
   /** Integers only. */
-  integer?: boolean;
-}
+  integer: Type.Optional(Type.Boolean()),
+  /** Inclusive numeric range (number params), or the allowed strings (string params). */
+  range: Type.Optional(
+    Type.Union([Type.Object({ min: Type.Number(), max: Type.Number() }), Type.Unsafe<readonly string[]>(Type.Array(Type.String({ maxLength: TEXT_LIMITS.stringValue })))]),
+  ),
+});
+export type ParamSpec = Static<typeof PARAM_SPEC>;
 
-export type ParamValues = Record<string, number | string | boolean>;
+export type ParamValues = Record<string, Static<typeof PARAM_VALUE>>;
 
-export interface PolicyModule {
-  name: string;
-  summary: string;
+type CreateHooks = (kernel: Kernel, params: ParamValues) => PolicyHooks;
+
+/** What a policy module default-exports. */
+export const POLICY_MODULE = Type.Object({
+  name: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$', maxLength: TEXT_LIMITS.name }),
+  /** One line saying what the policy does. */
+  summary: Type.String({ pattern: SOME_TEXT, maxLength: TEXT_LIMITS.summary }),
   /** The kernel commit or mailing-list message the policy models. */
-  source: string;
-  params: ParamSpec[];
-  create(kernel: Kernel, params: ParamValues): PolicyHooks;
-}
+  source: Type.String({ pattern: SOME_TEXT, maxLength: TEXT_LIMITS.source }),
+  params: Type.Array(PARAM_SPEC),
+  create: Type.Unsafe<CreateHooks>(Type.Function([], Type.Unknown())),
+});
+export type PolicyModule = Static<typeof POLICY_MODULE>;
 
 /** Identity helper so a user's file gets type checking: `export default definePolicy({...})`. */
 export function definePolicy(policy: PolicyModule): PolicyModule {

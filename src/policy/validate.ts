@@ -1,68 +1,115 @@
 // Checks a policy module before any run starts, so a typo in a user's file costs one clear
-// line, not a stack trace half-way through a comparison.
+// line, not a stack trace half-way through a comparison. The shape checked is the module's one
+// declaration (POLICY_MODULE and PARAM_SPEC in api.ts); this file adds the words of each fix
+// and the rules between fields (a default inside its range, integer defaults, unique names).
+import { Type, type TSchema } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
 import { didYouMean } from '../shared/did-you-mean.js';
-import type { ParamSpec, ParamValues, PolicyModule } from './api.js';
+import { PARAM_SPEC, POLICY_MODULE, TEXT_LIMITS, type ParamSpec, type ParamValues, type PolicyModule } from './api.js';
 import { describeThrown } from './thrown.js';
+
+export { TEXT_LIMITS };
 
 export class PolicyLoadError extends Error {
   override name = 'PolicyLoadError';
-}
-
-const NAME_PATTERN = /^[a-z0-9][a-z0-9._-]*$/i;
-
-/** Longest text a policy may declare, per field: these end up in table rows, JSON and baselines. */
-export const TEXT_LIMITS = { name: 64, summary: 300, source: 300, unit: 32, description: 500, stringValue: 200 } as const;
-
-function checkLength(origin: string, field: string, text: string, limit: number): void {
-  if (text.length > limit) fail(origin, `${field} is ${text.length} characters long; at most ${limit}`);
 }
 
 function fail(origin: string, message: string): never {
   throw new PolicyLoadError(`${origin}: ${message}`);
 }
 
+/** The schema without its length limits: a text that is only too long gets the length message, not the field's fix. */
+function withoutLengths<T extends TSchema>(schema: T): T {
+  const copy: Record<string | symbol, unknown> = { ...(schema as Record<string | symbol, unknown>) };
+  delete copy['maxLength'];
+  if (schema['anyOf']) copy['anyOf'] = (schema['anyOf'] as TSchema[]).map(withoutLengths);
+  if (schema['items']) copy['items'] = withoutLengths(schema['items'] as TSchema);
+  return copy as T;
+}
+
+type Fix = (found: unknown) => string;
+
+/** The text that breaks a length limit (a value whose only fault is length), and whether it is an entry of a list. */
+function brokenLimit(schema: TSchema, value: unknown): { text: string; limit: number; entry: boolean } {
+  const members = schema['anyOf'] as TSchema[] | undefined;
+  if (members) return brokenLimit(members.find((member) => Value.Check(withoutLengths(member), value))!, value);
+  const items = schema['items'] as TSchema | undefined;
+  if (items && Array.isArray(value)) return { ...brokenLimit(items, value.find((item) => !Value.Check(items, item))), entry: true };
+  return { text: value as string, limit: schema['maxLength'] as number, entry: false };
+}
+
+/**
+ * Checks one field against its declared schema: `fix` words a wrong value ("name must be a word
+ * of ..."), a text over its limit reads "<field> is N characters long; at most L".
+ */
+function checkField(origin: string, label: string, schema: TSchema, value: unknown, fix: Fix): void {
+  if (Value.Check(schema, value)) return;
+  if (!Value.Check(withoutLengths(schema), value)) fail(origin, `${label} ${fix(value)}`);
+  const { text, limit, entry } = brokenLimit(schema, value);
+  fail(origin, `${label}${entry ? ' entry' : ''} is ${text.length} characters long; at most ${limit}`);
+}
+
+const MODULE_FIXES: Record<keyof PolicyModule, Fix> = {
+  name: (found) => `must be a word of letters, digits, "-", "_" or "." (got ${JSON.stringify(found)?.slice(0, 80)})`,
+  summary: () => 'must be a one-line string saying what the policy does',
+  source: () => 'must name the kernel commit or message the policy models',
+  params: () => 'must be an array (use [] for none)',
+  create: () => 'must be a function (kernel, params) => hooks',
+};
+
+const RANGE_LIST_FIX = 'as a list is for string params: a list of allowed strings';
+const RANGE_BOUNDS_FIX = 'must be { min, max } finite numbers (min ≤ max) for a number param';
+
+const PARAM_FIXES: Record<keyof ParamSpec, Fix> = {
+  name: (found) => `must be a word of letters, digits and "_" like "reservePages" (got ${JSON.stringify(found)})`,
+  // A NaN or infinite default would run, be written into a baseline as null, and fail only in `check`.
+  default: (found) => (typeof found === 'number' ? `must be a finite number (got ${String(found)})` : `must be a number, string or boolean (got ${typeof found})`),
+  unit: () => 'must be a string such as "pages" or "ms"',
+  description: () => 'must be a string',
+  integer: () => 'must be true or false',
+  range: (found) => (Array.isArray(found) ? RANGE_LIST_FIX : RANGE_BOUNDS_FIX),
+};
+
+type ParamRule = (origin: string, field: string, param: Partial<ParamSpec>) => void;
+
+/** The rules between a param's fields, each run once its field has its declared shape (the fields before it are read). */
+const PARAM_RULES: Partial<Record<keyof ParamSpec, ParamRule>> = {
+  integer(origin, field, { integer, default: value }) {
+    if (integer === true && typeof value === 'number' && !Number.isInteger(value)) fail(origin, `${field}.default ${String(value)} must be a whole number (integer: true)`);
+  },
+  range(origin, field, { range, default: value }) {
+    if (range === undefined) return;
+    if (Array.isArray(range)) {
+      if (typeof value !== 'string') fail(origin, `${field}.range ${RANGE_LIST_FIX}`);
+      if (!range.includes(value)) fail(origin, `${field}.default ${JSON.stringify(value)} is not one of its range ${JSON.stringify(range).slice(0, 80)}`);
+      return;
+    }
+    const bounds = range as { min: number; max: number };
+    if (typeof value !== 'number' || bounds.min > bounds.max) fail(origin, `${field}.range ${RANGE_BOUNDS_FIX}`);
+    if (value < bounds.min || value > bounds.max) fail(origin, `${field}.default ${value} is outside its range ${bounds.min}..${bounds.max}`);
+  },
+};
+
 function validateParam(origin: string, spec: unknown, index: number): ParamSpec {
   const where = `params[${index}]`;
   if (typeof spec !== 'object' || spec === null) fail(origin, `${where} must be an object with name, default, unit and description`);
-  const param = spec as Record<string, unknown>;
-  // Param names must fit `--param <policy>.<name>=<value>`: letters, digits and "_".
-  if (typeof param.name !== 'string' || !/^[A-Za-z][A-Za-z0-9_]*$/.test(param.name)) {
-    fail(origin, `${where}.name must be a word of letters, digits and "_" like "reservePages" (got ${JSON.stringify(param.name)})`);
+  const given = spec as Record<string, unknown>;
+  // Each declared field read once, in declaration order (a getter must not answer differently later).
+  const read: Record<string, unknown> = {};
+  for (const [key, schema] of Object.entries(PARAM_SPEC.properties)) {
+    const raw = given[key];
+    const value = key === 'description' && raw === undefined ? '' : raw;
+    if (value === undefined && !(PARAM_SPEC.required as string[]).includes(key)) continue;
+    const field = `params "${read['name'] as string}"`;
+    checkField(origin, key === 'name' ? `${where}.name` : `${field}.${key}`, schema, value, PARAM_FIXES[key as keyof ParamSpec]);
+    read[key] = value;
+    PARAM_RULES[key as keyof ParamSpec]?.(origin, field, read);
   }
-  checkLength(origin, `${where}.name`, param.name, TEXT_LIMITS.name);
-  const field = `params "${param.name}"`;
-  const kind = typeof param.default;
-  if (kind !== 'number' && kind !== 'string' && kind !== 'boolean') fail(origin, `${field}.default must be a number, string or boolean (got ${kind})`);
-  // A NaN or infinite default would run, be written into a baseline as null, and fail only in `check`.
-  if (kind === 'number' && !Number.isFinite(param.default)) fail(origin, `${field}.default must be a finite number (got ${String(param.default)})`);
-  if (kind === 'string') checkLength(origin, `${field}.default`, param.default as string, TEXT_LIMITS.stringValue);
-  if (typeof param.unit !== 'string') fail(origin, `${field}.unit must be a string such as "pages" or "ms"`);
-  checkLength(origin, `${field}.unit`, param.unit, TEXT_LIMITS.unit);
-  if (param.description !== undefined && typeof param.description !== 'string') fail(origin, `${field}.description must be a string`);
-  if (typeof param.description === 'string') checkLength(origin, `${field}.description`, param.description, TEXT_LIMITS.description);
-  if (param.integer !== undefined && typeof param.integer !== 'boolean') fail(origin, `${field}.integer must be true or false`);
-  if (param.integer === true && kind === 'number' && !Number.isInteger(param.default)) fail(origin, `${field}.default ${String(param.default)} must be a whole number (integer: true)`);
-  const range = param.range;
-  let copiedRange: ParamSpec['range'];
-  if (range !== undefined) {
-    if (Array.isArray(range)) {
-      if (kind !== 'string' || !range.every((value) => typeof value === 'string')) fail(origin, `${field}.range as a list is for string params: a list of allowed strings`);
-      if (!(range as unknown[]).includes(param.default)) fail(origin, `${field}.default ${JSON.stringify(param.default)} is not one of its range ${JSON.stringify(range).slice(0, 80)}`);
-      for (const value of range as string[]) checkLength(origin, `${field}.range entry`, value, TEXT_LIMITS.stringValue);
-      copiedRange = [...(range as string[])];
-    } else {
-      const bounds = range as Record<string, unknown>;
-      if (kind !== 'number' || typeof bounds.min !== 'number' || typeof bounds.max !== 'number' || !Number.isFinite(bounds.min) || !Number.isFinite(bounds.max) || bounds.min > bounds.max) {
-        fail(origin, `${field}.range must be { min, max } finite numbers (min ≤ max) for a number param`);
-      }
-      if ((param.default as number) < bounds.min || (param.default as number) > bounds.max) fail(origin, `${field}.default ${param.default} is outside its range ${bounds.min}..${bounds.max}`);
-      copiedRange = { min: bounds.min, max: bounds.max };
-    }
-  }
-  // Only the declared fields: the spec is copied between threads and into baselines.
-  const copy: ParamSpec = { name: param.name, default: param.default as ParamSpec['default'], unit: param.unit, description: (param.description as string | undefined) ?? '' };
-  if (copiedRange !== undefined) copy.range = copiedRange;
-  if (param.integer !== undefined) copy.integer = param.integer as boolean;
+  const param = read as ParamSpec;
+  // Only the declared fields, in the order they have always had: the spec is copied between threads and into baselines.
+  const copy: ParamSpec = { name: param.name, default: param.default, unit: param.unit, description: param.description };
+  if (param.range !== undefined) copy.range = Array.isArray(param.range) ? [...(param.range as string[])] : { min: (param.range as { min: number }).min, max: (param.range as { max: number }).max };
+  if (param.integer !== undefined) copy.integer = param.integer;
   return copy;
 }
 
@@ -77,32 +124,30 @@ export function validatePolicyModule(candidate: unknown, origin: string): Policy
   }
 }
 
+/** `params` as the module declares it, items unchecked: they are checked one by one, after `create`. */
+const PARAMS_LIST: TSchema = { ...POLICY_MODULE.properties.params, items: Type.Unknown() };
+
 function validateModuleFields(candidate: unknown, origin: string): PolicyModule {
   if (typeof candidate !== 'object' || candidate === null) {
     fail(origin, 'must default-export a policy object: export default definePolicy({ name, summary, source, params, create })');
   }
   const policy = candidate as Record<string, unknown>;
-  const name = policy.name;
-  if (typeof name !== 'string' || !NAME_PATTERN.test(name)) fail(origin, `name must be a word of letters, digits, "-", "_" or "." (got ${JSON.stringify(name)?.slice(0, 80)})`);
-  checkLength(origin, 'name', name, TEXT_LIMITS.name);
-  const summary = policy.summary;
-  if (typeof summary !== 'string' || summary.trim() === '') fail(origin, 'summary must be a one-line string saying what the policy does');
-  checkLength(origin, 'summary', summary, TEXT_LIMITS.summary);
-  const source = policy.source;
-  if (typeof source !== 'string' || source.trim() === '') fail(origin, 'source must name the kernel commit or message the policy models');
-  checkLength(origin, 'source', source, TEXT_LIMITS.source);
-  const declared = policy.params;
-  if (!Array.isArray(declared)) fail(origin, 'params must be an array (use [] for none)');
-  const create = policy.create;
-  if (typeof create !== 'function') fail(origin, 'create must be a function (kernel, params) => hooks');
-  const params = declared.map((spec, index) => validateParam(origin, spec, index));
+  const read: Record<string, unknown> = {};
+  for (const [key, schema] of Object.entries(POLICY_MODULE.properties)) {
+    const value = policy[key];
+    checkField(origin, key, key === 'params' ? PARAMS_LIST : schema, value, MODULE_FIXES[key as keyof PolicyModule]);
+    read[key] = value;
+  }
+  const params = (read['params'] as unknown[]).map((spec, index) => validateParam(origin, spec, index));
   const seen = new Set<string>();
   for (const param of params) {
     if (seen.has(param.name)) fail(origin, `params "${param.name}" is declared twice`);
     seen.add(param.name);
   }
-  // Read once, above: a getter must not answer differently later. create keeps its `this`.
-  return { name, summary, source, params, create: (kernel, values) => (create as PolicyModule['create']).call(policy, kernel, values) };
+  const create = read['create'] as PolicyModule['create'];
+  const { name, summary, source } = read as Pick<PolicyModule, 'name' | 'summary' | 'source'>;
+  // create keeps its `this`.
+  return { name, summary, source, params, create: (kernel, values) => create.call(policy, kernel, values) };
 }
 
 /** Parses one `--param` value against its spec: type, integer and range. */
