@@ -9,7 +9,7 @@ import YAML from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { scenarioToYaml } from '../src/scenario/load.js';
 import { applyOverrides } from '../src/scenario/overrides.js';
-import { PRESET_NAMES, presetScenario, type PresetName } from '../src/scenario/presets.js';
+import { PRESET_NAMES, presetScenario } from '../src/scenario/presets.js';
 import { docOf, fieldKind, fieldsOf, itemsOf, schemaRows, SCENARIO_SCHEMA, variantShapes, type Field } from '../src/scenario/schema.js';
 import type { Scenario } from '../src/scenario/types.js';
 import { applyLayer, checkScenario, ScenarioError } from '../src/scenario/validate.js';
