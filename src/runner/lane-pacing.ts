@@ -1,0 +1,65 @@
+// How many threads a list of runs is worth. A thread costs its start-up and a cold JIT: its first
+// run takes about 0.7 s longer than the same run in a warm thread (measured: `compare` on default,
+// the first run of a thread against the same policy run again), and on a busy machine that time
+// comes out of the other threads' share. So the plan comes from the estimate (run-cost.ts), the
+// same on every run of the same command, and measured times only add a thread when the runs turn
+// out much longer than estimated. Which thread runs a task never changes its result.
+import { REFERENCE_MS_PER_UNIT } from './run-cost.js';
+
+/** Before anything has run, a thread starts for each this much of estimated work. */
+export const UP_FRONT_MS_PER_LANE = 4_000;
+/**
+ * Later, another thread starts when the runs not yet started would take this long per running
+ * thread at the rate measured so far. Higher than the up-front figure: measured wall time also
+ * grows with the load other processes put on the machine, when another thread helps least.
+ */
+export const LATE_MS_PER_LANE = 8_000;
+/** A run still going after this long says the runs are long, whatever their estimate. */
+export const LONG_RUN_MS = 5_000;
+
+interface RunningRun {
+  position: number;
+  startedAt: number;
+  /** The run's thread is new: its time includes the start-up and the cold JIT. */
+  fresh: boolean;
+}
+
+/** Positions are places in the order runs are handed out; `costs[position]` is that run's estimate (run-cost.ts). */
+export class LanePacing {
+  private readonly workAfter: number[];
+  private readonly running = new Map<number, RunningRun>();
+  private warmMs = 0;
+  private warmUnits = 0;
+
+  constructor(private readonly costs: readonly number[]) {
+    // workAfter[p]: estimated work of the runs at positions p and later.
+    this.workAfter = new Array<number>(costs.length + 1).fill(0);
+    for (let position = costs.length - 1; position >= 0; position--) this.workAfter[position] = this.workAfter[position + 1]! + costs[position]!;
+  }
+
+  /** Threads to start before any run: one per UP_FRONT_MS_PER_LANE of estimated work, at least one, at most `maxLanes`. */
+  lanesUpFront(maxLanes: number): number {
+    const estimatedMs = this.workAfter[0]! * REFERENCE_MS_PER_UNIT;
+    return Math.max(1, Math.min(maxLanes, Math.floor(estimatedMs / UP_FRONT_MS_PER_LANE)));
+  }
+
+  started(lane: number, position: number, now: number, fresh: boolean): void {
+    this.running.set(lane, { position, startedAt: now, fresh });
+  }
+
+  finished(lane: number, now: number): void {
+    const run = this.running.get(lane);
+    this.running.delete(lane);
+    // A thread's first run also paid for the thread: it says little about the others.
+    if (!run || run.fresh) return;
+    this.warmMs += now - run.startedAt;
+    this.warmUnits += this.costs[run.position]!;
+  }
+
+  /** Whether one more thread pays, with `lanes` running and the runs from position `next` on not yet started. */
+  worthAnotherLane(now: number, next: number, lanes: number): boolean {
+    for (const run of this.running.values()) if (now - run.startedAt > LONG_RUN_MS) return true;
+    if (this.warmUnits === 0) return false;
+    return this.workAfter[next]! * (this.warmMs / this.warmUnits) > LATE_MS_PER_LANE * lanes;
+  }
+}
