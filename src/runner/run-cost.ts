@@ -52,8 +52,12 @@ export const BUILTIN_RELATIVE_COST: Readonly<Record<string, number>> = Object.fr
   'nolock-alloc': 0.5,
 });
 
-/** A policy of unknown cost (a user's file, a new built-in) is planned as the costliest: started early, it cannot be the one run left at the end. */
-const UNKNOWN_RELATIVE_COST = Math.max(...Object.values(BUILTIN_RELATIVE_COST));
+/**
+ * A policy of unknown cost (a user's file, which also starts a thread and compiles for every
+ * run, or a built-in not in the table) is planned above every measured one: started early, it
+ * cannot be the one run left at the end.
+ */
+const UNKNOWN_RELATIVE_COST = 1.5 * Math.max(...Object.values(BUILTIN_RELATIVE_COST));
 
 export function relativeCost(task: Pick<RunTask, 'location' | 'policyName'>): number {
   if (task.location.kind !== 'builtin') return UNKNOWN_RELATIVE_COST;
