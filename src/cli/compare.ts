@@ -11,7 +11,7 @@ import type { ColumnSelection } from '../report/columns.js';
 import { REPORT_FORMATS, type ReportFormat } from '../report/formats.js';
 import type { CompareCharts } from '../report/index.js';
 import { compare } from '../runner/compare.js';
-import { startSpareThread } from '../runner/worker-pool.js';
+import { startSpareThread, type SpareThread } from '../runner/worker-pool.js';
 import type { CompareResult } from '../contract/result-types.js';
 import { didYouMean } from '../shared/did-you-mean.js';
 import { EXIT_OK, EXIT_USAGE, UsageError } from './usage-error.js';
@@ -126,7 +126,7 @@ export function compareCommand(): Command {
     const format = chosenFormat(flags);
     chosenColumns(flags); // a bad --columns is a usage error before anything runs
     // The first run's thread starts now, while this thread reads the scenario and the policies.
-    const spare = startSpareThread(parseRunLimits(flags));
+    const spare = spareThreadFor(flags);
     try {
       const run = await resolveRun(flags);
       if (flags.reference && !run.policies.some(({ loaded }) => loaded.policy.name === flags.reference)) {
@@ -149,6 +149,15 @@ export function compareCommand(): Command {
     }
   });
   return command;
+}
+
+/** A thread for the first runs, unless --run-heap or --run-timeout is wrong: resolveRun reports that in its turn, after the flags it checks first. */
+function spareThreadFor(flags: RunFlags): SpareThread | undefined {
+  try {
+    return startSpareThread(parseRunLimits(flags));
+  } catch {
+    return undefined;
+  }
 }
 
 /** A failed policy is named on stderr and makes the exit code 2; the others' rows are still reported. */
