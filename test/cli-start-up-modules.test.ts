@@ -25,6 +25,8 @@ const HEAVY = [
   /^node_modules\/(cli-table3|chalk|vega|vega-lite|jiti)\//,
   /^dist\/src\/(model|engine|runner|report|trace|contract)\//,
   /^dist\/src\/scenario\/(load|file|overrides|yaml-order|validate|schema)\.js$/,
+  /^dist\/src\/policy\/supervise\.js$/, // threads are for users' files, which `list` only loads when given
+  /^node:(crypto|worker_threads)$/,
 ];
 
 const heavyIn = (modules: string[]) => modules.filter((module) => HEAVY.some((pattern) => pattern.test(module)));
