@@ -68,12 +68,13 @@ describe('the estimate', () => {
 describe('threads', () => {
   const costsOf = (tasks: ReturnType<typeof task>[]) => longestFirst(tasks.map(estimatedCost)).map((index) => estimatedCost(tasks[index]!));
 
-  it('compare on default starts one thread; flood, or default with many seeds, starts them all', () => {
+  it('compare on default starts one thread, with a few seeds too; flood, or many seeds, starts them all', () => {
     expect(new LanePacing(costsOf(compareTasks(BUILTINS, 1, DEFAULT))).lanesUpFront(2)).toBe(1);
+    expect(new LanePacing(costsOf(compareTasks(BUILTINS, 3, DEFAULT))).lanesUpFront(2)).toBe(1);
     expect(new LanePacing(costsOf(compareTasks(BUILTINS, 1, resolveScenario('flood')))).lanesUpFront(2)).toBe(2);
     expect(new LanePacing(costsOf(compareTasks(BUILTINS, 1, resolveScenario('flood')))).lanesUpFront(4)).toBe(4);
-    expect(new LanePacing(costsOf(compareTasks(BUILTINS, 5, DEFAULT))).lanesUpFront(2)).toBe(2);
-    expect(new LanePacing(costsOf(compareTasks(BUILTINS, 5, DEFAULT))).lanesUpFront(1)).toBe(1);
+    expect(new LanePacing(costsOf(compareTasks(BUILTINS, 10, DEFAULT))).lanesUpFront(2)).toBe(2);
+    expect(new LanePacing(costsOf(compareTasks(BUILTINS, 10, DEFAULT))).lanesUpFront(1)).toBe(1);
   });
 
   it('adds a thread once warm runs say the work left is long, never for a thread\'s first run alone', () => {
@@ -97,10 +98,13 @@ describe('threads', () => {
     expect(quick.worthAnotherLane(1_000 + costs[1]! * unitMs, 2, 1)).toBe(false);
   });
 
-  it('adds a thread when a run goes on past LONG_RUN_MS', () => {
+  it('adds a thread when a run goes on past LONG_RUN_MS with another as long waiting, not for short leftovers', () => {
     const pacing = new LanePacing([1e5, 1e5]);
     pacing.started(0, 0, 0, true);
     expect(pacing.worthAnotherLane(LONG_RUN_MS - 1, 1, 1)).toBe(false);
     expect(pacing.worthAnotherLane(LONG_RUN_MS + 1, 1, 1)).toBe(true);
+    const leftovers = new LanePacing([1e5, 1e3, 1e3]);
+    leftovers.started(0, 0, 0, true);
+    expect(leftovers.worthAnotherLane(LONG_RUN_MS + 1, 1, 1)).toBe(false);
   });
 });

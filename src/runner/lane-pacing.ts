@@ -1,19 +1,20 @@
 // How many threads a list of runs is worth. A thread costs its start-up and a cold JIT: its first
-// run takes about 0.7 s longer than the same run in a warm thread (measured: `compare` on default,
-// the first run of a thread against the same policy run again), and on a busy machine that time
-// comes out of the other threads' share. So the plan comes from the estimate (run-cost.ts), the
-// same on every run of the same command, and measured times only add a thread when the runs turn
-// out much longer than estimated. Which thread runs a task never changes its result.
+// run takes about 0.7 s longer than the same run in a warm thread, and the whole comparison about
+// 1.7 s more CPU (measured on a busy 2-core machine: `compare --seeds 3` on default, 7.6 s of CPU
+// on two threads against 5.9 s on one, and 7.3 s of wall against 6.0 s). So a thread must have
+// many seconds of work before it pays. The plan comes from the estimate (run-cost.ts), the same
+// on every run of the same command; measured times only add a thread when the runs turn out much
+// longer than estimated. Which thread runs a task never changes its result.
 import { REFERENCE_MS_PER_UNIT } from './run-cost.js';
 
 /** Before anything has run, a thread starts for each this much of estimated work. */
-export const UP_FRONT_MS_PER_LANE = 4_000;
+export const UP_FRONT_MS_PER_LANE = 10_000;
 /**
  * Later, another thread starts when the runs not yet started would take this long per running
  * thread at the rate measured so far. Higher than the up-front figure: measured wall time also
  * grows with the load other processes put on the machine, when another thread helps least.
  */
-export const LATE_MS_PER_LANE = 8_000;
+export const LATE_MS_PER_LANE = 20_000;
 /** A run still going after this long says the runs are long, whatever their estimate. */
 export const LONG_RUN_MS = 5_000;
 
@@ -58,7 +59,8 @@ export class LanePacing {
 
   /** Whether one more thread pays, with `lanes` running and the runs from position `next` on not yet started. */
   worthAnotherLane(now: number, next: number, lanes: number): boolean {
-    for (const run of this.running.values()) if (now - run.startedAt > LONG_RUN_MS) return true;
+    // A long run counts only with at least one more like it waiting: a thread for short leftovers does not pay.
+    for (const run of this.running.values()) if (now - run.startedAt > LONG_RUN_MS && this.workAfter[next]! >= this.costs[run.position]!) return true;
     if (this.warmUnits === 0) return false;
     return this.workAfter[next]! * (this.warmMs / this.warmUnits) > LATE_MS_PER_LANE * lanes;
   }
