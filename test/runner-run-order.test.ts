@@ -3,7 +3,7 @@
 // the same on every run; measured times enter only through the clock values given here.
 import { describe, expect, it } from 'vitest';
 import type { PolicyLocation } from '../src/policy/loader.js';
-import { LanePacing, LATE_MS_PER_LANE, LONG_RUN_MS } from '../src/runner/lane-pacing.js';
+import { LanePacing, LATE_MS_PER_LANE, LONG_RUN_MS, type MachineLoad } from '../src/runner/lane-pacing.js';
 import { BUILTIN_RELATIVE_COST, estimatedCost, expectedCalls, longestFirst, REFERENCE_MS_PER_UNIT, scenarioWork } from '../src/runner/run-cost.js';
 import { resolveScenario } from '../src/scenario/load.js';
 import type { Scenario } from '../src/scenario/types.js';
@@ -65,23 +65,38 @@ describe('the estimate', () => {
   });
 });
 
+/** A 2-core machine nothing else uses, and one other processes keep busy. */
+const IDLE: MachineLoad = { cores: 2, load: () => 0 };
+const BUSY: MachineLoad = { cores: 2, load: () => 4.5 };
+
 describe('threads', () => {
   const costsOf = (tasks: ReturnType<typeof task>[]) => longestFirst(tasks.map(estimatedCost)).map((index) => estimatedCost(tasks[index]!));
 
   it('compare on default starts one thread, with a few seeds too; flood, or many seeds, starts them all', () => {
-    expect(new LanePacing(costsOf(compareTasks(BUILTINS, 1, DEFAULT))).lanesUpFront(2)).toBe(1);
-    expect(new LanePacing(costsOf(compareTasks(BUILTINS, 3, DEFAULT))).lanesUpFront(2)).toBe(1);
-    expect(new LanePacing(costsOf(compareTasks(BUILTINS, 1, resolveScenario('flood')))).lanesUpFront(2)).toBe(2);
-    expect(new LanePacing(costsOf(compareTasks(BUILTINS, 1, resolveScenario('flood')))).lanesUpFront(4)).toBe(4);
-    expect(new LanePacing(costsOf(compareTasks(BUILTINS, 10, DEFAULT))).lanesUpFront(2)).toBe(2);
-    expect(new LanePacing(costsOf(compareTasks(BUILTINS, 10, DEFAULT))).lanesUpFront(1)).toBe(1);
+    expect(new LanePacing(costsOf(compareTasks(BUILTINS, 1, DEFAULT)), IDLE).lanesUpFront(2)).toBe(1);
+    expect(new LanePacing(costsOf(compareTasks(BUILTINS, 3, DEFAULT)), IDLE).lanesUpFront(2)).toBe(1);
+    expect(new LanePacing(costsOf(compareTasks(BUILTINS, 1, resolveScenario('flood'))), IDLE).lanesUpFront(2)).toBe(2);
+    expect(new LanePacing(costsOf(compareTasks(BUILTINS, 1, resolveScenario('flood'))), { cores: 4, load: () => 0 }).lanesUpFront(4)).toBe(4);
+    expect(new LanePacing(costsOf(compareTasks(BUILTINS, 10, DEFAULT)), IDLE).lanesUpFront(2)).toBe(2);
+    expect(new LanePacing(costsOf(compareTasks(BUILTINS, 10, DEFAULT)), IDLE).lanesUpFront(1)).toBe(1);
+  });
+
+  it('starts no second thread while other processes keep every core busy, and one once a core is free', () => {
+    const flood = costsOf(compareTasks(BUILTINS, 1, resolveScenario('flood')));
+    expect(new LanePacing(flood, BUSY).lanesUpFront(2)).toBe(1);
+    const busy = new LanePacing(flood, BUSY);
+    busy.started(0, 0, 0, true);
+    expect(busy.worthAnotherLane(LONG_RUN_MS * 2, 1, 1)).toBe(false);
+    // Our own busy thread counts in the load average: 1.2 with it running leaves a core free.
+    const freed = new LanePacing(flood, { cores: 2, load: () => 1.2 });
+    expect(freed.worthAnotherLane(0, 1, 1)).toBe(true);
   });
 
   it('adds a thread once warm runs say the work left is long, never for a thread\'s first run alone', () => {
     const unitMs = REFERENCE_MS_PER_UNIT;
     const costs = [1e6, 1e6, 1e6, 1e6, 1e6, 1e6];
     const slowRunMs = (LATE_MS_PER_LANE / 3) * 1.2; // four such runs left: more than LATE_MS_PER_LANE
-    const pacing = new LanePacing(costs);
+    const pacing = new LanePacing(costs, IDLE);
     pacing.started(0, 0, 0, true);
     pacing.finished(0, slowRunMs * 2); // a cold first run, however slow, is not the rate
     expect(pacing.worthAnotherLane(slowRunMs * 2, 1, 1)).toBe(false);
@@ -90,7 +105,7 @@ describe('threads', () => {
     expect(pacing.worthAnotherLane(10_000 + slowRunMs, 2, 1)).toBe(true);
     expect(pacing.worthAnotherLane(10_000 + slowRunMs, 2, 2)).toBe(false);
 
-    const quick = new LanePacing(costs);
+    const quick = new LanePacing(costs, IDLE);
     quick.started(0, 0, 0, true);
     quick.finished(0, 1_000);
     quick.started(0, 1, 1_000, false);
@@ -99,11 +114,11 @@ describe('threads', () => {
   });
 
   it('adds a thread when a run goes on past LONG_RUN_MS with another as long waiting, not for short leftovers', () => {
-    const pacing = new LanePacing([1e5, 1e5]);
+    const pacing = new LanePacing([1e5, 1e5], IDLE);
     pacing.started(0, 0, 0, true);
     expect(pacing.worthAnotherLane(LONG_RUN_MS - 1, 1, 1)).toBe(false);
     expect(pacing.worthAnotherLane(LONG_RUN_MS + 1, 1, 1)).toBe(true);
-    const leftovers = new LanePacing([1e5, 1e3, 1e3]);
+    const leftovers = new LanePacing([1e5, 1e3, 1e3], IDLE);
     leftovers.started(0, 0, 0, true);
     expect(leftovers.worthAnotherLane(LONG_RUN_MS + 1, 1, 1)).toBe(false);
   });
