@@ -3,7 +3,7 @@
 // the same on every run; measured times enter only through the clock values given here.
 import { describe, expect, it } from 'vitest';
 import type { PolicyLocation } from '../src/policy/loader.js';
-import { LanePacing, LATE_MS_PER_LANE, LONG_RUN_MS, type MachineLoad } from '../src/runner/lane-pacing.js';
+import { LanePacing, LATE_MS_PER_LANE, LONG_RUN_MS, type MachineIdle } from '../src/runner/lane-pacing.js';
 import { BUILTIN_RELATIVE_COST, estimatedCost, expectedCalls, longestFirst, REFERENCE_MS_PER_UNIT, scenarioWork } from '../src/runner/run-cost.js';
 import { resolveScenario } from '../src/scenario/load.js';
 import type { Scenario } from '../src/scenario/types.js';
@@ -65,36 +65,36 @@ describe('the estimate', () => {
   });
 });
 
-/** A 2-core machine nothing else uses, and one other processes keep busy. */
-const IDLE: MachineLoad = { cores: 2, load: () => 0 };
-const BUSY: MachineLoad = { cores: 2, load: () => 4.5 };
+/** A machine with a core idle, and one other processes keep busy. */
+const IDLE: MachineIdle = { idleCores: () => 1 };
+const BUSY: MachineIdle = { idleCores: () => 0 };
 
 describe('threads', () => {
   const costsOf = (tasks: ReturnType<typeof task>[]) => longestFirst(tasks.map(estimatedCost)).map((index) => estimatedCost(tasks[index]!));
+  /** Whether a second thread starts as soon as the first has taken its first run. */
+  const secondThreadAtOnce = (costs: number[], machine = IDLE) => new LanePacing(costs, machine).worthAnotherLane(0, 1, 1);
 
-  it('compare on default starts one thread, with a few seeds too; flood, or many seeds, starts them all', () => {
-    expect(new LanePacing(costsOf(compareTasks(BUILTINS, 1, DEFAULT)), IDLE).lanesUpFront(2)).toBe(1);
-    expect(new LanePacing(costsOf(compareTasks(BUILTINS, 3, DEFAULT)), IDLE).lanesUpFront(2)).toBe(1);
-    expect(new LanePacing(costsOf(compareTasks(BUILTINS, 1, resolveScenario('flood'))), IDLE).lanesUpFront(2)).toBe(2);
-    expect(new LanePacing(costsOf(compareTasks(BUILTINS, 1, resolveScenario('flood'))), { cores: 4, load: () => 0 }).lanesUpFront(4)).toBe(4);
-    expect(new LanePacing(costsOf(compareTasks(BUILTINS, 10, DEFAULT)), IDLE).lanesUpFront(2)).toBe(2);
-    expect(new LanePacing(costsOf(compareTasks(BUILTINS, 10, DEFAULT)), IDLE).lanesUpFront(1)).toBe(1);
+  it('compare on default stays on one thread, with a few seeds too; flood, or more seeds, gets a second', () => {
+    expect(secondThreadAtOnce(costsOf(compareTasks(BUILTINS, 1, DEFAULT)))).toBe(false);
+    expect(secondThreadAtOnce(costsOf(compareTasks(BUILTINS, 2, DEFAULT)))).toBe(false);
+    expect(secondThreadAtOnce(costsOf(compareTasks(BUILTINS, 1, resolveScenario('flood'))))).toBe(true);
+    expect(secondThreadAtOnce(costsOf(compareTasks(BUILTINS, 4, DEFAULT)))).toBe(true);
+    const flood = new LanePacing(costsOf(compareTasks(BUILTINS, 1, resolveScenario('flood'))), IDLE);
+    expect(flood.worthAnotherLane(0, 2, 2)).toBe(true); // a third, where there is a core for it
   });
 
-  it('starts no second thread while other processes keep every core busy, and one once a core is free', () => {
+  it('starts no second thread while other processes keep every core busy, or before idle time is measured', () => {
     const flood = costsOf(compareTasks(BUILTINS, 1, resolveScenario('flood')));
-    expect(new LanePacing(flood, BUSY).lanesUpFront(2)).toBe(1);
+    expect(secondThreadAtOnce(flood, BUSY)).toBe(false);
+    expect(secondThreadAtOnce(flood, { idleCores: () => undefined })).toBe(false);
     const busy = new LanePacing(flood, BUSY);
     busy.started(0, 0, 0, true);
     expect(busy.worthAnotherLane(LONG_RUN_MS * 2, 1, 1)).toBe(false);
-    // Our own busy thread counts in the load average: 1.2 with it running leaves a core free.
-    const freed = new LanePacing(flood, { cores: 2, load: () => 1.2 });
-    expect(freed.worthAnotherLane(0, 1, 1)).toBe(true);
   });
 
   it('adds a thread once warm runs say the work left is long, never for a thread\'s first run alone', () => {
     const unitMs = REFERENCE_MS_PER_UNIT;
-    const costs = [1e6, 1e6, 1e6, 1e6, 1e6, 1e6];
+    const costs = [1e6, 1e6, 1e6, 1e6, 1e6, 1e6]; // 7.5 s estimated after the first: under two threads' worth
     const slowRunMs = (LATE_MS_PER_LANE / 3) * 1.2; // four such runs left: more than LATE_MS_PER_LANE
     const pacing = new LanePacing(costs, IDLE);
     pacing.started(0, 0, 0, true);

@@ -1,38 +1,65 @@
 // How many threads a list of runs is worth. A thread costs its start-up and a cold JIT: its first
-// run takes about 0.7 s longer than the same run in a warm thread, and the whole comparison about
-// 1.7 s more CPU (measured on a busy 2-core machine: `compare --seeds 3` on default, 7.6 s of CPU
-// on two threads against 5.9 s on one, and 7.3 s of wall against 6.0 s). So a thread must have
-// many seconds of work before it pays. The plan comes from the estimate (run-cost.ts), the same
-// on every run of the same command; measured times only add a thread when the runs turn out much
-// longer than estimated. And a thread pays only with a core to run on: on a machine other
-// processes keep busy (as that one was, load 4-5 on 2 cores), two threads got no more CPU than
-// one (`--seeds 7`: 12.5 s of CPU in 12.3 s of wall on two, 10.4 s on one), so another thread
-// starts only while the load average leaves a core free. Which thread runs a task never changes
-// its result.
-import { availableParallelism, loadavg } from 'node:os';
+// run takes about 0.7 s longer than the same run in a warm thread, and a comparison about 1.7 s
+// more CPU (`compare --seeds 3` on default: 7.6 s of CPU on two threads against 5.9 s on one).
+// So runs start on one thread, and another starts when the estimate (run-cost.ts) or the runs
+// measured so far give each thread seconds of work, or a run turns out long. And only with a
+// core to run on: on a machine other processes kept busy, two threads got no more CPU than one
+// (`--seeds 7`: 12.5 s of CPU in 12.3 s of wall on two, 10.4 s on one), while on a quiet one
+// two won (`--seeds 3`: 3.9 s against 4.4 s); so the machine's idle time, measured while the
+// first runs go, must show a core free. Which thread runs a task never changes its result.
+import { cpus } from 'node:os';
 import { REFERENCE_MS_PER_UNIT } from './run-cost.js';
 
-/** Before anything has run, a thread starts for each this much of estimated work. */
-export const UP_FRONT_MS_PER_LANE = 10_000;
+/** Another thread starts when the estimate gives each thread, the new one included, this much work. */
+export const ESTIMATED_MS_PER_LANE = 4_000;
 /**
- * Later, another thread starts when the runs not yet started would take this long per running
- * thread at the rate measured so far. Higher than the up-front figure: measured wall time also
- * grows with the load other processes put on the machine, when another thread helps least.
+ * Or when the runs not yet started would take this long per running thread at the rate measured
+ * so far: higher, as measured wall time also grows with the load of other processes.
  */
-export const LATE_MS_PER_LANE = 20_000;
+export const LATE_MS_PER_LANE = 10_000;
 /** A run still going after this long says the runs are long, whatever their estimate. */
 export const LONG_RUN_MS = 5_000;
+/** Less idle than this much of a core, and another thread would only share one already busy. */
+export const MIN_IDLE_CORES = 0.5;
+/** Idle time is read over windows this long: CPU times tick every 10 ms. */
+export const IDLE_WINDOW_MS = 400;
 
-/** Cores a thread could run on; `load` is the 1-minute load average, our own busy threads included. */
-export interface MachineLoad {
-  cores: number;
-  load: () => number;
+/** Idle cores over the last window (our own busy threads are not idle), undefined before the first window ends. */
+export interface MachineIdle {
+  idleCores(now: number): number | undefined;
 }
 
-const THIS_MACHINE: MachineLoad = { cores: availableParallelism(), load: () => loadavg()[0]! };
+/** This machine's idle time, from the kernel's per-CPU counters (os.cpus()). */
+export class CpuIdle implements MachineIdle {
+  private last = CpuIdle.sample();
+  private lastAt: number;
+  private idle: number | undefined;
 
-/** Less than this much of a core left over, and another thread would only share one already busy. */
-const MIN_FREE_CORE = 0.75;
+  constructor(now: number) {
+    this.lastAt = now;
+  }
+
+  private static sample(): { idle: number; total: number; cores: number } {
+    const all = cpus();
+    let idle = 0;
+    let total = 0;
+    for (const { times } of all) {
+      idle += times.idle;
+      total += times.user + times.nice + times.sys + times.idle + times.irq;
+    }
+    return { idle, total, cores: all.length };
+  }
+
+  idleCores(now: number): number | undefined {
+    if (now - this.lastAt < IDLE_WINDOW_MS) return this.idle;
+    const sample = CpuIdle.sample();
+    const total = sample.total - this.last.total;
+    if (total > 0) this.idle = ((sample.idle - this.last.idle) / total) * sample.cores;
+    this.last = sample;
+    this.lastAt = now;
+    return this.idle;
+  }
+}
 
 interface RunningRun {
   position: number;
@@ -50,23 +77,11 @@ export class LanePacing {
 
   constructor(
     private readonly costs: readonly number[],
-    private readonly machine: MachineLoad = THIS_MACHINE,
+    private readonly machine: MachineIdle,
   ) {
     // workAfter[p]: estimated work of the runs at positions p and later.
     this.workAfter = new Array<number>(costs.length + 1).fill(0);
     for (let position = costs.length - 1; position >= 0; position--) this.workAfter[position] = this.workAfter[position + 1]! + costs[position]!;
-  }
-
-  /** Threads to start before any run: one per UP_FRONT_MS_PER_LANE of estimated work and free core, at least one, at most `maxLanes`. */
-  lanesUpFront(maxLanes: number): number {
-    const estimatedMs = this.workAfter[0]! * REFERENCE_MS_PER_UNIT;
-    const idle = Math.floor(this.freeCores(0) + 1 - MIN_FREE_CORE);
-    return Math.max(1, Math.min(maxLanes, Math.floor(estimatedMs / UP_FRONT_MS_PER_LANE), idle));
-  }
-
-  /** Cores left by other processes, with `lanes` of our threads busy (they count in the load average). */
-  private freeCores(lanes: number): number {
-    return this.machine.cores - Math.max(0, this.machine.load() - lanes);
   }
 
   started(lane: number, position: number, now: number, fresh: boolean): void {
@@ -84,9 +99,9 @@ export class LanePacing {
 
   /** Whether one more thread pays, with `lanes` running and the runs from position `next` on not yet started. */
   worthAnotherLane(now: number, next: number, lanes: number): boolean {
-    if (this.freeCores(lanes) - lanes < MIN_FREE_CORE) return false;
-    // The estimate's own rule, for a core that was busy when the runs began.
-    if (this.workAfter[next]! * REFERENCE_MS_PER_UNIT > UP_FRONT_MS_PER_LANE * (lanes + 1)) return true;
+    const idle = this.machine.idleCores(now);
+    if (idle === undefined || idle < MIN_IDLE_CORES) return false;
+    if (this.workAfter[next]! * REFERENCE_MS_PER_UNIT > ESTIMATED_MS_PER_LANE * (lanes + 1)) return true;
     // A long run counts only with at least one more like it waiting: a thread for short leftovers does not pay.
     for (const run of this.running.values()) if (now - run.startedAt > LONG_RUN_MS && this.workAfter[next]! >= this.costs[run.position]!) return true;
     if (this.warmUnits === 0) return false;

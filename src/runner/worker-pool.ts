@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Worker } from 'node:worker_threads';
 import { heapText, loadingBudgetMs, nextEnd, policyThread, secondsText } from '../policy/supervise.js';
-import { LanePacing } from './lane-pacing.js';
+import { CpuIdle, LanePacing } from './lane-pacing.js';
 import type { RunLimits } from './limits.js';
 import { RunProgress } from './policy-watch.js';
 import { estimatedCost, longestFirst } from './run-cost.js';
@@ -104,7 +104,7 @@ export async function runInWorkers(tasks: readonly RunTask[], jobs: number, limi
   const outcomes: RunOutcome[] = new Array(tasks.length);
   const costs = tasks.map(estimatedCost);
   const order = longestFirst(costs);
-  const pacing = new LanePacing(order.map((index) => costs[index]!));
+  const pacing = new LanePacing(order.map((index) => costs[index]!), new CpuIdle(Date.now()));
   let next = 0;
   const lane = async (laneIndex: number) => {
     let shared: Thread | undefined;
@@ -140,7 +140,8 @@ export async function runInWorkers(tasks: readonly RunTask[], jobs: number, limi
     running.catch(() => undefined);
     lanes.push(running);
   };
-  const upFront = process.env[EAGER_THREADS_VARIABLE] === '1' ? maxLanes : pacing.lanesUpFront(maxLanes);
+  // One thread at once; more only once the machine shows a core free for them (lane-pacing.ts).
+  const upFront = process.env[EAGER_THREADS_VARIABLE] === '1' ? maxLanes : 1;
   for (let count = upFront; count > 0; count--) startLane();
   while (lanes.length < maxLanes && next < order.length) {
     await new Promise((resolve) => setTimeout(resolve, PACING_POLL_MS));
