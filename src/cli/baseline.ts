@@ -5,7 +5,7 @@ import { Command } from 'commander';
 import { colorEnabled, renderTable } from '../report/index.js';
 import { makeBaseline, serializeBaseline } from '../runner/baseline-file.js';
 import { compare } from '../runner/compare.js';
-import { EXIT_OK, EXIT_USAGE, UsageError } from './errors.js';
+import { EXIT_OK, EXIT_USAGE, UsageError } from './usage-error.js';
 import { progressReporter, writeOutput } from './output.js';
 import { addRunOptions, parseParamFlags, resolveRun, type RunFlags } from './run-options.js';
 import { recordSweepBaseline } from './sweep-baseline.js';

@@ -6,7 +6,7 @@ import type { RegressionReport, ThresholdSet } from '../contract/check-result.js
 import { baselineText, changeText, currentText, thresholdText } from '../report/check-table.js';
 import { clipLine } from '../policy/thrown.js';
 import { parseThresholds, regressions, ThresholdError } from '../runner/regression.js';
-import { UsageError } from './errors.js';
+import { UsageError } from './usage-error.js';
 import { chooseFormat } from './format-choice.js';
 import { checkOutput, emit } from './output.js';
 import { parseWholeNumber } from './run-options.js';

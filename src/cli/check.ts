@@ -12,7 +12,7 @@ import { renderCheckTable, type CheckView } from '../report/check-table.js';
 import { colorEnabled } from '../report/index.js';
 import { BaselineError, makeBaseline, readBaseline, serializeBaseline, type BaselineFile, type LoadedBaseline, type RunPolicy } from '../runner/baseline-file.js';
 import { compare } from '../runner/compare.js';
-import { DEFAULT_RUN_LIMITS, type RunLimits } from '../runner/worker-pool.js';
+import { DEFAULT_RUN_LIMITS, type RunLimits } from '../runner/limits.js';
 import { compareResults } from '../runner/regression.js';
 import type { BaselinePolicy } from '../contract/baseline-policy.js';
 import { TOOL_VERSION } from '../version.js';

@@ -6,16 +6,18 @@ import { isMetricPath, METRIC_PATHS, type MetricPath } from '../contract/metrics
 import { watermarks } from '../scenario/machines.js';
 import type { NamedChart } from '../report/charts/generic.js';
 import { specFileText } from '../report/charts/render.js';
+import { colorEnabled } from '../report/color.js';
 import type { ColumnSelection } from '../report/columns.js';
-import { colorEnabled, compareCharts, renderReport, REPORT_FORMATS, type CompareCharts, type ReportFormat } from '../report/index.js';
+import { REPORT_FORMATS, type ReportFormat } from '../report/formats.js';
+import type { CompareCharts } from '../report/index.js';
 import { compare } from '../runner/compare.js';
+import { startSpareThread, type SpareThread } from '../runner/worker-pool.js';
 import type { CompareResult } from '../contract/result-types.js';
 import { didYouMean } from '../shared/did-you-mean.js';
-import { EXIT_OK, EXIT_USAGE, UsageError } from './errors.js';
+import { EXIT_OK, EXIT_USAGE, UsageError } from './usage-error.js';
 import { chooseFormat, formatOption } from './format-choice.js';
 import { emit, progressReporter, writeAtomically } from './output.js';
-import { tableWidth } from './text.js';
-import { addRunOptions, parseWholeNumber, resolveRun, type RunFlags } from './run-options.js';
+import { addRunOptions, parseRunLimits, parseWholeNumber, resolveRun, type RunFlags } from './run-options.js';
 
 export interface OutputFlags {
   format?: string;
@@ -63,8 +65,17 @@ export function writeVegaSpecs(dir: string, charts: readonly NamedChart[]): void
   for (const chart of charts) writeAtomically(join(dir, `${chart.id}.vl.json`), specFileText(chart.spec));
 }
 
+/**
+ * The exporters and the table width, loaded only once a report is wanted: their modules and
+ * packages are most of what a command would otherwise load before its first run starts.
+ */
+export function loadReportCode() {
+  return Promise.all([import('../report/index.js'), import('./table-width.js')]).then(([report, width]) => ({ ...report, ...width }));
+}
+
 /** Builds the page's charts and writes their specs to `dir`; returns them for the page. */
-export function writeChartSpecs(dir: string, result: CompareResult): CompareCharts {
+export async function writeChartSpecs(dir: string, result: CompareResult): Promise<CompareCharts> {
+  const { compareCharts } = await import('../report/index.js');
   const charts = compareCharts(result, watermarks(result.scenario.machine));
   writeVegaSpecs(dir, [...charts.metricGroups, ...charts.timelines]);
   return charts;
@@ -77,7 +88,8 @@ export async function reportText(
   flags: OutputFlags,
   options: { color: boolean; reference?: string; columns?: ColumnSelection; width?: number; command: string },
 ): Promise<string> {
-  const charts = flags.vegaSpecs !== undefined ? writeChartSpecs(flags.vegaSpecs, result) : undefined;
+  const charts = flags.vegaSpecs !== undefined ? await writeChartSpecs(flags.vegaSpecs, result) : undefined;
+  const { renderReport } = await import('../report/index.js');
   return renderReport(format, result, { ...options, watermarks: watermarks(result.scenario.machine), charts });
 }
 
@@ -113,21 +125,44 @@ export function compareCommand(): Command {
   command.action(async (flags: RunFlags & OutputFlags) => {
     const format = chosenFormat(flags);
     chosenColumns(flags); // a bad --columns is a usage error before anything runs
-    const run = await resolveRun(flags);
-    if (flags.reference && !run.policies.some(({ loaded }) => loaded.policy.name === flags.reference)) {
-      throw new UsageError(`--reference ${flags.reference}: not one of the policies in this run (${run.policies.map(({ loaded }) => loaded.policy.name).join(', ')})`);
+    // The first run's thread starts now, while this thread reads the scenario and the policies.
+    const spare = spareThreadFor(flags);
+    try {
+      const run = await resolveRun(flags);
+      if (flags.reference && !run.policies.some(({ loaded }) => loaded.policy.name === flags.reference)) {
+        throw new UsageError(`--reference ${flags.reference}: not one of the policies in this run (${run.policies.map(({ loaded }) => loaded.policy.name).join(', ')})`);
+      }
+      // The page draws timelines; other formats sample none unless asked (they cost a few events).
+      const defaultPoints = wantsCharts(format, flags) ? HTML_TIMELINE_POINTS : 0;
+      const timelinePoints = flags.timelinePoints ? parseWholeNumber('--timeline-points', flags.timelinePoints, 0) : defaultPoints;
+      // Loaded while the runs go: this thread only waits for them.
+      const reportCode = loadReportCode();
+      reportCode.catch(() => undefined);
+      const result = await compare({ ...run, timelinePoints, onProgress: progressReporter(Boolean(flags.quiet)), spare });
+      const color = colorEnabled(flags.out ? { isTTY: false } : process.stdout, process.env, flags.color);
+      const columns = chosenColumns(flags);
+      const width = (await reportCode).tableWidth(Boolean(flags.out));
+      emit(await reportText(format, result, flags, { color, reference: flags.reference, columns, width, command: 'compare' }), flags.out);
+      reportFailures(result);
+    } finally {
+      spare?.close();
     }
-    // The page draws timelines; other formats sample none unless asked (they cost a few events).
-    const defaultPoints = wantsCharts(format, flags) ? HTML_TIMELINE_POINTS : 0;
-    const timelinePoints = flags.timelinePoints ? parseWholeNumber('--timeline-points', flags.timelinePoints, 0) : defaultPoints;
-    const result = await compare({ ...run, timelinePoints, onProgress: progressReporter(Boolean(flags.quiet)) });
-    const color = colorEnabled(flags.out ? { isTTY: false } : process.stdout, process.env, flags.color);
-    const columns = chosenColumns(flags);
-    const width = tableWidth(Boolean(flags.out));
-    emit(await reportText(format, result, flags, { color, reference: flags.reference, columns, width, command: 'compare' }), flags.out);
-    const failed = result.results.filter((entry) => entry.error);
-    for (const entry of failed) process.stderr.write(`rcupool: policy ${entry.policy} failed: ${entry.error}\n`);
-    process.exitCode = failed.length > 0 ? EXIT_USAGE : EXIT_OK;
   });
   return command;
+}
+
+/** A thread for the first runs, unless --run-heap or --run-timeout is wrong: resolveRun reports that in its turn, after the flags it checks first. */
+function spareThreadFor(flags: RunFlags): SpareThread | undefined {
+  try {
+    return startSpareThread(parseRunLimits(flags));
+  } catch {
+    return undefined;
+  }
+}
+
+/** A failed policy is named on stderr and makes the exit code 2; the others' rows are still reported. */
+function reportFailures(result: CompareResult): void {
+  const failed = result.results.filter((entry) => entry.error);
+  for (const entry of failed) process.stderr.write(`rcupool: policy ${entry.policy} failed: ${entry.error}\n`);
+  process.exitCode = failed.length > 0 ? EXIT_USAGE : EXIT_OK;
 }

@@ -6,15 +6,9 @@ import { clipLine, describeThrown } from '../policy/thrown.js';
 import { PolicyLoadError } from '../policy/validate.js';
 import { ScenarioError } from '../scenario/validate.js';
 import { UnitError } from '../scenario/units.js';
+import { EXIT_USAGE, UsageError } from './usage-error.js';
 
-export const EXIT_OK = 0;
-export const EXIT_REGRESSION = 1;
-export const EXIT_USAGE = 2;
-
-/** A mistake in what the user asked for. */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
+export { EXIT_OK, EXIT_REGRESSION, EXIT_USAGE, UsageError } from './usage-error.js';
 
 export function isUserError(error: unknown): error is Error {
   return (

@@ -11,7 +11,7 @@ import { SCENARIO_SCHEMA_MODELINE } from '../scenario/json-schema.js';
 import { isPresetName } from '../scenario/presets.js';
 import type { LatencySpec, RatePhase, Scenario, TimedEvent } from '../scenario/types.js';
 import { formatDurationMs, formatPages, parseDurationMs } from '../scenario/units.js';
-import { UsageError } from './errors.js';
+import { UsageError } from './usage-error.js';
 import { alignColumns, jsonText, outputWidth, wrap } from './text.js';
 
 const EXAMPLES = `

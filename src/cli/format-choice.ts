@@ -4,7 +4,7 @@
 // anything runs — a report.json holding a table is never what was meant.
 import { extname } from 'node:path';
 import { InvalidArgumentError, Option } from 'commander';
-import { UsageError } from './errors.js';
+import { UsageError } from './usage-error.js';
 
 /** `-f, --format` once, from `formats`: a second --format would otherwise win silently. */
 export function formatOption(formats: readonly string[]): Option {

@@ -6,7 +6,7 @@ import { builtinPolicyNames, loadPolicy, locatePolicy, type LoadedPolicy } from 
 import { PolicyLoadError } from '../policy/validate.js';
 import { listPresets, type PresetSummary } from '../scenario/presets.js';
 import { formatDurationMs } from '../scenario/units.js';
-import { policySpecs } from './run-options.js';
+import { policySpecs } from './policy-specs.js';
 import { jsonText, outputWidth, wrap } from './text.js';
 
 const EXAMPLES = `

@@ -3,7 +3,7 @@
 // about the time of a bare node process instead of loading the model and every report.
 import { Command, CommanderError } from 'commander';
 import { TOOL_VERSION } from '../version.js';
-import { EXIT_USAGE, reportError } from './errors.js';
+import { EXIT_USAGE } from './usage-error.js';
 
 type CommandFactory = () => Promise<Command>;
 
@@ -90,6 +90,8 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = error.exitCode === 0 ? 0 : EXIT_USAGE;
       return;
     }
+    // Only a failing command pays for the error classes (the scenario validator among them).
+    const { reportError } = await import('./errors.js');
     process.exitCode = reportError(error);
   }
 }

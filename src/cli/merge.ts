@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { MergeError, mergeShards } from '../runner/shard.js';
 import type { SweepResult } from '../contract/sweep-types.js';
-import { UsageError } from './errors.js';
+import { UsageError } from './usage-error.js';
 import { emit } from './output.js';
 import { addSweepOutputOptions, reportFailedPoints, sweepRenderChoice, sweepReportText, type SweepOutputFlags } from './sweep.js';
 

@@ -5,7 +5,7 @@
 // refused. checkOutput() runs before any simulation, so a typo in --out costs seconds, not minutes.
 import { chmodSync, closeSync, lstatSync, openSync, readlinkSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { UsageError } from './errors.js';
+import { UsageError } from './usage-error.js';
 
 type OutTarget = { kind: 'stdout' } | { kind: 'stream'; path: string } | { kind: 'file'; path: string; mode?: number };
 

@@ -3,14 +3,14 @@
 import { availableParallelism } from 'node:os';
 import { Option, type Command } from 'commander';
 import type { ParamValues } from '../policy/api.js';
-import { builtinPolicyNames, loadPolicies, type LoadedPolicy } from '../policy/loader.js';
-import { DEFAULT_RUN_LIMITS, type RunLimits } from '../runner/worker-pool.js';
+import { loadPolicies, type LoadedPolicy } from '../policy/loader.js';
+import { DEFAULT_RUN_LIMITS, type RunLimits } from '../runner/limits.js';
 import { resolveParams } from '../policy/validate.js';
-import { resolveScenario } from '../scenario/load.js';
 import { parseDurationMs } from '../scenario/units.js';
 import type { Scenario } from '../scenario/types.js';
-import { UsageError } from './errors.js';
+import { UsageError } from './usage-error.js';
 import { checkOutput } from './output.js';
+import { policySpecs } from './policy-specs.js';
 
 export interface RunFlags {
   policy?: string[];
@@ -52,13 +52,6 @@ export function parseWholeNumber(flag: string, text: string, minimum: number): n
     throw new UsageError(`${flag} ${text}: expected a whole number ≥ ${minimum}`);
   }
   return value;
-}
-
-export function policySpecs(flags: { policy?: string[] }): string[] {
-  const specs = (flags.policy ?? []).flatMap((value) => value.split(',')).map((spec) => spec.trim()).filter(Boolean);
-  const repeated = specs.find((spec, index) => specs.indexOf(spec) !== index);
-  if (repeated !== undefined) throw new UsageError(`--policy ${repeated}: given twice; name each policy once`);
-  return specs.length > 0 ? specs : builtinPolicyNames();
 }
 
 /** `--param a.b=c` grouped by policy name. */
@@ -127,6 +120,8 @@ export async function resolveRun(flags: RunFlags): Promise<ResolvedRun> {
   }
   const limits = parseRunLimits(flags);
   checkOutput(flags.out);
+  // Scenario files and --set are YAML: that parser loads only once there is a scenario to read.
+  const { resolveScenario } = await import('../scenario/load.js');
   const scenario = resolveScenario(flags.scenario, flags.set, durationMs);
   const loaded = await loadPolicies(policySpecs(flags), process.cwd(), limits);
   const paramFlags = parseParamFlags(flags.param);

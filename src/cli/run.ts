@@ -11,10 +11,11 @@ import { formatDurationMs, formatNumber } from '../report/format.js';
 import { compare } from '../runner/compare.js';
 import type { CompareResult, PolicyResult, TimelinePoint } from '../contract/result-types.js';
 import { addOutputOptions, chosenColumns, chosenFormat, reportText, writeChartSpecs, type OutputFlags } from './compare.js';
-import { EXIT_OK, EXIT_USAGE, UsageError } from './errors.js';
+import { EXIT_OK, EXIT_USAGE, UsageError } from './usage-error.js';
 import { emit, progressReporter } from './output.js';
 import { addRunOptions, parseWholeNumber, resolveRun, type RunFlags } from './run-options.js';
-import { outputWidth, tableWidth } from './text.js';
+import { tableWidth } from './table-width.js';
+import { outputWidth } from './text.js';
 import { traceRun } from '../trace/record.js';
 
 /** Timeline intervals per run unless --timeline-points says otherwise. */
@@ -363,7 +364,7 @@ export function runCommand(): Command {
     const width = flags.out ? 100 : outputWidth();
     // The page always has the timeline: it is what a picture of one policy is for.
     const asReport = format === 'html' || !flags.timeline || row.error !== undefined;
-    if (!asReport && flags.vegaSpecs !== undefined) writeChartSpecs(flags.vegaSpecs, result);
+    if (!asReport && flags.vegaSpecs !== undefined) await writeChartSpecs(flags.vegaSpecs, result);
     const table = { columns: chosenColumns(flags), width: tableWidth(Boolean(flags.out)) };
     emit(asReport ? await reportText(format, result, flags, { color, command: 'run', ...table }) : timelineText(format, result, row, color, width, table), flags.out);
     if (flags.traceOut && row.error === undefined) writeTrace(run, flags.traceOut, Boolean(flags.traceCalls));

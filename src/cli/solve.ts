@@ -7,7 +7,7 @@ import { parseConstraints, solveMinimum, SolveError, judgeProbe, type Constraint
 import { GridError } from '../runner/grid.js';
 import { resolveAxes, runSweep, type SweepPlan } from '../runner/sweep.js';
 import { TOOL_VERSION } from '../version.js';
-import { EXIT_OK, UsageError } from './errors.js';
+import { EXIT_OK, UsageError } from './usage-error.js';
 import { emit } from './output.js';
 import { addRunOptions, parseParamFlags, resolveRun, type RunFlags } from './run-options.js';
 import { asUsage, progressBar } from './sweep.js';

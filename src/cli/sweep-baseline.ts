@@ -10,7 +10,7 @@ import { BaselineError } from '../runner/baseline-file.js';
 import { compareSweeps, makeSweepBaseline, planFromSweepBaseline, readSweepBaseline, serializeSweepBaseline } from '../runner/sweep-baseline.js';
 import { runSweep } from '../runner/sweep.js';
 import { TOOL_VERSION } from '../version.js';
-import { EXIT_OK, EXIT_REGRESSION, EXIT_USAGE, UsageError } from './errors.js';
+import { EXIT_OK, EXIT_REGRESSION, EXIT_USAGE, UsageError } from './usage-error.js';
 import { checkSettings, emitCheckReport, type CheckFlags } from './check-flags.js';
 import { writeAtomically } from './output.js';
 import type { RunFlags } from './run-options.js';

@@ -12,7 +12,7 @@ import { parseShard } from '../runner/shard.js';
 import { countPoints, MAX_SWEEP_RUNS, resolveAxes, runSweep, type SweepPlan } from '../runner/sweep.js';
 import type { SweepResult } from '../contract/sweep-types.js';
 import { writeVegaSpecs } from './compare.js';
-import { EXIT_OK, EXIT_USAGE, UsageError } from './errors.js';
+import { EXIT_OK, EXIT_USAGE, UsageError } from './usage-error.js';
 import { chooseFormat, formatOption } from './format-choice.js';
 import { emit } from './output.js';
 import { addRunOptions, parseParamFlags, resolveRun, type RunFlags } from './run-options.js';

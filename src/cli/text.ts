@@ -1,6 +1,6 @@
 // Plain-text layout shared by list, explain and run: wrapping prose to the terminal and
-// aligning label/value lines. No colour here; callers decide that.
-import { DEFAULT_TABLE_WIDTH } from '../report/table.js';
+// aligning label/value lines. No colour here; callers decide that. It imports nothing, so the
+// commands that only print text (list, explain) load no report code.
 
 /**
  * Width to lay text out for: the terminal's when stdout is one (or $COLUMNS when the terminal
@@ -10,13 +10,6 @@ export function outputWidth(stream: { isTTY?: boolean; columns?: number } = proc
   const fromEnv = Number(env.COLUMNS);
   const columns = stream.isTTY ? stream.columns || (Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : 100) : 100;
   return Math.max(40, Math.min(columns, 160));
-}
-
-/** Room for a report table: the terminal's width, else $COLUMNS, else 120 (also for a file). */
-export function tableWidth(toFile: boolean, stream: { isTTY?: boolean; columns?: number } = process.stdout, env: NodeJS.ProcessEnv = process.env): number {
-  if (!toFile && stream.isTTY && stream.columns) return stream.columns;
-  const fromEnv = Number(env.COLUMNS);
-  return Number.isInteger(fromEnv) && fromEnv >= 40 ? fromEnv : DEFAULT_TABLE_WIDTH;
 }
 
 /** Greedy word wrap; every line starts with `indent`. Long words stay whole. */

@@ -8,7 +8,7 @@ import { readCapture, type Capture } from '../trace/capture.js';
 import { fitScenario, fitYaml } from '../trace/fit.js';
 import { skippedText, TraceFileError } from '../trace/read.js';
 import { statsText } from '../trace/stats-text.js';
-import { UsageError } from './errors.js';
+import { UsageError } from './usage-error.js';
 import { emit } from './output.js';
 import { jsonText, wrap } from './text.js';
 

@@ -4,14 +4,13 @@
 // to the running tool, wherever the file lives. In the CLI a user's file is only ever evaluated
 // in a thread of its own (describe-worker.ts here, src/runner/worker.ts for runs): its top level
 // may loop, patch globals or exit, and none of that may reach the host process.
-import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { didYouMean } from '../shared/did-you-mean.js';
 import type { PolicyModule } from './api.js';
 import type { DescribeAnswer } from './describe-worker.js';
-import { heapText, loadingBudgetMs, MIN_LOAD_BUDGET_MS, nextEnd, policyThread, secondsText, type ThreadLimits } from './supervise.js';
+import type { ThreadLimits } from './supervise.js';
 import { describeThrown } from './thrown.js';
 import { PolicyLoadError, validatePolicyModule } from './validate.js';
 
@@ -103,10 +102,13 @@ export async function importPolicy(location: PolicyLocation): Promise<LoadedPoli
     }
   } else exported = await importPolicyFile(location);
   const policy = validatePolicyModule(exported, location.spec);
-  return { location, policy, fileHash: location.kind === 'file' ? hashFile(location) : undefined };
+  return { location, policy, fileHash: location.kind === 'file' ? await hashFile(location) : undefined };
 }
 
-function hashFile(location: PolicyLocation): string {
+// node:crypto and the thread supervisor load only for users' files: `rcupool list` and the
+// built-ins never need them, and they are a good part of what start-up would otherwise load.
+async function hashFile(location: PolicyLocation): Promise<string> {
+  const { createHash } = await import('node:crypto');
   return createHash('sha256').update(readFileSync(location.path)).digest('hex');
 }
 
@@ -121,6 +123,7 @@ function outOfThread(descriptor: PolicyDescriptor, spec: string): PolicyModule {
 
 /** Reads a user's file in a thread of its own, within `limits`; its create() stays there. */
 async function describeInThread(location: PolicyLocation, limits: ThreadLimits): Promise<PolicyModule> {
+  const { heapText, loadingBudgetMs, MIN_LOAD_BUDGET_MS, nextEnd, policyThread, secondsText } = await import('./supervise.js');
   const worker = policyThread(DESCRIBE_WORKER_URL, limits, location);
   try {
     const budgetMs = loadingBudgetMs(limits);
@@ -145,7 +148,7 @@ async function describeInThread(location: PolicyLocation, limits: ThreadLimits):
  */
 export async function loadPolicy(location: PolicyLocation, limits: ThreadLimits = DEFAULT_LOAD_LIMITS): Promise<LoadedPolicy> {
   if (location.kind === 'builtin' || !existsSync(fileURLToPath(DESCRIBE_WORKER_URL))) return importPolicy(location);
-  const fileHash = hashFile(location);
+  const fileHash = await hashFile(location);
   return { location, policy: await describeInThread(location, limits), fileHash };
 }
 

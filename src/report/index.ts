@@ -9,10 +9,9 @@ import { compareCharts, renderCompareHtml, type CompareCharts } from './html-com
 import { renderJson } from './json.js';
 import { renderMarkdown } from './markdown.js';
 import { renderTable } from './table.js';
+import type { ReportFormat, TextFormat } from './formats.js';
 
-export const REPORT_FORMATS = ['table', 'json', 'markdown', 'csv', 'html'] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
-export type TextFormat = Exclude<ReportFormat, 'html'>;
+export { REPORT_FORMATS, type ReportFormat, type TextFormat } from './formats.js';
 
 export interface RenderOptions {
   /** Only the table uses colour; decide it with colorEnabled(). */

@@ -1,7 +1,5 @@
 // The runner: every policy × every seed on one scenario, side by side in worker threads, then
 // aggregated in a fixed order so the output is byte-identical whatever --jobs is.
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { ParamValues } from '../policy/api.js';
 import type { LoadedPolicy } from '../policy/loader.js';
 import { clipLine, MAX_MESSAGE_CHARS } from '../policy/thrown.js';
@@ -9,8 +7,9 @@ import type { Scenario } from '../scenario/types.js';
 import { TOOL_VERSION } from '../version.js';
 import { RESULT_SCHEMA_VERSION, type CompareResult, type PolicyResult, type TimelinePoint } from '../contract/result-types.js';
 import { intervalMetrics, meanMetrics } from './statistics.js';
-import { PolicyCache, runTask, type RunOutcome, type RunTask } from './task.js';
-import { DEFAULT_RUN_LIMITS, runInWorkers, WORKER_URL, type RunLimits } from './worker-pool.js';
+import { DEFAULT_RUN_LIMITS, type RunLimits } from './limits.js';
+import type { RunOutcome, RunTask } from './task-message.js';
+import { runInWorkers, workersAvailable, type SpareThread } from './worker-pool.js';
 
 export interface CompareRequest {
   scenario: Scenario;
@@ -24,9 +23,13 @@ export interface CompareRequest {
   onProgress?: (done: number, total: number) => void;
   /** Per-run wall-time budget and heap limit (DEFAULT_RUN_LIMITS for what is not given). */
   limits?: Partial<RunLimits>;
+  /** A thread started early (startSpareThread), for the first built-in runs. */
+  spare?: SpareThread;
 }
 
 async function runInline(tasks: RunTask[], onDone: () => void): Promise<RunOutcome[]> {
+  // The model is loaded only here: in the CLI the host process never runs it.
+  const { PolicyCache, runTask } = await import('./task.js');
   const cache = new PolicyCache();
   const outcomes: RunOutcome[] = [];
   for (const task of tasks) {
@@ -54,7 +57,7 @@ export async function compare(request: CompareRequest): Promise<CompareResult> {
   }
   let done = 0;
   const onDone = () => request.onProgress?.(++done, tasks.length);
-  const outcomes = await runTasks(tasks, request.jobs, onDone, request.limits);
+  const outcomes = await runTasks(tasks, request.jobs, onDone, request.limits, request.spare);
   const results: PolicyResult[] = request.policies.map(({ loaded, params }, policyIndex) =>
     policyResult(loaded, params, outcomes.slice(policyIndex * request.seeds.length, (policyIndex + 1) * request.seeds.length), request.timelinePoints ?? 0),
   );
@@ -66,9 +69,8 @@ export async function compare(request: CompareRequest): Promise<CompareResult> {
  * compiled worker exists (the CLI), even for --jobs 1: that is what gives every run its budgets
  * and a user's policy its own globals. Tests running from source go inline.
  */
-export function runTasks(tasks: RunTask[], jobs: number, onDone: () => void, limits: Partial<RunLimits> = {}): Promise<RunOutcome[]> {
-  const canUseWorkers = existsSync(fileURLToPath(WORKER_URL));
-  return canUseWorkers ? runInWorkers(tasks, jobs, { ...DEFAULT_RUN_LIMITS, ...limits }, onDone) : runInline(tasks, onDone);
+export function runTasks(tasks: RunTask[], jobs: number, onDone: () => void, limits: Partial<RunLimits> = {}, spare?: SpareThread): Promise<RunOutcome[]> {
+  return workersAvailable() ? runInWorkers(tasks, jobs, { ...DEFAULT_RUN_LIMITS, ...limits }, onDone, spare) : runInline(tasks, onDone);
 }
 
 /** One policy's runs (one per seed, in seed order) folded into its result: mean, perSeed, ci95, or the first error. */

@@ -15,7 +15,7 @@ import { policyResult, runTasks } from './compare.js';
 import { combinations, GridError, type AxisSpec } from './grid.js';
 import { assignShards, expectedCost } from './shard.js';
 import type { AxisValue, PointParams, SweepAxis, SweepPointResult, SweepResult } from '../contract/sweep-types.js';
-import type { RunTask } from './task.js';
+import type { RunTask } from './task-message.js';
 
 export interface SweepPlan {
   /** The resolved scenario before any scenario axis. */

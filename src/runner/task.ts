@@ -1,31 +1,11 @@
 // One run: one policy, one seed, one scenario. Used the same way inline, in the shared worker
 // pool (built-ins) and in a user policy's own thread.
 import { METRIC_PATHS, metricValue, type Metrics } from '../contract/metrics.js';
-import { Simulation, type TimelineSample } from '../model/simulation.js';
-import type { ParamValues } from '../policy/api.js';
+import { Simulation } from '../model/simulation.js';
 import { importPolicy, type LoadedPolicy, type PolicyLocation } from '../policy/loader.js';
 import { describeThrown } from '../policy/thrown.js';
-import type { Scenario } from '../scenario/types.js';
 import { RunProgress, watchPolicy } from './policy-watch.js';
-
-export interface RunTask {
-  index: number;
-  location: PolicyLocation;
-  /** The policy's own name, for messages about a run that never answered. */
-  policyName: string;
-  params: ParamValues;
-  scenario: Scenario;
-  seed: number;
-  checkInvariants: boolean;
-  timelinePoints: number;
-}
-
-export type RunOutcome =
-  | { index: number; ok: true; metrics: Metrics; timeline: TimelineSample[]; eventsRun: number }
-  | { index: number; ok: false; error: string };
-
-/** A run's thread posts this once the policy is loaded: the run's own wall-time budget starts there. */
-export const STARTED = 'started';
+import type { RunOutcome, RunTask } from './task-message.js';
 
 /** Loaded built-in policy modules, per thread (built-ins keep no module-level state). */
 export class PolicyCache {

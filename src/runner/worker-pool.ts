@@ -3,22 +3,23 @@
 // overrun) becomes that run's outcome, never the whole comparison's. Built-ins share one
 // thread per lane; a user's policy file gets a fresh thread for every run (its own globals,
 // module instance, guards and seeded Math.random), stopped as soon as the run has answered.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { Worker } from 'node:worker_threads';
-import { heapText, loadingBudgetMs, nextEnd, policyThread, secondsText, type ThreadLimits } from '../policy/supervise.js';
+import { heapText, loadingBudgetMs, nextEnd, policyThread, secondsText } from '../policy/supervise.js';
+import { CpuIdle, LanePacing } from './lane-pacing.js';
+import type { RunLimits } from './limits.js';
 import { RunProgress } from './policy-watch.js';
-import { STARTED, type RunOutcome, type RunTask } from './task.js';
+import { estimatedCost, longestFirst } from './run-cost.js';
+import { STARTED, type RunOutcome, type RunTask } from './task-message.js';
 import type { WorkerSetup } from './worker.js';
 
 export const WORKER_URL = new URL('./worker.js', import.meta.url);
 
-/** Per-run budgets (`--run-timeout`, `--run-heap`). */
-export type RunLimits = ThreadLimits;
-
-/**
- * A legitimate run of any preset finishes far inside these: `flood`, the slowest, takes a few
- * seconds per run on a laptop core, and no model structure grows past a few hundred MiB.
- */
-export const DEFAULT_RUN_LIMITS: Readonly<RunLimits> = Object.freeze({ timeoutMs: 600_000, heapLimitMb: 1024 });
+/** Whether runs can go to threads: the compiled worker is there (the CLI), not when tests run from source. */
+export function workersAvailable(): boolean {
+  return existsSync(fileURLToPath(WORKER_URL));
+}
 
 interface Thread {
   worker: Worker;
@@ -56,87 +57,96 @@ async function superviseRun(thread: Thread, task: RunTask, limits: RunLimits): P
   return { outcome: { index: task.index, ok: false, error }, healthy: false };
 }
 
-/** Every task, `jobs` at a time; outcomes in task order. */
-export async function runInWorkers(tasks: readonly RunTask[], jobs: number, limits: RunLimits, onDone: () => void): Promise<RunOutcome[]> {
+/**
+ * A thread for built-ins started before its tasks are known, so that its start-up (a new V8
+ * isolate, then the model's modules) overlaps the host's own: reading the scenario, loading
+ * and validating the policies. It does not keep the process alive; close() it when done.
+ */
+export class SpareThread {
+  private thread: Thread | undefined;
+
+  constructor(private readonly limits: RunLimits) {
+    this.thread = startThread(false, limits);
+    this.thread.worker.unref();
+  }
+
+  /** The thread, once, if it was started with the same heap limit. */
+  take(limits: RunLimits): Thread | undefined {
+    const thread = this.thread;
+    if (!thread || limits.heapLimitMb !== this.limits.heapLimitMb) return undefined;
+    this.thread = undefined;
+    thread.worker.ref();
+    return thread;
+  }
+
+  close(): void {
+    if (this.thread) void this.thread.worker.terminate();
+    this.thread = undefined;
+  }
+}
+
+/** A SpareThread when runs will go to threads, else nothing. */
+export function startSpareThread(limits: RunLimits): SpareThread | undefined {
+  return workersAvailable() ? new SpareThread(limits) : undefined;
+}
+
+const PACING_POLL_MS = 50;
+
+/** Set to 1, every --jobs thread starts at once (tests use it: the output must not depend on threads). */
+export const EAGER_THREADS_VARIABLE = 'RCUPOOL_EAGER_THREADS';
+
+/**
+ * Every task, on at most `jobs` threads; outcomes in task order. Tasks are handed out longest
+ * expected first (run-cost.ts) and threads beyond the first start only when the work pays for
+ * them (lane-pacing.ts); which thread runs a task never changes its result.
+ */
+export async function runInWorkers(tasks: readonly RunTask[], jobs: number, limits: RunLimits, onDone: () => void, spare?: SpareThread): Promise<RunOutcome[]> {
   const outcomes: RunOutcome[] = new Array(tasks.length);
+  const costs = tasks.map(estimatedCost);
+  const order = longestFirst(costs);
+  const pacing = new LanePacing(order.map((index) => costs[index]!), new CpuIdle(Date.now()));
   let next = 0;
-  const pacing = new LanePacing(Date.now());
-  const lane = async (first: boolean) => {
+  const lane = async (laneIndex: number) => {
     let shared: Thread | undefined;
     try {
-      while (next < tasks.length) {
-        const task = tasks[next++]!;
-        if (first) pacing.started(Date.now());
+      while (next < order.length) {
+        const position = next++;
+        const task = tasks[order[position]!]!;
         if (task.location.kind === 'file') {
+          pacing.started(laneIndex, position, Date.now(), true);
           const own = startThread(true, limits);
           outcomes[task.index] = (await superviseRun(own, task, limits)).outcome;
           void own.worker.terminate();
         } else {
-          shared ??= startThread(false, limits);
+          const fresh = shared === undefined;
+          shared ??= spare?.take(limits) ?? startThread(false, limits);
+          pacing.started(laneIndex, position, Date.now(), fresh);
           const { outcome, healthy } = await superviseRun(shared, task, limits);
           outcomes[task.index] = outcome;
           if (!healthy) shared = undefined;
         }
-        if (first) pacing.finished(Date.now());
+        pacing.finished(laneIndex, Date.now());
         onDone();
       }
     } finally {
       if (shared) void shared.worker.terminate();
     }
   };
-  const lanes = Math.max(1, Math.min(jobs, tasks.length));
-  let firstDone = false;
-  const firstLane = lane(true).finally(() => (firstDone = true));
-  // Lanes beyond the first start only when the work left pays for a thread (see LanePacing);
-  // which lane runs a task never changes its result, so the output is the same either way.
-  const extraLane = async () => {
-    while (!firstDone && next < tasks.length && !pacing.worthAnotherLane(Date.now(), tasks.length - next)) {
-      await new Promise((resolve) => setTimeout(resolve, PACING_POLL_MS));
-    }
-    if (next < tasks.length) await lane(false);
+  const maxLanes = Math.max(1, Math.min(jobs, tasks.length));
+  const lanes: Promise<void>[] = [];
+  const startLane = () => {
+    const running = lane(lanes.length);
+    // Handled here so a failing lane is not reported as unhandled while the pacing loop waits; Promise.all below rethrows it.
+    running.catch(() => undefined);
+    lanes.push(running);
   };
-  await Promise.all([firstLane, ...Array.from({ length: lanes - 1 }, extraLane)]);
+  // One thread at once; more only once the machine shows a core free for them (lane-pacing.ts).
+  const upFront = process.env[EAGER_THREADS_VARIABLE] === '1' ? maxLanes : 1;
+  for (let count = upFront; count > 0; count--) startLane();
+  while (lanes.length < maxLanes && next < order.length) {
+    await new Promise((resolve) => setTimeout(resolve, PACING_POLL_MS));
+    if (next < order.length && pacing.worthAnotherLane(Date.now(), next, lanes.length)) startLane();
+  }
+  await Promise.all(lanes);
   return outcomes;
 }
-
-const PACING_POLL_MS = 100;
-
-/**
- * Whether to start another worker thread. One costs its start-up and a cold JIT: about 1 s of
- * CPU over its first runs (measured: `compare` on default, --jobs 2 against --jobs 1), so it pays
- * only for work that outlasts that. Judged from the first lane: a run still going after
- * LONG_RUN_MS says the runs are long (a flood); otherwise the mean run so far times the runs
- * left must pass WORK_LEFT_MS.
- */
-class LanePacing {
-  private runStartedAt = -1;
-  private runs = 0;
-  private totalMs = 0;
-
-  constructor(private readonly startMs: number) {}
-
-  started(now: number): void {
-    this.runStartedAt = now;
-  }
-
-  finished(now: number): void {
-    // The first run also paid for the thread's start-up: it says nothing about the others.
-    if (this.firstRunDone) {
-      this.runs++;
-      this.totalMs += now - this.runStartedAt;
-    }
-    this.firstRunDone = true;
-    this.runStartedAt = -1;
-  }
-
-  private firstRunDone = false;
-
-  worthAnotherLane(now: number, runsLeft: number): boolean {
-    if (now - this.startMs > LONG_RUN_MS && this.runs === 0) return true;
-    if (this.runStartedAt >= 0 && now - this.runStartedAt > LONG_RUN_MS) return true;
-    return this.runs > 0 && (this.totalMs / this.runs) * runsLeft > WORK_LEFT_MS;
-  }
-}
-
-const LONG_RUN_MS = 1_000;
-const WORK_LEFT_MS = 2_500;

@@ -6,7 +6,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { installPolicyGuards } from '../policy/guards.js';
 import { describeThrown } from '../policy/thrown.js';
 import { RunProgress } from './policy-watch.js';
-import { PolicyCache, runTask, STARTED, type RunOutcome, type RunTask } from './task.js';
+import { PolicyCache, runTask } from './task.js';
+import { STARTED, type RunOutcome, type RunTask } from './task-message.js';
 
 export interface WorkerSetup {
   isolated: boolean;
