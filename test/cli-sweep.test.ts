@@ -137,5 +137,14 @@ describe('sweep --shard and rcupool merge', { timeout: E2E_TIMEOUT_MS }, () => {
     const missing = rcupool(['merge', shardFile(0), shardFile(2)]);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toMatch(/^rcupool: merge: shard 1\/3 missing/);
+
+    // A damaged shard is checked against the sweep output's declaration, field by field.
+    const damaged = JSON.parse(readFileSync(shardFile(1), 'utf8'));
+    damaged.points[0].metrics.calls = 'many';
+    writeFileSync(join(folder, 'damaged.json'), JSON.stringify(damaged));
+    const broken = rcupool(['merge', shardFile(0), join(folder, 'damaged.json'), shardFile(2)]);
+    expect(broken.status).toBe(2);
+    expect(broken.stderr.trim().split('\n')).toHaveLength(1);
+    expect(broken.stderr).toMatch(/^rcupool: merge .*damaged\.json: .*points\[0\]\.metrics\.calls.*expected a number/);
   });
 });

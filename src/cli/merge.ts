@@ -3,6 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { MergeError, mergeShards } from '../runner/shard.js';
+import { problemText } from '../contract/first-problem.js';
+import { sweepResultProblem } from '../contract/result-check.js';
 import type { SweepResult } from '../contract/sweep-types.js';
 import { UsageError } from './usage-error.js';
 import { emit } from './output.js';
@@ -32,6 +34,9 @@ function readShard(file: string): SweepResult {
   if (typeof data !== 'object' || data === null || !Array.isArray((data as { points?: unknown }).points)) {
     throw new UsageError(`merge ${file}: no field "points": not the --json output of \`rcupool sweep\``);
   }
+  // The sweep output's one declaration (src/contract/sweep-types.ts) checks the rest.
+  const problem = sweepResultProblem(data);
+  if (problem !== undefined) throw new UsageError(`merge ${file}: ${problemText(problem, 'a sweep')}: give the --json output of \`rcupool sweep --shard i/n\``);
   return data as SweepResult;
 }
 
