@@ -1,7 +1,8 @@
 // The baseline file: what `rcupool baseline` writes and how reading names what is wrong.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import type { PolicyModule } from '../src/policy/api.js';
 import type { LoadedPolicy } from '../src/policy/loader.js';
@@ -77,6 +78,18 @@ describe('writing', () => {
     expect(loaded.baseline).toEqual(JSON.parse(serializeBaseline(baseline)));
     expect(serializeBaseline(loaded.baseline)).toBe(serializeBaseline(baseline));
   });
+
+  it('writes what schema/baseline.schema.json (the declaration written out) accepts, also with a metric it predates, and not with a damaged one', () => {
+    const schema = JSON.parse(readFileSync(new URL('../schema/baseline.schema.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+    const valid = new Ajv({ allErrors: true }).compile(schema);
+    const written = JSON.parse(text());
+    expect(valid(written), JSON.stringify(valid.errors)).toBe(true);
+    const older = JSON.parse(text((b) => delete b.result.results[0].metrics.failures.count));
+    expect(valid(older), JSON.stringify(valid.errors)).toBe(true);
+    expect(valid(JSON.parse(text((b) => (b.result.results[0].metrics.failures.count = -1))))).toBe(false);
+    expect(valid(JSON.parse(text((b) => (b.seeds = []))))).toBe(false);
+    expect(valid(JSON.parse(text((b) => (b.policies[0].kind = 'plugin'))))).toBe(false);
+  });
 });
 
 describe('reading names what is wrong', () => {
@@ -124,7 +137,7 @@ describe('reading names what is wrong', () => {
     expect(reason(text((b) => (b.policies[1].sha256 = 'abc')))).toMatch(/field "policies\[1\]\.sha256": expected a sha256 in hex/);
     expect(reason(text((b) => (b.policies[0].sha256 = 'ab'.repeat(32))))).toMatch(/field "policies\[0\]\.sha256" is not part of a baseline policy/);
     expect(reason(text((b) => (b.policies[1].params.cachePages = [9])))).toMatch(/field "policies\[1\]\.params\.cachePages": expected a number, string or boolean, found a list/);
-    expect(reason(text((b) => (b.result.results[0].metrics.failures.count = null)))).toMatch(/"result\.results\[0\]\.metrics\.failures\.count": expected a number, found null/);
+    expect(reason(text((b) => (b.result.results[0].metrics.failures.count = null)))).toMatch(/"result\.results\[0\]\.metrics\.failures\.count": expected a number ≥ 0, found null/);
     expect(reason(text((b) => (b.result.seeds = [1, 2])))).toMatch(/"result\.seeds" \[1,2\] disagrees with "seeds" \[1,2,3\]/);
     expect(reason(text((b) => b.result.results[0].perSeed.pop()))).toMatch(/"result\.results\[0\]\.perSeed" has 2 entries for 3 seeds/);
     expect(reason(text((b) => (b.result.results[1].policy = 'other')))).toMatch(/"result\.results\[1\]\.policy" is "other" but policies\[1\] is "mine"/);

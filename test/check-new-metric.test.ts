@@ -81,7 +81,7 @@ describe('a baseline without one metric', () => {
   it('a metric present as something other than a number is still an error', () => {
     const broken = JSON.parse(baselineWithoutMetric(compared));
     broken.result.results[0].metrics.failures.rate = 'high';
-    expect(() => parseBaseline(JSON.stringify(broken), 'old.json')).toThrow(/"result\.results\[0\]\.metrics\.failures\.rate": expected a number, found "high"/);
+    expect(() => parseBaseline(JSON.stringify(broken), 'old.json')).toThrow(/"result\.results\[0\]\.metrics\.failures\.rate": expected a number from 0 to 1, found "high"/);
   });
 });
 

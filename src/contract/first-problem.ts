@@ -29,10 +29,12 @@ function expectedText(schema: TSchema): string {
   if (typeof schema['expected'] === 'string') return schema['expected'];
   if (schema['const'] !== undefined) return JSON.stringify(schema['const']);
   const kind = String(schema[Kind]);
+  const between = schema['minimum'] !== undefined && schema['maximum'] !== undefined;
   const bounds = [
-    schema['minimum'] !== undefined ? `≥ ${schema['minimum']}` : '',
+    between ? `from ${schema['minimum']} to ${schema['maximum']}` : '',
+    schema['minimum'] !== undefined && !between ? `≥ ${schema['minimum']}` : '',
     schema['exclusiveMinimum'] !== undefined ? `> ${schema['exclusiveMinimum']}` : '',
-    schema['maximum'] !== undefined ? `≤ ${schema['maximum']}` : '',
+    schema['maximum'] !== undefined && !between ? `≤ ${schema['maximum']}` : '',
     schema['minLength'] === 1 ? 'non-empty' : '',
     schema['pattern'] !== undefined ? `matching ${schema['pattern']}` : '',
     schema['minItems'] !== undefined ? `of at least ${schema['minItems']} item${schema['minItems'] === 1 ? '' : 's'}` : '',

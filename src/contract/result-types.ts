@@ -23,20 +23,25 @@ export type Interval = Static<typeof INTERVAL>;
 /** Same shape as Metrics, each number replaced by its interval. */
 export type MetricsInterval = { [K in keyof Metrics]: Metrics[K] extends number ? Interval : { [J in keyof Metrics[K]]: Interval } };
 
-/** Metrics-shaped object schema: one leaf per registry path, grouped as in the JSON (top-level paths first). */
-function metricsObject(leaf: (metric: MetricSpec) => TSchema) {
+/**
+ * Metrics-shaped object schema: one leaf per registry path, grouped as in the JSON (top-level
+ * paths first). `optional`: every leaf and group may be absent (a baseline recorded before a
+ * metric existed).
+ */
+function metricsObject(leaf: (metric: MetricSpec) => TSchema, optional = false) {
+  const maybe = (schema: TSchema) => (optional ? Type.Optional(schema) : schema);
   const top: Record<string, TSchema> = {};
   const groups = new Map<string, Record<string, TSchema>>();
   for (const metric of METRICS as readonly MetricSpec[]) {
     const [head, name] = metric.path.split('.') as [string, string | undefined];
-    if (name === undefined) top[head] = leaf(metric);
+    if (name === undefined) top[head] = maybe(leaf(metric));
     else {
       if (!groups.has(head)) groups.set(head, {});
-      groups.get(head)![name] = leaf(metric);
+      groups.get(head)![name] = maybe(leaf(metric));
     }
   }
   const properties: Record<string, TSchema> = { ...top };
-  for (const [group, members] of groups) properties[group] = Type.Object(members, { additionalProperties: false });
+  for (const [group, members] of groups) properties[group] = maybe(Type.Object(members, { additionalProperties: false }));
   return Type.Object(properties, { additionalProperties: false });
 }
 
@@ -49,6 +54,9 @@ function metricLeaf(metric: MetricSpec): TSchema {
 /** The registry's Metrics type, checked by a schema built from the same registry entries. */
 export const METRICS_SCHEMA = Type.Unsafe<Metrics>({ ...metricsObject(metricLeaf), definition: 'metrics' });
 export const METRICS_INTERVAL = Type.Unsafe<MetricsInterval>({ ...metricsObject(() => INTERVAL), definition: 'metricsInterval' });
+/** The same, as a baseline may have recorded them: a metric it predates is absent (`check` shows it as new). */
+export const RECORDED_METRICS = Type.Unsafe<Metrics>({ ...metricsObject(metricLeaf, true), definition: 'recordedMetrics' });
+export const RECORDED_METRICS_INTERVAL = Type.Unsafe<MetricsInterval>({ ...metricsObject(() => INTERVAL, true), definition: 'recordedMetricsInterval' });
 
 const nonNegative = (description?: string) => Type.Number({ minimum: 0, ...(description === undefined ? {} : { description }) });
 

@@ -2,6 +2,7 @@
 // docs/json.md from the contracts in code, so each is declared once.
 // test/contract-schema-files.test.ts fails when a committed file and its generator disagree.
 import { readFileSync, writeFileSync } from 'node:fs';
+import { baselineJsonSchema } from './baseline-types.js';
 import { compareJsonSchema } from './compare-schema.js';
 import { scenarioJsonSchema } from '../scenario/json-schema.js';
 import { sweepJsonSchema } from './sweep-schema.js';
@@ -12,6 +13,7 @@ export const SCHEMA_FILES: Record<string, () => Record<string, unknown>> = {
   'compare.schema.json': compareJsonSchema,
   'sweep.schema.json': sweepJsonSchema,
   'scenario.schema.json': scenarioJsonSchema,
+  'baseline.schema.json': baselineJsonSchema,
 };
 
 export function schemaText(schema: Record<string, unknown>): string {

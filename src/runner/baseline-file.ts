@@ -13,11 +13,14 @@
 // The top-level scenario, seeds and policies are what `check` reruns; `result` is what came out
 // (`jq .result` gives a `compare --json` document). No timestamp: an unchanged rerun with
 // `check --update` writes the same bytes, so the file only shows in a diff when numbers move.
-// Reading checks the versions first (another version may have another layout), then every field
-// `check` uses, and names the first one that is missing or wrong.
+// The layout is declared once, in src/contract/baseline-types.ts (schema/baseline.schema.json).
+// Reading checks the versions first (another version may have another layout), then the file
+// against that declaration, then what a schema cannot say (seeds that agree, one result per
+// policy, a metric in every seed or in none), and names the first field that is wrong.
 import { METRIC_PATHS } from '../contract/metrics.js';
 import { BASELINE_POLICY, type BaselinePolicy } from '../contract/baseline-policy.js';
-import { firstProblem } from '../contract/first-problem.js';
+import { BASELINE_FILE, BASELINE_VERSION, type BaselineFile } from '../contract/baseline-types.js';
+import { dottedPath, firstProblem, shownValue, type Problem } from '../contract/first-problem.js';
 import type { ParamValues } from '../policy/api.js';
 import type { LoadedPolicy } from '../policy/loader.js';
 import { InputTooLargeError, MAX_INPUT_BYTES, readTextAtMost } from '../scenario/bounded-read.js';
@@ -28,21 +31,10 @@ import type { Scenario } from '../scenario/types.js';
 import { TOOL_VERSION } from '../version.js';
 import { RESULT_SCHEMA_VERSION, type CompareResult } from '../contract/result-types.js';
 
-export const BASELINE_VERSION = 1;
-export { RESULT_SCHEMA_VERSION };
+export { BASELINE_VERSION, RESULT_SCHEMA_VERSION, type BaselineFile };
 
 /** A baseline is a few hundred kB even with 1000 seeds; past this it is not one (and would only exhaust memory). */
 export const MAX_BASELINE_BYTES = MAX_INPUT_BYTES;
-
-export interface BaselineFile {
-  baselineVersion: typeof BASELINE_VERSION;
-  schemaVersion: typeof RESULT_SCHEMA_VERSION;
-  tool: { name: 'rcupool'; version: string };
-  scenario: Scenario;
-  seeds: number[];
-  policies: BaselinePolicy[];
-  result: CompareResult;
-}
 
 /** An unreadable or incompatible baseline. One line naming the file and the field or version; the CLI exits 2. */
 export class BaselineError extends Error {
@@ -88,21 +80,7 @@ export function serializeBaseline(baseline: BaselineFile): string {
 
 // ---- reading ----
 
-type Path = ReadonlyArray<string | number>;
-
-function formatField(path: Path): string {
-  let text = '';
-  for (const segment of path) text += typeof segment === 'number' ? `[${segment}]` : text === '' ? segment : `.${segment}`;
-  return text;
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'an object';
-  if (typeof value === 'string') return `"${value.length > 40 ? `${value.slice(0, 40)}…` : value}"`;
-  return `${typeof value} ${String(value)}`;
-}
+type Path = Array<string | number>;
 
 class Reader {
   constructor(readonly file: string) {}
@@ -111,53 +89,31 @@ class Reader {
     throw new BaselineError(`baseline ${this.file}: ${message}`);
   }
 
-  /** The value at `path`, which must be present. */
-  field(root: unknown, path: Path): unknown {
-    let node: unknown = root;
-    for (let depth = 0; depth < path.length; depth++) {
-      const segment = path[depth]!;
-      if (typeof node !== 'object' || node === null) this.fail(`field "${formatField(path.slice(0, depth))}": expected ${typeof segment === 'number' ? 'a list' : 'an object'}, found ${describe(node)}`);
-      const next = (node as Record<string | number, unknown>)[segment];
-      if (next === undefined) this.fail(`missing field "${formatField(path.slice(0, depth + 1))}"`);
-      node = next;
-    }
+  /** The value at `path` of a file the declaration has accepted. */
+  at(root: unknown, path: Path): unknown {
+    let node = root;
+    for (const segment of path) node = (node as Record<string | number, unknown>)[segment];
     return node;
   }
 
-  expect<T>(root: unknown, path: Path, what: string, ok: (value: unknown) => boolean): T {
-    const value = this.field(root, path);
-    if (!ok(value)) this.fail(`field "${formatField(path)}": expected ${what}, found ${describe(value)}`);
-    return value as T;
-  }
-
-  number(root: unknown, path: Path): number {
-    return this.expect(root, path, 'a number', (value) => typeof value === 'number' && Number.isFinite(value));
-  }
-
-  string(root: unknown, path: Path): string {
-    return this.expect(root, path, 'a string', (value) => typeof value === 'string');
-  }
-
-  object(root: unknown, path: Path): Record<string, unknown> {
-    return this.expect(root, path, 'an object', (value) => typeof value === 'object' && value !== null && !Array.isArray(value));
-  }
-
-  list(root: unknown, path: Path, nonEmpty = false): unknown[] {
-    return this.expect(root, path, nonEmpty ? 'a non-empty list' : 'a list', (value) => Array.isArray(value) && (!nonEmpty || value.length > 0));
-  }
-
-  /** Every metric present must be a number; one the baseline lacks (older than the metric) is `check`'s "new". */
-  /** The metrics recorded at `path`, each checked to be a number; the ones it lacks are none of its business. */
+  /** The metrics recorded at `path` (the declaration checked their values); the ones it lacks are `check`'s "new". */
   metrics(root: unknown, path: Path): string[] {
-    const metrics = this.object(root, path);
+    const metrics = this.at(root, path) as Record<string, Record<string, unknown> | number | undefined>;
     return METRIC_PATHS.filter((metric) => {
       const [head, leaf] = metric.split('.') as [string, string | undefined];
-      if (metrics[head] === undefined) return false;
-      if (leaf !== undefined && this.object(root, [...path, head])[leaf] === undefined) return false;
-      this.number(root, [...path, head, ...(leaf === undefined ? [] : [leaf])]);
-      return true;
+      const group = metrics[head];
+      return group !== undefined && (leaf === undefined || (group as Record<string, unknown>)[leaf] !== undefined);
     });
   }
+}
+
+/** One phrase for the first thing the declaration finds wrong. */
+function problemPhrase(problem: Problem): string {
+  const field = dottedPath(problem.path);
+  const part = problem.path[0] === 'policies' ? 'a baseline policy' : 'a baseline';
+  if (problem.unexpected) return `field "${field}" is not part of ${part} (is the file from a newer rcupool?)`;
+  if (problem.expected === undefined) return `missing field "${field}"`;
+  return `field "${field}": expected ${problem.expected}, found ${shownValue(problem.found)}`;
 }
 
 /** JSON that stops inside a string or with an object or list still open was cut short. */
@@ -203,7 +159,7 @@ function checkVersions(data: Record<string, unknown>, reader: Reader): void {
   const baselineVersion = data['baselineVersion'];
   if (baselineVersion !== BASELINE_VERSION) {
     reader.fail(
-      `baselineVersion ${describe(baselineVersion).replace(/^number /, '')} is not supported: rcupool ${TOOL_VERSION} reads baselineVersion ${BASELINE_VERSION} (the file was written by ${writtenBy}); write it again with \`rcupool baseline --force\``,
+      `baselineVersion ${shownValue(baselineVersion).replace(/^number /, '')} is not supported: rcupool ${TOOL_VERSION} reads baselineVersion ${BASELINE_VERSION} (the file was written by ${writtenBy}); write it again with \`rcupool baseline --force\``,
     );
   }
   if (data['schemaVersion'] === undefined) reader.fail('missing field "schemaVersion"');
@@ -213,7 +169,7 @@ function checkVersions(data: Record<string, unknown>, reader: Reader): void {
   }
   if (schemaVersion !== RESULT_SCHEMA_VERSION) {
     reader.fail(
-      `schemaVersion ${describe(schemaVersion).replace(/^number /, '')} is not supported: rcupool ${TOOL_VERSION} reads results with schemaVersion ${RESULT_SCHEMA_VERSION} (the file was written by ${writtenBy}); write it again with \`rcupool baseline --force\``,
+      `schemaVersion ${shownValue(schemaVersion).replace(/^number /, '')} is not supported: rcupool ${TOOL_VERSION} reads results with schemaVersion ${RESULT_SCHEMA_VERSION} (the file was written by ${writtenBy}); write it again with \`rcupool baseline --force\``,
     );
   }
 }
@@ -233,47 +189,39 @@ function rerecordCommand(data: Record<string, unknown>, file: string): string {
 /** What is wrong with `policies[index]` of a baseline (compare or sweep), in one phrase; undefined when nothing is. */
 export function policyRecordProblem(entry: unknown, index: number): string | undefined {
   const problem = firstProblem(BASELINE_POLICY, entry, ['policies', index]);
-  if (problem === undefined) return undefined;
-  const field = formatField(problem.path);
-  if (problem.unexpected) return `field "${field}" is not part of a baseline policy (is the file from a newer rcupool?)`;
-  if (problem.expected === undefined) return `missing field "${field}"`;
-  return `field "${field}": expected ${problem.expected}, found ${describe(problem.found)}`;
+  return problem === undefined ? undefined : problemPhrase(problem);
 }
 
-function checkPolicies(data: unknown, reader: Reader): void {
-  reader.list(data, ['policies'], true).forEach((entry, index) => {
-    const problem = policyRecordProblem(entry, index);
-    if (problem !== undefined) reader.fail(problem);
-  });
-}
-
-function checkResult(data: unknown, reader: Reader, seeds: number[], names: string[]): void {
-  reader.object(data, ['result']);
-  const version = reader.field(data, ['result', 'schemaVersion']);
-  if (version !== RESULT_SCHEMA_VERSION) reader.fail(`result.schemaVersion ${describe(version).replace(/^number /, '')} is not supported (expected ${RESULT_SCHEMA_VERSION})`);
-  const resultSeeds = reader.list(data, ['result', 'seeds']);
+/** What the declaration cannot say: seeds and policies each once, one result per policy in order, a metric in every seed or none. */
+function checkBetweenFields(baseline: BaselineFile, reader: Reader): void {
+  const seeds = baseline.seeds;
+  if (new Set(seeds).size !== seeds.length) reader.fail('field "seeds" lists a seed twice');
+  const names = baseline.policies.map((entry) => entry.name);
+  const duplicate = names.find((name, index) => names.indexOf(name) !== index);
+  if (duplicate !== undefined) reader.fail(`field "policies" names policy "${duplicate}" twice`);
+  const resultSeeds = baseline.result.seeds;
   if (JSON.stringify(resultSeeds) !== JSON.stringify(seeds)) reader.fail(`field "result.seeds" ${JSON.stringify(resultSeeds)} disagrees with "seeds" ${JSON.stringify(seeds)}`);
-  const results = reader.list(data, ['result', 'results']);
+  const results = baseline.result.results;
   if (results.length !== names.length) reader.fail(`field "result.results" has ${results.length} entries for ${names.length} policies`);
-  results.forEach((_entry, index) => {
-    const at = ['result', 'results', index];
-    const name = reader.string(data, [...at, 'policy']);
-    if (name !== names[index]) reader.fail(`field "${formatField([...at, 'policy'])}" is "${name}" but policies[${index}] is "${names[index]}"`);
-    const error = (results[index] as Record<string, unknown>)['error'];
-    if (error !== undefined) reader.fail(`policy "${name}" failed when the baseline was made (${String(error)}); write the baseline again once it runs`);
+  results.forEach((entry, index) => {
+    const at: Path = ['result', 'results', index];
+    if (entry.policy !== names[index]) reader.fail(`field "${dottedPath([...at, 'policy'])}" is "${entry.policy}" but policies[${index}] is "${names[index]}"`);
+    if (entry.error !== undefined) reader.fail(`policy "${entry.policy}" failed when the baseline was made (${entry.error}); write the baseline again once it runs`);
+    if (entry.metrics === undefined) reader.fail(`missing field "${dottedPath([...at, 'metrics'])}"`);
     // A metric the baseline predates is simply absent (check shows it as new); one in the means
     // but not in a seed's values, or the other way round, is a damaged file.
-    const recorded = reader.metrics(data, [...at, 'metrics']);
+    const recorded = reader.metrics(baseline, [...at, 'metrics']);
     if (seeds.length > 1) {
-      const perSeed = reader.list(data, [...at, 'perSeed']);
-      if (perSeed.length !== seeds.length) reader.fail(`field "${formatField([...at, 'perSeed'])}" has ${perSeed.length} entries for ${seeds.length} seeds`);
+      const perSeed = entry.perSeed;
+      if (perSeed === undefined) reader.fail(`missing field "${dottedPath([...at, 'perSeed'])}"`);
+      if (perSeed.length !== seeds.length) reader.fail(`field "${dottedPath([...at, 'perSeed'])}" has ${perSeed.length} entries for ${seeds.length} seeds`);
       perSeed.forEach((_metrics, seedIndex) => {
         const seedPath = [...at, 'perSeed', seedIndex];
-        const own = reader.metrics(data, seedPath);
+        const own = reader.metrics(baseline, seedPath);
         const lacking = recorded.find((metric) => !own.includes(metric));
-        if (lacking !== undefined) reader.fail(`missing field "${formatField([...seedPath, ...lacking.split('.')])}" (it is in "${formatField([...at, 'metrics'])}")`);
+        if (lacking !== undefined) reader.fail(`missing field "${dottedPath([...seedPath, ...lacking.split('.')])}" (it is in "${dottedPath([...at, 'metrics'])}")`);
         const extra = own.find((metric) => !recorded.includes(metric));
-        if (extra !== undefined) reader.fail(`missing field "${formatField([...at, 'metrics', ...extra.split('.')])}" (it is in "${formatField(seedPath)}")`);
+        if (extra !== undefined) reader.fail(`missing field "${dottedPath([...at, 'metrics', ...extra.split('.')])}" (it is in "${dottedPath(seedPath)}")`);
       });
     }
   });
@@ -320,20 +268,20 @@ function resolveRecordedScenario(recorded: Record<string, unknown>, file: string
 export function parseBaseline(text: string, file: string): LoadedBaseline {
   const reader = new Reader(file);
   const data = parseJson(text, reader);
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) reader.fail(`expected a JSON object, found ${describe(data)}`);
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) reader.fail(`expected a JSON object, found ${shownValue(data)}`);
   const record = data as Record<string, unknown>;
   checkVersions(record, reader);
-  reader.string(data, ['tool', 'version']);
-  const { scenario, filled } = resolveRecordedScenario(reader.object(data, ['scenario']), file);
-  const seeds = reader.list(data, ['seeds'], true);
-  seeds.forEach((_seed, index) => reader.expect(data, ['seeds', index], 'a whole number ≥ 0', (value) => Number.isSafeInteger(value) && (value as number) >= 0));
-  if (new Set(seeds).size !== seeds.length) reader.fail('field "seeds" lists a seed twice');
-  checkPolicies(data, reader);
-  const names = (record['policies'] as BaselinePolicy[]).map((entry) => entry.name);
-  const duplicate = names.find((name, index) => names.indexOf(name) !== index);
-  if (duplicate !== undefined) reader.fail(`field "policies" names policy "${duplicate}" twice`);
-  checkResult(data, reader, seeds as number[], names);
-  return { baseline: { ...(data as BaselineFile), scenario }, filledScenarioFields: filled };
+  // Said apart from the declaration's "expected 2": results of another layout need another rcupool.
+  const result = record['result'] as Record<string, unknown> | undefined;
+  if (typeof result === 'object' && result !== null && result['schemaVersion'] !== undefined && result['schemaVersion'] !== RESULT_SCHEMA_VERSION) {
+    reader.fail(`result.schemaVersion ${shownValue(result['schemaVersion']).replace(/^number /, '')} is not supported (expected ${RESULT_SCHEMA_VERSION})`);
+  }
+  const problem = firstProblem(BASELINE_FILE, data);
+  if (problem !== undefined) reader.fail(problemPhrase(problem));
+  const baseline = data as BaselineFile;
+  checkBetweenFields(baseline, reader);
+  const { scenario, filled } = resolveRecordedScenario(baseline.scenario as unknown as Record<string, unknown>, file);
+  return { baseline: { ...baseline, scenario }, filledScenarioFields: filled };
 }
 
 const READ_ERRORS: Record<string, string> = {
