@@ -10,7 +10,7 @@ import { ROOT } from './helpers/cli.js';
 
 /** A file's layer: its folder under src/, except the files that are a layer of their own. */
 function layerOf(file: string): string {
-  if (file === 'src/policy/api.ts') return 'policy-api';
+  if (file === 'src/policy/api.ts' || file === 'src/policy/module-schema.ts') return 'policy-api';
   if (file === 'src/index.ts') return 'package-entry';
   if (file === 'src/version.ts') return 'version';
   if (file.startsWith('policies/')) return 'policies';

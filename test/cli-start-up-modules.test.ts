@@ -22,9 +22,10 @@ function loadedBy(args: string[]): { status: number | null; stdout: string; modu
 /** Modules neither command may load: the YAML parser, table packages, and every layer below the CLI but the policy loader and the presets. */
 const HEAVY = [
   /^node_modules\/yaml\//,
-  /^node_modules\/(cli-table3|chalk|vega|vega-lite|jiti)\//,
+  /^node_modules\/(cli-table3|chalk|vega|vega-lite|jiti|@sinclair\/typebox)\//,
   /^dist\/src\/(model|engine|runner|report|trace|contract)\//,
   /^dist\/src\/scenario\/(load|file|overrides|yaml-order|validate|schema)\.js$/,
+  /^dist\/src\/policy\/(validate|module-schema)\.js$/, // the module check is for users' files (a built-in is checked by a test)
   /^dist\/src\/policy\/supervise\.js$/, // threads are for users' files, which `list` only loads when given
   /^node:(crypto|worker_threads)$/,
 ];

@@ -4,7 +4,7 @@
 // declared field, or when a length limit in the declaration is not the one the message states.
 import { Value } from '@sinclair/typebox/value';
 import { describe, expect, it } from 'vitest';
-import { PARAM_SPEC, POLICY_MODULE, type ParamSpec, type PolicyModule } from '../src/policy/api.js';
+import { PARAM_SPEC, POLICY_MODULE, type ParamSpec, type PolicyModule } from '../src/policy/module-schema.js';
 import { PolicyLoadError, validatePolicyModule } from '../src/policy/validate.js';
 import mempool from '../policies/mempool.js';
 import upstream from '../policies/upstream.js';

@@ -3,7 +3,7 @@
 // the named presets. `--json` for scripts.
 import { Argument, Command } from 'commander';
 import { builtinPolicyNames, loadPolicy, locatePolicy, type LoadedPolicy } from '../policy/loader.js';
-import { PolicyLoadError } from '../policy/validate.js';
+import { PolicyLoadError } from '../policy/load-error.js';
 import { listPresets, type PresetSummary } from '../scenario/presets.js';
 import { formatDurationMs } from '../scenario/units.js';
 import { policySpecs } from './policy-specs.js';

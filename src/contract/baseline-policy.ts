@@ -4,7 +4,7 @@
 // all come from BASELINE_POLICY. `expected` is the phrase a reading error uses ("expected a
 // sha256 in hex"); it is dropped from the JSON Schema files.
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { PARAM_VALUE as POLICY_PARAM_VALUE } from '../policy/api.js';
+import { PARAM_VALUE as POLICY_PARAM_VALUE } from '../policy/module-schema.js';
 import { plainJsonSchema } from './json-schema-file.js';
 
 /** One param's value (the policy API's declaration), as runs, results and baselines record it. */

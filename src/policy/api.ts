@@ -2,9 +2,12 @@
 // A policy module default-exports a PolicyModule (a plain object). The Kernel handle offers
 // only what real kernel code could do, at the model's costs and under its context rules.
 // The module's data shape (name, summary, source, params, create) is declared once, with
-// TypeBox, at the end of this file: the types below are Static<> of it and the loader checks a
-// module against the same declaration (src/policy/validate.ts words the errors).
-import { Type, type Static } from '@sinclair/typebox';
+// TypeBox, in module-schema.ts: ParamSpec, ParamValues and PolicyModule are Static<> of it and
+// the loader checks a user's module against the same declaration (validate.ts words the
+// errors). Only types come from there, so a built-in policy loads without TypeBox.
+import type { ParamSpec, ParamValues, PolicyModule } from './module-schema.js';
+
+export type { ParamSpec, ParamValues, PolicyModule };
 
 /** A page handed out by the simulated allocator. Opaque: only the model mints them. */
 export type Page = number & { readonly __rcupoolPage: true };
@@ -132,47 +135,8 @@ export interface PolicyHooks {
   onStart?(): void;
 }
 
-/** One param's value: what `--param` sets and results record. */
-export const PARAM_VALUE = Type.Union([Type.Number(), Type.String(), Type.Boolean()]);
-
 /** Longest text a policy may declare, per field: these end up in table rows, JSON and baselines. */
 export const TEXT_LIMITS = { name: 64, summary: 300, source: 300, unit: 32, description: 500, stringValue: 200 } as const;
-
-/** Text that is more than blanks. */
-const SOME_TEXT = '\\S';
-
-/** A tunable of a policy, as `explain` lists it and `--param <policy>.<name>=<value>` sets it. */
-export const PARAM_SPEC = Type.Object({
-  // Fits `--param <policy>.<name>=<value>`: letters, digits and "_".
-  name: Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_]*$', maxLength: TEXT_LIMITS.name }),
-  default: Type.Union([Type.Number(), Type.String({ maxLength: TEXT_LIMITS.stringValue }), Type.Boolean()]),
-  unit: Type.String({ maxLength: TEXT_LIMITS.unit }),
-  /** May be left out in a file (it reads as ""). */
-  description: Type.String({ maxLength: TEXT_LIMITS.description }),
-  /** Integers only. */
-  integer: Type.Optional(Type.Boolean()),
-  /** Inclusive numeric range (number params), or the allowed strings (string params). */
-  range: Type.Optional(
-    Type.Union([Type.Object({ min: Type.Number(), max: Type.Number() }), Type.Unsafe<readonly string[]>(Type.Array(Type.String({ maxLength: TEXT_LIMITS.stringValue })))]),
-  ),
-});
-export type ParamSpec = Static<typeof PARAM_SPEC>;
-
-export type ParamValues = Record<string, Static<typeof PARAM_VALUE>>;
-
-type CreateHooks = (kernel: Kernel, params: ParamValues) => PolicyHooks;
-
-/** What a policy module default-exports. */
-export const POLICY_MODULE = Type.Object({
-  name: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$', maxLength: TEXT_LIMITS.name }),
-  /** One line saying what the policy does. */
-  summary: Type.String({ pattern: SOME_TEXT, maxLength: TEXT_LIMITS.summary }),
-  /** The kernel commit or mailing-list message the policy models. */
-  source: Type.String({ pattern: SOME_TEXT, maxLength: TEXT_LIMITS.source }),
-  params: Type.Array(PARAM_SPEC),
-  create: Type.Unsafe<CreateHooks>(Type.Function([], Type.Unknown())),
-});
-export type PolicyModule = Static<typeof POLICY_MODULE>;
 
 /** Identity helper so a user's file gets type checking: `export default definePolicy({...})`. */
 export function definePolicy(policy: PolicyModule): PolicyModule {

@@ -1,18 +1,16 @@
 // Checks a policy module before any run starts, so a typo in a user's file costs one clear
 // line, not a stack trace half-way through a comparison. The shape checked is the module's one
-// declaration (POLICY_MODULE and PARAM_SPEC in api.ts); this file adds the words of each fix
+// declaration (POLICY_MODULE and PARAM_SPEC in module-schema.ts); this file adds the words of each fix
 // and the rules between fields (a default inside its range, integer defaults, unique names).
 import { Type, type TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { didYouMean } from '../shared/did-you-mean.js';
-import { PARAM_SPEC, POLICY_MODULE, TEXT_LIMITS, type ParamSpec, type ParamValues, type PolicyModule } from './api.js';
+import { TEXT_LIMITS } from './api.js';
+import { PolicyLoadError } from './load-error.js';
+import { PARAM_SPEC, POLICY_MODULE, type ParamSpec, type ParamValues, type PolicyModule } from './module-schema.js';
 import { describeThrown } from './thrown.js';
 
-export { TEXT_LIMITS };
-
-export class PolicyLoadError extends Error {
-  override name = 'PolicyLoadError';
-}
+export { PolicyLoadError, TEXT_LIMITS };
 
 function fail(origin: string, message: string): never {
   throw new PolicyLoadError(`${origin}: ${message}`);
