@@ -5,6 +5,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { ParamValues } from '../policy/api.js';
 import { BASELINE_POLICY, PARAM_VALUE } from './baseline-policy.js';
+import { BASELINE_VERSION } from './baseline-types.js';
 import { POLICY_RESULT_FIELDS, RAN_OR_FAILED, scenarioCore, SEEDS, TOOL } from './result-types.js';
 
 export type AxisValue = Static<typeof PARAM_VALUE>;
@@ -67,7 +68,7 @@ export const SWEEP_RESULT = Type.Object(
     points: Type.Array(SWEEP_POINT),
     shard: Type.Optional(SHARD),
     front: Type.Optional(FRONT),
-    baselineVersion: Type.Optional(Type.Literal(1, { description: 'Only in a sweep baseline (`rcupool baseline --vary`).' })),
+    baselineVersion: Type.Optional(Type.Literal(BASELINE_VERSION, { description: 'Only in a sweep baseline (`rcupool baseline --vary`).' })),
   },
   {
     title: 'rcupool sweep --json',
