@@ -3,7 +3,8 @@
 // event at a time (speed issue, point 1): every built-in on the presets where fallbacks come in
 // runs — memory exhausted (flood), late workers (sched-latency), raided pools (pool-abuse), drains
 // after failed reclaim (pcp-drained), the phone's default — compared as the whole result's JSON,
-// byte for byte. (A memo kept across a work item's run, whose code had just cleared the policy's
+// byte for byte. Runs of fallbacks counted in bulk (model-bulk-fallback-runs.test.ts) are part of
+// the first run. (A memo kept across a work item's run, whose code had just cleared the policy's
 // work_in_progress flag, once changed refill-worker's failures by half.)
 import { describe, expect, it } from 'vitest';
 import growAfterEmergency from '../policies/grow-after-emergency.js';
@@ -26,6 +27,8 @@ const SCENARIOS: Array<[string, number, string[]]> = [
   ['sched-latency', 600, []],
   ['pool-abuse', 600, []],
   ['pcp-drained', 3_000, []],
+  // Closed callers with a call budget and half the calls headless.
+  ['rcuscale', 300, ['workload.activeCpus=8']],
 ];
 
 describe('remembered answers and answer-ahead are exact for every built-in', () => {

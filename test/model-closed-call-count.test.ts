@@ -38,3 +38,26 @@ describe('closed callers: calls made by a time', () => {
     expect(calls.countBy(501, 10)).toBe(11);
   });
 });
+
+describe('closed callers: a run of equal delays', () => {
+  it('gives the same call times counted as one stretch as delayed call by call', () => {
+    const make = () => new ClosedCallSequence(1 / 3, 1, Infinity, 1e6);
+    const oneByOne = make();
+    const stretched = make();
+    for (const calls of [oneByOne, stretched]) {
+      calls.delayFrom(40, 7); // some other delay first: the run starts on a fresh anchor
+      calls.delayFrom(101, 0.3); // call 100's fallback cost 0.3 µs of CPU time
+      calls.delayFrom(102, 0.3); // and call 101's
+    }
+    for (let call = 102; call < 5_101; call++) oneByOne.delayFrom(call + 1, 0.3);
+    expect(stretched.canOpenStretch(102, 0.3)).toBe(true);
+    expect(stretched.canOpenStretch(102, 0.4)).toBe(false); // another cost is another run
+    expect(stretched.canOpenStretch(103, 0.3)).toBe(false); // and it must start where the stretch ends
+    stretched.openStretch(0.3);
+    stretched.closeStretch(5_101);
+    for (const call of [0, 39, 40, 100, 101, 102, 2_000, 5_100, 5_101, 5_102, 9_000]) expect(stretched.timeOf(call)).toBe(oneByOne.timeOf(call));
+    for (const time of [50, 200, 1_000, 2_000, 3_000, 10_000]) expect(stretched.countBy(time, 0)).toBe(oneByOne.countBy(time, 0));
+    // Each call of the run came 0.3 µs later than the one-period spacing.
+    expect(oneByOne.timeOf(5_101) - oneByOne.timeOf(101)).toBeCloseTo(5_000 * (1 / 3 + 0.3), 6);
+  });
+});

@@ -8,11 +8,20 @@ import { constantRate, quietScenario, simulate, testPolicy } from './helpers/mod
 import { PolicyHarness, scenarioWith } from './helpers/policy-harness.js';
 import nolockAlloc from '../policies/nolock-alloc.js';
 
-/** Records every request it is shown and answers null (every call that needs a page asks). */
+const FIELDS = ['cpu', 'form', 'inHardirq', 'inServingSoftirq', 'irqsDisabled', 'preemptible'] as const;
+
+/**
+ * Records every request it is shown, reading each field as a policy that branches on them would
+ * (an answer that read no context field holds for every two-argument caller, so the model would
+ * not ask again), and answers null.
+ */
 function recorder(seen: PageRequest[]) {
   return testPolicy('recorder', () => ({
     needPage: (request) => {
-      seen.push(request);
+      expect(Object.keys({ ...request }).every((key) => (FIELDS as readonly string[]).includes(key))).toBe(true);
+      for (const field of FIELDS) expect(field in request).toBe(true);
+      const { cpu, form, irqsDisabled, inHardirq, inServingSoftirq, preemptible } = request;
+      seen.push({ cpu, form, irqsDisabled, inHardirq, inServingSoftirq, preemptible });
       return null;
     },
     pageEmptied: () => {},
@@ -37,7 +46,7 @@ describe('what a PageRequest shows a policy', () => {
     simulate(mixedCallers(), recorder(seen));
     expect(seen.length).toBeGreaterThan(5); // the model answers repeats of a null itself (memo)
     for (const request of seen) {
-      expect(Object.keys(request).sort()).toEqual(['cpu', 'form', 'inHardirq', 'inServingSoftirq', 'irqsDisabled', 'preemptible']);
+      expect(Object.keys(request).sort()).toEqual([...FIELDS]);
       // A hardirq handler always runs with IRQs off; a headless caller is a preemptible task.
       if (request.inHardirq) expect(request.irqsDisabled).toBe(true);
       if (request.form === 'headless') expect(request).toMatchObject({ irqsDisabled: false, inHardirq: false, inServingSoftirq: false, preemptible: true });

@@ -22,6 +22,16 @@ export interface CallStream {
 export class ClosedCallSequence implements CallStream {
   private anchorCall = 0;
   private anchorTime: number;
+  /**
+   * Calls anchorCall + 1 … stretchEnd come every periodUs + stretchUs: each was delayed by the
+   * same CPU time after the one before it (a run of rcu_head fallbacks that cost the same). One
+   * stretch rather than a new anchor per call, so a run counted in bulk and the same run call by
+   * call give the same times to the bit. Infinity while a bulk run is open (openStretch()).
+   */
+  private stretchUs = 0;
+  private stretchEnd = 0;
+  /** timeOf(stretchEnd) when the stretch is closed. */
+  private stretchEndTime: number;
   private blocked = 0;
   /** While every thread is blocked: the first call that waits for one to resume. */
   private pausedAt = -1;
@@ -34,11 +44,15 @@ export class ClosedCallSequence implements CallStream {
     private readonly endUs: number,
   ) {
     this.anchorTime = periodUs;
+    this.stretchEndTime = periodUs;
   }
 
   timeOf(call: number): number {
     if (call >= this.totalCalls || (this.pausedAt >= 0 && call >= this.pausedAt)) return Infinity;
-    const time = this.anchorTime + (call - this.anchorCall) * this.periodUs;
+    let time: number;
+    if (call > this.stretchEnd) time = this.stretchEndTime + (call - this.stretchEnd) * this.periodUs;
+    else if (call >= this.anchorCall) time = this.anchorTime + (call - this.anchorCall) * (this.periodUs + this.stretchUs);
+    else time = this.anchorTime + (call - this.anchorCall) * this.periodUs;
     return time > this.endUs ? Infinity : time;
   }
 
@@ -51,7 +65,10 @@ export class ClosedCallSequence implements CallStream {
     // Past the window's end (the drain) or a pause no call comes: without this cap the loop
     // below would walk back one call at a time from where the clock would have put them.
     const lastTime = Math.min(time, this.endUs);
-    const upTo = Math.floor((lastTime - this.anchorTime) / this.periodUs + 1e-9) + this.anchorCall + 1;
+    const upTo =
+      this.stretchEnd === Infinity || lastTime < this.stretchEndTime
+        ? Math.floor((lastTime - this.anchorTime) / (this.periodUs + this.stretchUs) + 1e-9) + this.anchorCall + 1
+        : Math.floor((lastTime - this.stretchEndTime) / this.periodUs + 1e-9) + this.stretchEnd + 1;
     const cap = this.pausedAt >= 0 ? Math.min(this.pausedAt, this.totalCalls) : this.totalCalls;
     let count = Math.max(floor, Math.min(upTo, cap));
     // Settle rounding with timeOf() itself, as CallSequence does.
@@ -65,8 +82,41 @@ export class ClosedCallSequence implements CallStream {
     if (us <= 0 || this.pausedAt >= 0) return; // while paused the threads lose nothing: they are not running
     const time = this.timeOf(next);
     if (time === Infinity) return;
+    // The call after the stretch, delayed by the stretch's cost (or the first after a fresh anchor): the stretch grows.
+    if (next === this.stretchEnd + 1 && (us === this.stretchUs || this.stretchEnd === this.anchorCall)) {
+      this.stretchUs = us;
+      this.setStretchEnd(next);
+      return;
+    }
     this.anchorCall = next;
     this.anchorTime = time + us;
+    this.setStretchEnd(next);
+  }
+
+  /**
+   * Whether calls from `first` on may be counted as a run that each cost `us` (each delaying the
+   * next): the stretch must already reach `first` with that cost, as delayFrom() left it.
+   */
+  canOpenStretch(first: number, us: number): boolean {
+    if (us <= 0) return true;
+    return this.pausedAt < 0 && this.stretchEnd === first && (us === this.stretchUs || this.stretchEnd === this.anchorCall);
+  }
+
+  /** From here on every call delays the next by `us`, until closeStretch(). */
+  openStretch(us: number): void {
+    if (us <= 0) return;
+    this.stretchUs = us;
+    this.stretchEnd = Infinity;
+  }
+
+  /** The run ended before call `next`: that call was the last one delayed (as delayFrom(next, us) would leave it). */
+  closeStretch(next: number): void {
+    if (this.stretchEnd === Infinity) this.setStretchEnd(next);
+  }
+
+  private setStretchEnd(call: number): void {
+    this.stretchEnd = call;
+    this.stretchEndTime = this.anchorTime + (call - this.anchorCall) * (this.periodUs + this.stretchUs);
   }
 
   /** The thread that made call `call` blocks; once every thread is blocked the CPU issues nothing. */
@@ -83,6 +133,7 @@ export class ClosedCallSequence implements CallStream {
     if (this.pausedAt < 0) return;
     this.anchorCall = this.pausedAt;
     this.anchorTime = time + this.periodUs;
+    this.setStretchEnd(this.anchorCall);
     this.pausedAt = -1;
   }
 }

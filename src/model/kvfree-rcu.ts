@@ -1,15 +1,18 @@
 // The kvfree_rcu() batching pipeline of docs/model.md §1–2, the same for every policy: per-CPU
 // pointer pages, the monitor with its drain delay and 1-jiffy flood re-arm, two batch slots,
 // per-page GP snapshots (v6.3), the reclaim work, and the two fallbacks. Calls that land in a
-// page with room are handled in bulk (CallSequence); only a call that needs a page is looked at
-// one by one, and a run of fallbacks between two events is answered from the first (memo).
+// page with room are handled in bulk (CallSequence), and so is a run of rcu_head fallbacks whose
+// null answer holds for every two-argument caller: such a run is counted, not visited, up to the
+// next headless call (call-kinds.ts). Other calls that need a page are looked at one by one, and
+// a run of fallbacks between two events is answered from the first (memo).
 import { ExactSum, Histogram, LevelTracker } from '../engine/histogram.js';
 import { Priority, type Scheduler } from '../engine/scheduler.js';
-import type { IndexedStream, RandomStreams, Stream } from '../engine/random.js';
+import type { RandomStreams, Stream } from '../engine/random.js';
 import type { CallForm, Page, PageRequest } from '../policy/api.js';
 import type { Scenario } from '../scenario/types.js';
 import type { Allocator } from './allocator.js';
-import { CALLER_KINDS, twoArgKindIndex, visibleRequest, type CallerKind } from './caller-context.js';
+import { CALLER_KINDS, visibleRequest, type CallerKind } from './caller-context.js';
+import { ALL_TWO_ARG_CODES, CallKinds, HEADLESS_CODE } from './call-kinds.js';
 import { CallSequence, RateProfile } from './arrivals.js';
 import { ClosedCallSequence, type CallStream } from './callers.js';
 import type { GracePeriods } from './grace-periods.js';
@@ -40,9 +43,6 @@ interface Memo {
   memoryDependent: boolean;
 }
 
-/** Signature code of a headless call; two-argument calls use kind index × 2 + lock held (0..11). */
-const HEADLESS_CODE = 12;
-
 /** The request kernel code could build for each signature code, made once. */
 function requestsByCode(kernel: Scenario['kernel']): PageRequest[] {
   const requests: PageRequest[] = [];
@@ -52,6 +52,9 @@ function requestsByCode(kernel: Scenario['kernel']): PageRequest[] {
   }
   return requests;
 }
+
+/** A bulk run looks this far ahead for its end at most; a longer one goes on as the next run. */
+const BULK_RUN_CALLS = 1 << 16;
 
 class CpuState {
   processed = 0;
@@ -69,12 +72,20 @@ class CpuState {
   needTime = Infinity;
   needAction: () => void = () => {};
   memo: Memo | null = null;
+  /**
+   * While a run of rcu_head fallbacks is counted in bulk: the first call not in it (the next
+   * headless call, or the one whose fallback re-arms the monitor); -1 when no such run is open.
+   */
+  bulkUntil = -1;
+  /** The run's answer cost (the memo's), µs per call. */
+  bulkCostUs = 0;
 
   constructor(
     readonly cpu: number,
     readonly calls: CallStream,
     /** The same stream when the callers are closed (they block and lose CPU time), else null. */
     readonly closed: ClosedCallSequence | null,
+    readonly kinds: CallKinds,
   ) {}
 }
 
@@ -89,8 +100,6 @@ export interface CallCounters {
   stalls: number;
   stallSyncUs: ExactSum;
   stallReclaimUs: ExactSum;
-  /** Extra free time of objects sent down the rcu_head path instead of a pointer page (ns). */
-  extraFreeNs: number;
   /** Time of the last call (µs). */
   lastCallUs: number;
 }
@@ -108,7 +117,6 @@ export class KvfreeRcu {
     stalls: 0,
     stallSyncUs: new ExactSum(),
     stallReclaimUs: new ExactSum(),
-    extraFreeNs: 0,
     lastCallUs: 0,
   };
   /** Latency of the calls that needed a page (got one, or took a fallback). */
@@ -124,7 +132,6 @@ export class KvfreeRcu {
   private readonly extraFreeNsPerRcuHead: number;
   private readonly jiffyUs: number;
   private readonly fastPathUs: number;
-  private readonly signatureStreams: IndexedStream[] = [];
   private readonly requestShapes: PageRequest[];
   /** Per CPU, so one CPU's extra monitor runs never shift another CPU's wake-ups. */
   private readonly modelWork: Stream[] = [];
@@ -153,14 +160,19 @@ export class KvfreeRcu {
     const callers = scenario.workload.callers;
     this.extraFreeNsPerRcuHead = scenario.timing.freeCostNs.rcuHeadPerObject - scenario.timing.freeCostNs.bulkPerObject;
     for (let cpu = 0; cpu < scenario.workload.activeCpus; cpu++) {
+      const kinds = new CallKinds(scenario.workload, streams.indexedStream(`calls/cpu${cpu}`));
       if (callers.mode === 'closed') {
         const total = callers.callsPerThread > 0 ? callers.callsPerThread * callers.threadsPerCpu : Infinity;
         const closed = new ClosedCallSequence((callers.thinkNs + scenario.timing.callFastPathNs) / 1000, callers.threadsPerCpu, total, scenario.durationMs * 1000);
-        this.cpus.push(new CpuState(cpu, closed, closed));
-      } else this.cpus.push(new CpuState(cpu, new CallSequence(profile, streams.indexedStream(`arrivals/cpu${cpu}`)), null));
-      this.signatureStreams.push(streams.indexedStream(`calls/cpu${cpu}`));
+        this.cpus.push(new CpuState(cpu, closed, closed, kinds));
+      } else this.cpus.push(new CpuState(cpu, new CallSequence(profile, streams.indexedStream(`arrivals/cpu${cpu}`)), null, kinds));
       this.modelWork.push(streams.stream(`wq/kvfree-rcu/cpu${cpu}`));
     }
+    // A change to what a CPU's null answer rests on ends the run counted in bulk there, first.
+    host.onCpuStateChange = (cpu) => {
+      const state = this.cpus[cpu];
+      if (state && state.bulkUntil >= 0) this.endBulkRun(state);
+    };
     // For the policy's shrinker hooks: krcp->count, and kfree_rcu_monitor() run on demand.
     host.pipeline = {
       waitingObjects: (cpu) => {
@@ -199,11 +211,30 @@ export class KvfreeRcu {
     let objects = this.objectsOutstanding;
     for (const state of this.cpus) {
       objects -= this.callsAfter(state, t);
+      objects += this.bulkCallsBy(state, t);
       if (!state.current) continue;
       const room = this.ptrsPerPage - state.current.objects;
       objects += Math.min(state.calls.countBy(t, state.processed) - state.processed, room);
     }
     return objects;
+  }
+
+  /** Calls of this CPU's open bulk run that came by t and are not counted yet. */
+  private bulkCallsBy(state: CpuState, t: number): number {
+    if (state.bulkUntil < 0) return 0;
+    return Math.max(0, Math.min(state.calls.countBy(t, state.processed), state.bulkUntil) - state.processed);
+  }
+
+  /** Fallbacks so far at time t (now), the open bulk runs' included: for the timeline. */
+  fallbacksBy(t: number): number {
+    let fallbacks = this.counters.fallbacks;
+    for (const state of this.cpus) fallbacks += this.bulkCallsBy(state, t);
+    return fallbacks;
+  }
+
+  /** Extra free time of the objects sent down the rcu_head path instead of a pointer page (ns). */
+  get extraFreeNs(): number {
+    return this.counters.rcuHead * this.extraFreeNsPerRcuHead;
   }
 
   /** Calls answered from the memo ahead of the clock on this CPU that come after t. */
@@ -277,6 +308,7 @@ export class KvfreeRcu {
 
   /** Schedules the next call that needs a page: the one after the current page's room. */
   private scheduleNeed(state: CpuState): void {
+    if (state.bulkUntil >= 0) return this.scheduleNeedAt(state, state.calls.timeOf(state.bulkUntil));
     const room = state.current ? this.ptrsPerPage - state.current.objects : 0;
     this.scheduleNeedAt(state, state.calls.timeOf(state.processed + room));
   }
@@ -294,6 +326,11 @@ export class KvfreeRcu {
 
   /** Accounts the calls that went into the current page up to now. */
   private syncCalls(state: CpuState): void {
+    if (state.bulkUntil >= 0) {
+      const arrived = Math.min(state.calls.countBy(this.scheduler.now, state.processed), state.bulkUntil) - state.processed;
+      if (arrived > 0) this.bulkFallbacks(state, arrived);
+      return;
+    }
     if (!state.current) return;
     const room = this.ptrsPerPage - state.current.objects;
     const arrived = Math.min(state.calls.countBy(this.scheduler.now, state.processed) - state.processed, room);
@@ -330,6 +367,7 @@ export class KvfreeRcu {
 
   private onNeed(state: CpuState): void {
     this.syncCalls(state);
+    this.closeBulkRun(state);
     if (state.current) {
       // The current page is full: it joins the queue and this call needs another.
       state.current.snapshot = this.gp.snapshot();
@@ -357,22 +395,66 @@ export class KvfreeRcu {
         return;
       }
       this.armMonitor(state);
+      if (this.openBulkRun(state)) {
+        this.scheduleNeed(state);
+        return;
+      }
     }
   }
 
   /**
-   * The kind of call n on this CPU as one bit of a 13-bit set: form × true caller kind × lock
-   * held. Drawn from the call number alone, so it is the same call whatever the policy did before.
+   * After a two-argument fallback: when the null answer holds for every two-argument caller (the
+   * policy read nothing of the caller's context and made no call judged by it) and rests on
+   * nothing other CPUs' calls move, the calls up to the next headless one all take the rcu_head
+   * path the same way. They are counted from the call sequence (syncCalls()) instead of visited,
+   * until a change on this CPU (host.onCpuStateChange), its monitor or a delay of its callers
+   * ends the run. The call whose fallback would re-arm the monitor early (the flood re-arm) stays
+   * out of the run, as do headless calls. Off with a trace (which records every call) or without the memo.
    */
-  private signatureBit(state: CpuState, call: number): number {
-    const workload = this.scenario.workload;
-    const stream = this.signatureStreams[state.cpu];
-    if (stream.uniform32At(call, 0) < workload.headlessShare) return 1 << HEADLESS_CODE;
-    // A kvfree_rcu_mightsleep() caller cannot hold a spinlock, let alone an allocator lock.
-    const lock = workload.allocatorLockShare > 0 && stream.uniform32At(call, 2) < workload.allocatorLockShare;
-    const contextU = stream.uniform32At(call, 1);
-    const atomicU = contextU >= workload.context.sleepable ? stream.uniform32At(call, 3) : 0;
-    return 1 << (twoArgKindIndex(workload, contextU, atomicU, lock) * 2 + (lock ? 1 : 0));
+  private openBulkRun(state: CpuState): boolean {
+    if (this.trace || !this.host.rememberAnswers || !this.memoValid(state)) return false;
+    const memo = state.memo!;
+    if (memo.memoryDependent || (memo.signatures & ALL_TWO_ARG_CODES) !== ALL_TWO_ARG_CODES) return false;
+    if (state.current || state.monitorDue === Infinity) return false;
+    const first = state.processed;
+    if (state.closed && !state.closed.canOpenStretch(first, memo.costUs)) return false;
+    let limit = first + BULK_RUN_CALLS;
+    if (this.scenario.kernel.floodRearm && state.waitingObjects < this.ptrsPerPage) {
+      limit = Math.min(limit, first + this.ptrsPerPage - state.waitingObjects - 1);
+    }
+    const until = state.kinds.headlessFrom(first, limit);
+    if (until <= first) return false;
+    state.bulkUntil = until;
+    state.bulkCostUs = memo.costUs;
+    state.closed?.openStretch(memo.costUs);
+    return true;
+  }
+
+  /** Counts `count` calls of the open bulk run: what fallback() and the memo path do per call. */
+  private bulkFallbacks(state: CpuState, count: number): void {
+    const costUs = state.bulkCostUs;
+    if (state.closed) this.noteCallAt(state.calls.timeOf(state.processed + count - 1));
+    state.processed += count;
+    state.headObjects += count;
+    state.waitingObjects += count;
+    this.counters.calls += count;
+    this.counters.fallbacks += count;
+    this.counters.rcuHead += count;
+    this.recordRcuHeadFallback(this.fastPathUs + costUs, costUs, count);
+  }
+
+  /** Ends the open bulk run at now (its calls up to now counted); the caller schedules what comes next. */
+  private closeBulkRun(state: CpuState): void {
+    if (state.bulkUntil < 0) return;
+    this.syncCalls(state);
+    state.closed?.closeStretch(state.processed);
+    state.bulkUntil = -1;
+  }
+
+  /** Ends the open bulk run at now; the next call is looked at on its own. */
+  private endBulkRun(state: CpuState): void {
+    this.closeBulkRun(state);
+    this.scheduleNeed(state);
   }
 
   private memoValid(state: CpuState): boolean {
@@ -406,7 +488,7 @@ export class KvfreeRcu {
     let answered = 0;
     let lastTime = time;
     while (time < horizon) {
-      const bit = this.signatureBit(state, call);
+      const bit = state.kinds.signatureBit(call);
       if ((signatures & bit) === 0) break;
       const headless = bit === 1 << HEADLESS_CODE;
       if (headless && !gpRunning) break;
@@ -435,7 +517,7 @@ export class KvfreeRcu {
 
   /** One call that finds no room. True when the CPU got a page (which holds it). */
   private handleCallWithoutPage(state: CpuState, call: number): boolean {
-    const bit = this.signatureBit(state, call);
+    const bit = state.kinds.signatureBit(call);
     this.counters.calls++;
     state.processed++;
     this.noteCallAt(this.scheduler.now);
@@ -453,14 +535,7 @@ export class KvfreeRcu {
     const kind: CallerKind = code === HEADLESS_CODE ? 'task' : CALLER_KINDS[code >> 1];
     const lock = code !== HEADLESS_CODE && (code & 1) === 1;
     const shape = this.requestShapes[code];
-    const request: PageRequest = {
-      cpu: state.cpu,
-      form,
-      irqsDisabled: shape.irqsDisabled,
-      inHardirq: shape.inHardirq,
-      inServingSoftirq: shape.inServingSoftirq,
-      preemptible: shape.preemptible,
-    };
+    const request = this.host.request(state.cpu, form, shape);
     this.host.takeCostUs();
     const heldBefore = this.host.ledger.heldPages;
     const reclaimRoundsBefore = this.allocator.directReclaimRounds;
@@ -509,7 +584,9 @@ export class KvfreeRcu {
     // Violations must be counted per call, and a "no" reached through direct reclaim (which
     // frees pages and draws a new cost each time) would not repeat: ask again next time.
     const repeatable = !this.host.lastViolated && !this.host.lastUnrepeatable && this.allocator.directReclaimRounds === reclaimRoundsBefore;
-    if (repeatable && this.host.rememberAnswers) this.remember(state, bit, costUs, this.host.lastTouchedMemory);
+    // An answer that used nothing of the caller's context holds for every two-argument caller.
+    const bits = form === 'two-arg' && this.host.lastContextFree ? ALL_TWO_ARG_CODES : bit;
+    if (repeatable && this.host.rememberAnswers) this.remember(state, bits, costUs, this.host.lastTouchedMemory);
     return false;
   }
 
@@ -526,6 +603,7 @@ export class KvfreeRcu {
   private resumeWithPage(state: CpuState, pointerPage: PointerPage): void {
     state.resuming.splice(state.resuming.indexOf(pointerPage), 1);
     this.syncCalls(state);
+    this.closeBulkRun(state);
     // list_add() of the new page at the head: a page another caller started meanwhile stays queued.
     if (state.current) {
       state.current.snapshot = this.gp.snapshot();
@@ -540,6 +618,7 @@ export class KvfreeRcu {
 
   /** A blocked caller runs again: with closed callers the CPU's calls may come again. */
   private resumeCaller(state: CpuState): void {
+    this.closeBulkRun(state);
     if (state.closed) state.closed.resume(this.scheduler.now);
     this.scheduleNeed(state);
   }
@@ -565,7 +644,6 @@ export class KvfreeRcu {
     if (form === 'two-arg') {
       // Channel 3: the object is chained through its own rcu_head; no memory needed, freed one by one later.
       this.counters.rcuHead++;
-      this.counters.extraFreeNs += this.extraFreeNsPerRcuHead;
       state.headObjects++;
       state.waitingObjects++;
       this.recordRcuHeadFallback(this.fastPathUs + costUs, costUs - blockedUs);
@@ -590,11 +668,11 @@ export class KvfreeRcu {
   private pendingIrqsOffUs = 0;
   private pendingCount = 0;
 
-  private recordRcuHeadFallback(latencyUs: number, irqsOffUs: number): void {
+  private recordRcuHeadFallback(latencyUs: number, irqsOffUs: number, count = 1): void {
     if (this.pendingCount > 0 && (latencyUs !== this.pendingLatencyUs || irqsOffUs !== this.pendingIrqsOffUs)) this.flushHistograms();
     this.pendingLatencyUs = latencyUs;
     this.pendingIrqsOffUs = irqsOffUs;
-    this.pendingCount++;
+    this.pendingCount += count;
   }
 
   /** Brings latency, slowPath and irqsOff up to date (call before reading them). */
@@ -688,6 +766,8 @@ export class KvfreeRcu {
       if (tookCurrent) this.scheduleNeed(state);
     }
     if (state.waitingObjects > 0) this.armMonitor(state);
+    // The monitor's state and the count towards the flood re-arm moved: the next call decides afresh.
+    if (state.bulkUntil >= 0) this.endBulkRun(state);
     if (ready.length > 0) this.reclaim(state.cpu, ready, 0);
   }
 
@@ -719,6 +799,7 @@ export class KvfreeRcu {
   private takeCpuTime(cpu: number, us: number): void {
     const state = this.cpus[cpu];
     if (!state?.closed || us <= 0) return;
+    this.closeBulkRun(state);
     this.host.noteCallTimesMoved(cpu);
     state.closed.delayFrom(state.calls.countBy(this.scheduler.now, state.processed), us);
     this.scheduleNeed(state);

@@ -7,7 +7,7 @@
 import { LevelTracker } from '../engine/histogram.js';
 import { Priority, type Scheduler } from '../engine/scheduler.js';
 import type { Stream } from '../engine/random.js';
-import type { Gfp, Kernel, MemoryView, Page, PageRequest, PolicyHooks, Reserve, WorkQueue } from '../policy/api.js';
+import type { CallForm, Gfp, Kernel, MemoryView, Page, PageRequest, PolicyHooks, Reserve, WorkQueue } from '../policy/api.js';
 import type { Allocator } from './allocator.js';
 import { isPreemptible, isSleepable, type CallerKind } from './caller-context.js';
 import { PageLedger, PageState, PolicyError } from './page-ledger.js';
@@ -36,6 +36,57 @@ interface HookContext {
   /** needPage's CPU (-1 in other hooks), and whether the answer rests on more than the memo tracks. */
   cpu: number;
   unrepeatable: boolean;
+  /** The hook read the caller's context from its request, or made a call the model judged by the true context. */
+  usedContext: boolean;
+}
+
+/**
+ * A PageRequest whose context fields note that they were read: an answer that read none of them
+ * and made no call judged by the true context holds for every two-argument caller alike.
+ */
+class RequestView implements PageRequest {
+  // Private for real (#): a policy sees the request's fields and nothing of the model behind them.
+  readonly #shape: PageRequest;
+  readonly #host: PolicyHost;
+
+  constructor(
+    readonly cpu: number,
+    readonly form: CallForm,
+    shape: PageRequest,
+    host: PolicyHost,
+  ) {
+    this.#shape = shape;
+    this.#host = host;
+  }
+
+  get irqsDisabled(): boolean {
+    this.#host.noteContextUsed();
+    return this.#shape.irqsDisabled;
+  }
+
+  get inHardirq(): boolean {
+    this.#host.noteContextUsed();
+    return this.#shape.inHardirq;
+  }
+
+  get inServingSoftirq(): boolean {
+    this.#host.noteContextUsed();
+    return this.#shape.inServingSoftirq;
+  }
+
+  get preemptible(): boolean | undefined {
+    this.#host.noteContextUsed();
+    return this.#shape.preemptible;
+  }
+
+  /** JSON.stringify() and console.log() show the fields like a plain object's. */
+  toJSON(): PageRequest {
+    return { cpu: this.cpu, form: this.form, irqsDisabled: this.irqsDisabled, inHardirq: this.inHardirq, inServingSoftirq: this.inServingSoftirq, preemptible: this.preemptible };
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): PageRequest {
+    return this.toJSON();
+  }
 }
 
 /** A page a work item put into a reserve, usable once that work has finished. */
@@ -156,7 +207,7 @@ export class PolicyHost {
   /** `run --trace-out` only (trace-sink.ts). */
   trace?: TraceSink;
   private readonly reserves: ReserveHolder[] = [];
-  private current: HookContext = { kind: 'task', holdsAllocatorLock: false, touchedMemory: false, violated: false, cpu: -1, unrepeatable: false };
+  private current: HookContext = { kind: 'task', holdsAllocatorLock: false, touchedMemory: false, violated: false, cpu: -1, unrepeatable: false, usedContext: false };
   private started = false;
 
   constructor(
@@ -189,14 +240,19 @@ export class PolicyHost {
   /** Set when a change came too late for answers already given: the run must be redone without them. */
   answerAheadTripped = false;
 
+  /** Told first when a CPU's null answer may stop holding (KvfreeRcu ends a run counted in bulk there). */
+  onCpuStateChange: (cpu: number) => void = () => {};
+
   /** Something that may turn a CPU's null answer into a page changed on that CPU. */
   bumpCpu(cpu: number): void {
+    this.onCpuStateChange(cpu);
     this.cpuEpoch[cpu]++;
     if (this.answeredAheadUntil[cpu] > this.scheduler.now) this.tripAnswerAhead();
   }
 
   /** ... or in a shared reserve. */
   bumpShared(): void {
+    for (let cpu = 0; cpu < this.cpus; cpu++) this.onCpuStateChange(cpu);
     this.sharedEpoch++;
     for (let cpu = 0; cpu < this.cpus; cpu++) if (this.answeredAheadUntil[cpu] > this.scheduler.now) this.tripAnswerAhead();
   }
@@ -235,7 +291,7 @@ export class PolicyHost {
   /** Runs one hook in a context; returns its result plus whether it was clean for memoising. */
   call<T>(hook: string, kind: CallerKind, holdsAllocatorLock: boolean, body: () => T): { value: T; touchedMemory: boolean; violated: boolean } {
     const outer = this.current;
-    const inner: HookContext = { kind, holdsAllocatorLock, touchedMemory: false, violated: false, cpu: -1, unrepeatable: false };
+    const inner: HookContext = { kind, holdsAllocatorLock, touchedMemory: false, violated: false, cpu: -1, unrepeatable: false, usedContext: false };
     this.current = inner;
     const heldBefore = this.ledger.heldPages;
     let value: T;
@@ -267,7 +323,19 @@ export class PolicyHost {
   markUnrepeatable(): void {
     this.current.unrepeatable = true;
   }
-  private readonly needPageContext: HookContext = { kind: 'task', holdsAllocatorLock: false, touchedMemory: false, violated: false, cpu: -1, unrepeatable: false };
+
+  noteContextUsed(): void {
+    this.current.usedContext = true;
+  }
+
+  /** The request kernel code could build for a call of this shape (see RequestView). */
+  request(cpu: number, form: CallForm, shape: PageRequest): PageRequest {
+    return new RequestView(cpu, form, shape, this);
+  }
+
+  /** Set by askNeedPage(): the answer read nothing of the caller's context and made no call judged by it. */
+  lastContextFree = false;
+  private readonly needPageContext: HookContext = { kind: 'task', holdsAllocatorLock: false, touchedMemory: false, violated: false, cpu: -1, unrepeatable: false, usedContext: false };
 
   /** needPage on the hot path: call() without its allocations (it runs once per page or miss). */
   askNeedPage(request: PageRequest, kind: CallerKind, holdsAllocatorLock: boolean): Page | null {
@@ -279,6 +347,7 @@ export class PolicyHost {
     inner.violated = false;
     inner.cpu = request.cpu;
     inner.unrepeatable = false;
+    inner.usedContext = false;
     this.current = inner;
     try {
       return this.hooks.needPage(request);
@@ -290,6 +359,7 @@ export class PolicyHost {
       this.lastTouchedMemory = inner.touchedMemory;
       this.lastViolated = inner.violated;
       this.lastUnrepeatable = inner.unrepeatable;
+      this.lastContextFree = !inner.usedContext;
       inner.cpu = -1;
     }
   }
@@ -326,7 +396,7 @@ export class PolicyHost {
     this.bumpCpu(cpu);
   }
 
-  private readonly emptiedContext: HookContext = { kind: 'task', holdsAllocatorLock: false, touchedMemory: false, violated: false, cpu: -1, unrepeatable: false };
+  private readonly emptiedContext: HookContext = { kind: 'task', holdsAllocatorLock: false, touchedMemory: false, violated: false, cpu: -1, unrepeatable: false, usedContext: false };
 
   hasShrinker(): boolean {
     return this.hooks.shrinkCount !== undefined && this.hooks.shrinkScan !== undefined;
@@ -433,6 +503,7 @@ export class PolicyHost {
    */
   private lockRule(sleeps: boolean): null | 'refused' {
     const context = this.current;
+    context.usedContext = true;
     if (context.holdsAllocatorLock) return this.violation('lockRecursion') ?? 'refused';
     if (this.preemptRt && !isPreemptible(context.kind, true)) return this.violation('zoneLockUnderRawLock') ?? 'refused';
     if (sleeps && !isSleepable(context.kind)) return this.violation('sleepInAtomic') ?? 'refused';
@@ -506,6 +577,7 @@ export class PolicyHost {
         // fine even on RT ("can be called from raw_spin_lock_irqsave region", 97769a53f117), but
         // on RT alloc_pages_nolock() gives up at once in NMI or hardirq context, where even a
         // trylock of an rtmutex is not allowed (mm/page_alloc.c).
+        this.current.usedContext = true;
         if (this.current.holdsAllocatorLock) return null;
         if (this.preemptRt && this.current.kind === 'hardirq') return null;
         return allocator.allocNolock(cpu) ? this.mint(cpu, 'nolock') : null;

@@ -170,7 +170,7 @@ export class Simulation {
     let lastBelowMinMs = 0;
     for (let index = 0; index <= points; index++) {
       this.scheduler.at(index * stepUs, Priority.sample, () => {
-        const failures = this.kvfree.counters.fallbacks;
+        const failures = this.kvfree.fallbacksBy(this.scheduler.now);
         const belowMinMs = this.allocator.belowMinMs;
         this.timeline.push({
           timeMs: this.scheduler.now / 1000,
@@ -232,7 +232,7 @@ export class Simulation {
         lmkKills: this.others.lmkKills,
       },
       stalls: this.stallSummary(),
-      fallbackCost: { extraFreeCpuMs: counters.extraFreeNs / 1e6 },
+      fallbackCost: { extraFreeCpuMs: this.kvfree.extraFreeNs / 1e6 },
       slowPathUs: this.slowPathSummary(),
       irqsOffUs: { p99: this.kvfree.irqsOff.quantile(0.99), max: this.kvfree.irqsOff.max },
       footprint: this.footprint.summary(),

@@ -1,0 +1,87 @@
+// Speed issue, point 1: a run of rcu_head fallbacks costs no more than a run of successes. When a
+// null answer read nothing of the caller's context, it holds for every two-argument caller, and
+// the calls up to the next headless one are counted from the call sequence instead of being
+// looked at one by one — with the same result, to the byte, as asking needPage on every call.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { CallKinds } from '../src/model/call-kinds.js';
+import type { Page, PageRequest } from '../src/policy/api.js';
+import type { Scenario } from '../src/scenario/types.js';
+import { constantRate, quietScenario, simulate, testPolicy } from './helpers/model-harness.js';
+
+/** Many fallbacks on 2 CPUs: every call that needs a page finds none. */
+function fallbackHeavy(): Scenario {
+  const scenario = constantRate(quietScenario(), 200_000, 100);
+  scenario.workload.activeCpus = 2;
+  scenario.workload.headlessShare = 0.05;
+  scenario.workload.context = { sleepable: 0.5, atomic: 0.4, atomicRaw: 0.1 };
+  return scenario;
+}
+
+/** Answers null; `reads` decides whether it looks at the caller's context first. */
+function nullAnswer(reads: boolean, asked: PageRequest[]) {
+  return testPolicy(reads ? 'reads-context' : 'context-free', (kernel) => ({
+    needPage: (request) => {
+      asked.push(request);
+      if (reads && request.irqsDisabled) return null;
+      return null;
+    },
+    pageEmptied: (cpu: number, page: Page) => kernel.free(cpu, page),
+  }));
+}
+
+const json = (run: ReturnType<typeof simulate>) => JSON.stringify({ metrics: run.result.metrics, timeline: run.result.timeline });
+
+describe('runs of fallbacks counted in bulk', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('reuse a context-free null answer for every two-argument caller, and only that one', () => {
+    const contextFree: PageRequest[] = [];
+    const readsContext: PageRequest[] = [];
+    const free = simulate(fallbackHeavy(), nullAnswer(false, contextFree), { timelinePoints: 20 });
+    const reading = simulate(fallbackHeavy(), nullAnswer(true, readsContext), { timelinePoints: 20 });
+    expect(free.result.metrics.failures.rcuHead).toBeGreaterThan(20_000);
+    // The same calls fall back either way; the policy that looked is asked again per kind of caller.
+    expect(json(free)).toBe(json(reading));
+    const twoArg = (asked: PageRequest[]) => asked.filter((request) => request.form === 'two-arg').length;
+    expect(twoArg(contextFree)).toBeLessThan(10);
+    expect(twoArg(readsContext)).toBeGreaterThan(twoArg(contextFree));
+  });
+
+  it('count the calls of a run instead of visiting them, with the same result as asking on every call', () => {
+    const visits = vi.spyOn(CallKinds.prototype, 'signatureBit');
+    const bulk = simulate(fallbackHeavy(), nullAnswer(false, []), { timelinePoints: 20 });
+    const bulkVisits = visits.mock.calls.length;
+    visits.mockClear();
+    const everyCall = simulate(fallbackHeavy(), nullAnswer(false, []), { timelinePoints: 20, rememberAnswers: false, answerAhead: false });
+    const everyCallVisits = visits.mock.calls.length;
+    expect(json(bulk)).toBe(json(everyCall));
+    const fallbacks = bulk.result.metrics.failures.count;
+    // Asked on every call, each fallback is looked at; in bulk only the headless calls (5 %) and a run's first call are.
+    expect(everyCallVisits).toBeGreaterThanOrEqual(fallbacks);
+    expect(bulkVisits).toBeLessThan(fallbacks / 5);
+  });
+
+  it('end when the CPU\'s state changes: a page put in the reserve is used by the next call', () => {
+    // A worker puts one page per 10 ms into CPU 0's reserve: each ends a run, and the call after it gets the page.
+    const policy = testPolicy('trickle', (kernel) => {
+      const reserve = kernel.reserve('trickle', { shared: false });
+      const refill = () => {
+        const page = kernel.alloc(0, 'KERNEL');
+        if (page) reserve.put(0, page);
+        kernel.hrtimer(0, 10_000, () => kernel.queueWork(0, 'normal', refill));
+      };
+      return {
+        onStart: () => kernel.queueWork(0, 'normal', refill),
+        needPage: (request) => reserve.take(request.cpu),
+        pageEmptied: (cpu: number, page: Page) => kernel.free(cpu, page),
+      };
+    });
+    const scenario = fallbackHeavy();
+    scenario.workload.activeCpus = 1;
+    const bulk = simulate(scenario, policy, { timelinePoints: 20 });
+    const everyCall = simulate(scenario, policy, { timelinePoints: 20, rememberAnswers: false, answerAhead: false });
+    expect(bulk.result.metrics.pagesAllocated).toBeGreaterThan(5);
+    expect(bulk.result.metrics.failures.rcuHead).toBeGreaterThan(10_000);
+    expect(json(bulk)).toBe(json(everyCall));
+  });
+});
