@@ -1,24 +1,26 @@
 // A binary min-heap of events ordered by (time, priority, sequence). The sequence number makes
 // ties deterministic: two events at the same time and priority run in the order scheduled.
+// Keys live in typed arrays that only grow: a queue that fills and empties millions of times
+// never reallocates, and the garbage collector has only the items to look at.
+
+const INITIAL_CAPACITY = 64;
 
 export class EventQueue<T> {
-  private times: number[] = [];
-  private priorities: number[] = [];
-  private sequences: number[] = [];
-  private items: T[] = [];
+  private times = new Float64Array(INITIAL_CAPACITY);
+  private priorities = new Float64Array(INITIAL_CAPACITY);
+  private sequences = new Float64Array(INITIAL_CAPACITY);
+  private items: Array<T | undefined> = new Array<T | undefined>(INITIAL_CAPACITY).fill(undefined);
+  private count = 0;
   private nextSequence = 0;
 
   get size(): number {
-    return this.items.length;
+    return this.count;
   }
 
   /** Adds an item; `sequence` lets several queues share one tie-break order (default: this queue's own). */
   push(time: number, priority: number, item: T, sequence = this.nextSequence++): void {
-    let index = this.items.length;
-    this.times.push(time);
-    this.priorities.push(priority);
-    this.sequences.push(sequence);
-    this.items.push(item);
+    if (this.count === this.times.length) this.grow();
+    let index = this.count++;
     while (index > 0) {
       const parent = (index - 1) >> 1;
       if (!this.before(time, priority, sequence, parent)) break;
@@ -29,25 +31,25 @@ export class EventQueue<T> {
   }
 
   peekTime(): number {
-    return this.items.length > 0 ? this.times[0] : Infinity;
+    return this.count > 0 ? this.times[0] : Infinity;
   }
 
   /** True when this queue's head runs before the other queue's head. */
   headBefore(other: EventQueue<T>): boolean {
-    if (other.items.length === 0) return this.items.length > 0;
-    if (this.items.length === 0) return false;
+    if (other.count === 0) return this.count > 0;
+    if (this.count === 0) return false;
     return other.lessThanEntry(0, this.times[0], this.priorities[0], this.sequences[0]) === false;
   }
 
   pop(): T | undefined {
-    const count = this.items.length;
-    if (count === 0) return undefined;
+    if (this.count === 0) return undefined;
     const top = this.items[0];
-    const time = this.times.pop()!;
-    const priority = this.priorities.pop()!;
-    const sequence = this.sequences.pop()!;
-    const item = this.items.pop()!;
-    const size = count - 1;
+    const size = --this.count;
+    const time = this.times[size];
+    const priority = this.priorities[size];
+    const sequence = this.sequences[size];
+    const item = this.items[size]!;
+    this.items[size] = undefined; // the action may hold a lot: let it go
     if (size === 0) return top;
     let index = 0;
     for (;;) {
@@ -61,6 +63,19 @@ export class EventQueue<T> {
     }
     this.place(index, time, priority, sequence, item);
     return top;
+  }
+
+  private grow(): void {
+    const capacity = this.times.length * 2;
+    const widen = (keys: Float64Array) => {
+      const wider = new Float64Array(capacity);
+      wider.set(keys);
+      return wider;
+    };
+    this.times = widen(this.times);
+    this.priorities = widen(this.priorities);
+    this.sequences = widen(this.sequences);
+    for (let index = this.items.length; index < capacity; index++) this.items.push(undefined);
   }
 
   /** True when (time, priority, sequence) orders before the entry at index. */

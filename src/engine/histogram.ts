@@ -56,9 +56,27 @@ export class Histogram {
 
   private lastValue = NaN;
   private lastIndex = 0;
+  /** A run of adds of one value not yet in the buckets: most adds repeat the last value. */
+  private pendingValue = NaN;
+  private pendingCount = 0;
 
   add(value: number, count = 1): void {
     if (count <= 0) return;
+    if (value === this.pendingValue) {
+      this.pendingCount += count;
+      return;
+    }
+    this.flush();
+    this.pendingValue = value;
+    this.pendingCount = count;
+  }
+
+  /** Puts the pending run into the buckets (every read does this first). */
+  private flush(): void {
+    const count = this.pendingCount;
+    if (count === 0) return;
+    this.pendingCount = 0;
+    const value = this.pendingValue;
     // Most calls record the same fast-path latency: skip the logarithm for a repeat.
     if (value !== this.lastValue) {
       this.lastValue = value;
@@ -73,19 +91,23 @@ export class Histogram {
   }
 
   get count(): number {
+    this.flush();
     return this.total;
   }
 
   get max(): number {
+    this.flush();
     return this.maxValue;
   }
 
   get mean(): number {
+    this.flush();
     return this.total === 0 ? 0 : this.sum.dividedBy(this.total);
   }
 
   /** The value at quantile q in [0, 1]; 0 when empty. Never above the recorded max. */
   quantile(q: number): number {
+    this.flush();
     if (this.total === 0) return 0;
     const rank = Math.max(1, Math.ceil(q * this.total));
     let seen = 0;

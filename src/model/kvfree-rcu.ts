@@ -79,6 +79,15 @@ class CpuState {
   bulkUntil = -1;
   /** The run's answer cost (the memo's), µs per call. */
   bulkCostUs = 0;
+  /**
+   * When syncCalls() last counted this CPU's calls, and how many had come: counting again at the
+   * same instant finds nothing new unless the current page or the bulk run changed (which resets
+   * syncedAt). The shrinker asks every CPU's count several times per reclaim step.
+   */
+  syncedAt = NaN;
+  syncedProcessed = 0;
+  /** The PageRequest for each signature code, made once per CPU: its fields never change. */
+  readonly requests: PageRequest[] = [];
 
   constructor(
     readonly cpu: number,
@@ -326,6 +335,14 @@ export class KvfreeRcu {
 
   /** Accounts the calls that went into the current page up to now. */
   private syncCalls(state: CpuState): void {
+    const now = this.scheduler.now;
+    if (now === state.syncedAt && state.processed === state.syncedProcessed) return;
+    this.countArrivedCalls(state);
+    state.syncedAt = now;
+    state.syncedProcessed = state.processed;
+  }
+
+  private countArrivedCalls(state: CpuState): void {
     if (state.bulkUntil >= 0) {
       const arrived = Math.min(state.calls.countBy(this.scheduler.now, state.processed), state.bulkUntil) - state.processed;
       if (arrived > 0) this.bulkFallbacks(state, arrived);
@@ -373,6 +390,7 @@ export class KvfreeRcu {
       state.current.snapshot = this.gp.snapshot();
       state.queued.push(state.current);
       state.current = null;
+      state.syncedAt = NaN;
     }
     for (;;) {
       const call = state.processed;
@@ -425,6 +443,7 @@ export class KvfreeRcu {
     const until = state.kinds.headlessFrom(first, limit);
     if (until <= first) return false;
     state.bulkUntil = until;
+    state.syncedAt = NaN;
     state.bulkCostUs = memo.costUs;
     state.closed?.openStretch(memo.costUs);
     return true;
@@ -449,6 +468,7 @@ export class KvfreeRcu {
     this.syncCalls(state);
     state.closed?.closeStretch(state.processed);
     state.bulkUntil = -1;
+    state.syncedAt = NaN;
   }
 
   /** Ends the open bulk run at now; the next call is looked at on its own. */
@@ -534,8 +554,7 @@ export class KvfreeRcu {
     }
     const kind: CallerKind = code === HEADLESS_CODE ? 'task' : CALLER_KINDS[code >> 1];
     const lock = code !== HEADLESS_CODE && (code & 1) === 1;
-    const shape = this.requestShapes[code];
-    const request = this.host.request(state.cpu, form, shape);
+    const request = state.requests[code] ?? (state.requests[code] = this.host.request(state.cpu, form, this.requestShapes[code]));
     this.host.takeCostUs();
     const heldBefore = this.host.ledger.heldPages;
     const reclaimRoundsBefore = this.allocator.directReclaimRounds;
@@ -560,6 +579,7 @@ export class KvfreeRcu {
       state.memo = null;
       if (blockedUs === 0) {
         state.current = pointerPage;
+        state.syncedAt = NaN;
         state.waitingObjects++;
         return true;
       }
@@ -611,6 +631,7 @@ export class KvfreeRcu {
     }
     pointerPage.snapshot = this.gp.snapshot();
     state.current = pointerPage;
+    state.syncedAt = NaN;
     state.waitingObjects++;
     this.armMonitor(state);
     this.resumeCaller(state);
@@ -759,6 +780,7 @@ export class KvfreeRcu {
       const tookCurrent = state.current !== null;
       state.queued = [];
       state.current = null;
+      state.syncedAt = NaN;
       state.headObjects = 0;
       state.waitingObjects = 0;
       state.slots[slotIndex] = batch;
