@@ -576,7 +576,8 @@ export class KvfreeRcu {
       this.latency.add(this.fastPathUs + costUs);
       this.slowPath.add(this.fastPathUs + costUs);
       this.irqsOff.add(form === 'two-arg' ? costUs - blockedUs : 0);
-      state.memo = null;
+      // A page for this call leaves the remembered nulls standing: taking a page from a reserve
+      // can only make a null likelier, and whatever could turn one into a page moves an epoch.
       if (blockedUs === 0) {
         state.current = pointerPage;
         state.syncedAt = NaN;
