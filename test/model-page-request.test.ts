@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Page, PageRequest } from '../src/policy/api.js';
 import type { Scenario } from '../src/scenario/types.js';
-import { constantRate, quietScenario, simulate, testPolicy } from './helpers/model-harness.js';
+import { constantRate, quietScenario, simulate, testPolicy, thrown } from './helpers/model-harness.js';
 import { PolicyHarness, scenarioWith } from './helpers/policy-harness.js';
 import nolockAlloc from '../policies/nolock-alloc.js';
 
@@ -76,6 +76,19 @@ describe('what a PageRequest shows a policy', () => {
     const softirq = seen.filter((r) => r.inServingSoftirq);
     expect(softirq.length).toBeGreaterThan(0);
     expect(softirq.every((r) => r.preemptible === true)).toBe(true);
+  });
+});
+
+describe('a PageRequest is read-only', () => {
+  it('refuses a policy that writes to it: the model shows the same request to later calls', () => {
+    const writer = testPolicy('writer', () => ({
+      needPage: (request) => {
+        (request as { cpu: number }).cpu = 99;
+        return null;
+      },
+      pageEmptied: () => {},
+    }));
+    expect(thrown(() => simulate(mixedCallers(), writer)).message).toMatch(/needPage threw: Cannot assign to read only property 'cpu'/);
   });
 });
 

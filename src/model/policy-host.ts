@@ -328,9 +328,9 @@ export class PolicyHost {
     this.current.usedContext = true;
   }
 
-  /** The request kernel code could build for a call of this shape (see RequestView). */
+  /** The request kernel code could build for a call of this shape (see RequestView); frozen, as the model hands it out again. */
   request(cpu: number, form: CallForm, shape: PageRequest): PageRequest {
-    return new RequestView(cpu, form, shape, this);
+    return Object.freeze(new RequestView(cpu, form, shape, this));
   }
 
   /** Set by askNeedPage(): the answer read nothing of the caller's context and made no call judged by it. */
