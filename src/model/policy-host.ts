@@ -75,7 +75,8 @@ class RequestView implements PageRequest {
   }
 
   get preemptible(): boolean | undefined {
-    this.#host.noteContextUsed();
+    // Without PREEMPT_COUNT it is undefined for every caller: reading it tells them apart no more than not reading it.
+    if (this.#shape.preemptible !== undefined) this.#host.noteContextUsed();
     return this.#shape.preemptible;
   }
 
