@@ -330,31 +330,44 @@ export class KvfreeRcu {
 
   /** Brings every CPU's call count up to now (the end-of-window snapshot counts every call). */
   syncAllCalls(): void {
-    for (const state of this.cpus) this.syncCalls(state);
+    for (const state of this.cpus) this.syncCalls(state, true);
   }
 
-  /** Accounts the calls that went into the current page up to now. */
-  private syncCalls(state: CpuState): void {
+  /**
+   * Accounts the calls that went into the current page up to now. `callsAtNowCame`: this runs
+   * after the calls due at now (a CPU's own call event, the end-of-window snapshot). Otherwise
+   * (a timer, work item, memory event) a call of an open bulk run due exactly at now has not come
+   * yet: call by call, its event (Priority.calls) runs after this one and sees what it changed.
+   */
+  private syncCalls(state: CpuState, callsAtNowCame = false): void {
     const now = this.scheduler.now;
     if (now === state.syncedAt && state.processed === state.syncedProcessed) return;
-    this.countArrivedCalls(state);
-    state.syncedAt = now;
+    const heldBack = this.countArrivedCalls(state, callsAtNowCame);
+    state.syncedAt = heldBack ? NaN : now;
     state.syncedProcessed = state.processed;
   }
 
-  private countArrivedCalls(state: CpuState): void {
+  /** Returns true when it held back a bulk-run call due at now (see syncCalls()). */
+  private countArrivedCalls(state: CpuState, callsAtNowCame: boolean): boolean {
     if (state.bulkUntil >= 0) {
-      const arrived = Math.min(state.calls.countBy(this.scheduler.now, state.processed), state.bulkUntil) - state.processed;
-      if (arrived > 0) this.bulkFallbacks(state, arrived);
-      return;
+      const now = this.scheduler.now;
+      let upTo = Math.min(state.calls.countBy(now, state.processed), state.bulkUntil);
+      let heldBack = false;
+      while (!callsAtNowCame && upTo > state.processed && state.calls.timeOf(upTo - 1) >= now) {
+        upTo--;
+        heldBack = true;
+      }
+      if (upTo > state.processed) this.bulkFallbacks(state, upTo - state.processed);
+      return heldBack;
     }
-    if (!state.current) return;
+    if (!state.current) return false;
     const room = this.ptrsPerPage - state.current.objects;
     const arrived = Math.min(state.calls.countBy(this.scheduler.now, state.processed) - state.processed, room);
-    if (arrived <= 0) return;
+    if (arrived <= 0) return false;
     this.fastCalls(state, arrived);
     state.current.objects += arrived;
     state.current.snapshot = this.gp.snapshot();
+    return false;
   }
 
   private fastCalls(state: CpuState, count: number): void {
@@ -383,7 +396,7 @@ export class KvfreeRcu {
   }
 
   private onNeed(state: CpuState): void {
-    this.syncCalls(state);
+    this.syncCalls(state, true);
     this.closeBulkRun(state);
     if (state.current) {
       // The current page is full: it joins the queue and this call needs another.
