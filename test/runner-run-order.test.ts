@@ -3,7 +3,7 @@
 // the same on every run; measured times enter only through the clock values given here.
 import { describe, expect, it } from 'vitest';
 import type { PolicyLocation } from '../src/policy/loader.js';
-import { LanePacing, LATE_MS_PER_LANE, LONG_RUN_MS, type MachineIdle } from '../src/runner/lane-pacing.js';
+import { CpuCores, CPU_WINDOW_MS, ESTIMATED_MS_PER_LANE, LanePacing, LATE_MS_PER_LANE, LONG_RUN_MS, type CpuTimes, type MachineCores } from '../src/runner/lane-pacing.js';
 import { BUILTIN_RELATIVE_COST, estimatedCost, expectedCalls, longestFirst, REFERENCE_MS_PER_UNIT, scenarioWork } from '../src/runner/run-cost.js';
 import { resolveScenario } from '../src/scenario/load.js';
 import type { Scenario } from '../src/scenario/types.js';
@@ -65,28 +65,29 @@ describe('the estimate', () => {
   });
 });
 
-/** A machine with a core idle, and one other processes keep busy. */
-const IDLE: MachineIdle = { idleCores: () => 1 };
-const BUSY: MachineIdle = { idleCores: () => 0 };
+/** A two-core machine other processes leave alone, and one where they keep a core busy. */
+const IDLE: MachineCores = { freeCores: () => 2 };
+const BUSY: MachineCores = { freeCores: () => 1 };
 
 describe('threads', () => {
   const costsOf = (tasks: ReturnType<typeof task>[]) => longestFirst(tasks.map(estimatedCost)).map((index) => estimatedCost(tasks[index]!));
   /** Whether a second thread starts as soon as the first has taken its first run. */
   const secondThreadAtOnce = (costs: number[], machine = IDLE) => new LanePacing(costs, machine).worthAnotherLane(0, 1, 1);
 
-  it('compare on default stays on one thread, with a few seeds too; flood, or more seeds, gets a second', () => {
-    expect(secondThreadAtOnce(costsOf(compareTasks(BUILTINS, 1, DEFAULT)))).toBe(false);
-    expect(secondThreadAtOnce(costsOf(compareTasks(BUILTINS, 2, DEFAULT)))).toBe(false);
+  it('compare on default gets a second thread with its first runs, flood too; a short window or one policy stays on one', () => {
+    expect(secondThreadAtOnce(costsOf(compareTasks(BUILTINS, 1, DEFAULT)))).toBe(true);
     expect(secondThreadAtOnce(costsOf(compareTasks(BUILTINS, 1, resolveScenario('flood'))))).toBe(true);
-    expect(secondThreadAtOnce(costsOf(compareTasks(BUILTINS, 4, DEFAULT)))).toBe(true);
-    const flood = new LanePacing(costsOf(compareTasks(BUILTINS, 1, resolveScenario('flood'))), IDLE);
-    expect(flood.worthAnotherLane(0, 2, 2)).toBe(true); // a third, where there is a core for it
+    expect(secondThreadAtOnce(costsOf(compareTasks(BUILTINS, 1, resolveScenario('default', [], 2_000))))).toBe(false);
+    expect(secondThreadAtOnce(costsOf(compareTasks(['upstream', 'mempool'], 1, DEFAULT)))).toBe(false);
+    const floodCosts = costsOf(compareTasks(BUILTINS, 1, resolveScenario('flood')));
+    expect(new LanePacing(floodCosts, { freeCores: () => 4 }).worthAnotherLane(0, 2, 2)).toBe(true); // a third, where there is a core for it
+    expect(new LanePacing(floodCosts, IDLE).worthAnotherLane(0, 2, 2)).toBe(false); // and not on two cores
   });
 
-  it('starts no second thread while other processes keep every core busy, or before idle time is measured', () => {
+  it('starts no second thread while other processes keep a core busy, or before CPU time is measured', () => {
     const flood = costsOf(compareTasks(BUILTINS, 1, resolveScenario('flood')));
     expect(secondThreadAtOnce(flood, BUSY)).toBe(false);
-    expect(secondThreadAtOnce(flood, { idleCores: () => undefined })).toBe(false);
+    expect(secondThreadAtOnce(flood, { freeCores: () => undefined })).toBe(false);
     const busy = new LanePacing(flood, BUSY);
     busy.started(0, 0, 0, true);
     expect(busy.worthAnotherLane(LONG_RUN_MS * 2, 1, 1)).toBe(false);
@@ -94,7 +95,8 @@ describe('threads', () => {
 
   it('adds a thread once warm runs say the work left is long, never for a thread\'s first run alone', () => {
     const unitMs = REFERENCE_MS_PER_UNIT;
-    const costs = [1e6, 1e6, 1e6, 1e6, 1e6, 1e6]; // 7.5 s estimated after the first: under two threads' worth
+    const cost = (0.3 * ESTIMATED_MS_PER_LANE) / unitMs;
+    const costs = [cost, cost, cost, cost, cost, cost]; // 1.5 lanes' worth estimated after the first: under two threads' worth
     const slowRunMs = (LATE_MS_PER_LANE / 3) * 1.2; // four such runs left: more than LATE_MS_PER_LANE
     const pacing = new LanePacing(costs, IDLE);
     pacing.started(0, 0, 0, true);
@@ -121,5 +123,47 @@ describe('threads', () => {
     const leftovers = new LanePacing([1e5, 1e3, 1e3], IDLE);
     leftovers.started(0, 0, 0, true);
     expect(leftovers.worthAnotherLane(LONG_RUN_MS + 1, 1, 1)).toBe(false);
+  });
+});
+
+describe('free cores', () => {
+  /** CPU times that a test moves on by hand, on a two-core machine. */
+  function clock() {
+    const times: CpuTimes = { busyMs: 0, idleMs: 0, ownMs: 0, cores: 2 };
+    const pass = (ms: number, busy: { own: number; others: number }) => {
+      times.busyMs += ms * (busy.own + busy.others);
+      times.idleMs += ms * (2 - busy.own - busy.others);
+      times.ownMs += ms * busy.own;
+    };
+    return { read: () => ({ ...times }), pass };
+  }
+
+  it('leaves this process\'s own threads out: both cores busy starting up still leave both free', () => {
+    const { read, pass } = clock();
+    const cores = new CpuCores(0, read);
+    pass(CPU_WINDOW_MS, { own: 2, others: 0 });
+    expect(cores.freeCores(CPU_WINDOW_MS)).toBe(2);
+  });
+
+  it('counts what other processes keep busy, and says nothing before a window has passed', () => {
+    const { read, pass } = clock();
+    const cores = new CpuCores(0, read);
+    pass(CPU_WINDOW_MS / 2, { own: 1, others: 1 });
+    expect(cores.freeCores(CPU_WINDOW_MS / 2)).toBeUndefined();
+    pass(CPU_WINDOW_MS / 2, { own: 1, others: 1 });
+    expect(cores.freeCores(CPU_WINDOW_MS)).toBe(1);
+    pass(CPU_WINDOW_MS, { own: 0.5, others: 1.5 });
+    expect(cores.freeCores(2 * CPU_WINDOW_MS)).toBe(0.5);
+  });
+
+  it('a second thread waits for a core that others leave free beyond the first', () => {
+    const { read, pass } = clock();
+    const costs = compareTasks(BUILTINS, 1, resolveScenario('flood')).map(estimatedCost);
+    const flood = longestFirst(costs).map((index) => costs[index]!);
+    const pacing = new LanePacing(flood, new CpuCores(0, read));
+    pass(CPU_WINDOW_MS, { own: 1, others: 1 });
+    expect(pacing.worthAnotherLane(CPU_WINDOW_MS, 1, 1)).toBe(false);
+    pass(CPU_WINDOW_MS, { own: 1, others: 0 });
+    expect(pacing.worthAnotherLane(2 * CPU_WINDOW_MS, 1, 1)).toBe(true);
   });
 });

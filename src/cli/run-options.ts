@@ -5,7 +5,6 @@ import { Option, type Command } from 'commander';
 import type { ParamValues } from '../policy/api.js';
 import { loadPolicies, type LoadedPolicy } from '../policy/loader.js';
 import { DEFAULT_RUN_LIMITS, type RunLimits } from '../runner/limits.js';
-import { resolveParams } from '../policy/validate.js';
 import { parseDurationMs } from '../scenario/units.js';
 import type { Scenario } from '../scenario/types.js';
 import { UsageError } from './usage-error.js';
@@ -120,8 +119,9 @@ export async function resolveRun(flags: RunFlags): Promise<ResolvedRun> {
   }
   const limits = parseRunLimits(flags);
   checkOutput(flags.out);
-  // Scenario files and --set are YAML: that parser loads only once there is a scenario to read.
-  const { resolveScenario } = await import('../scenario/load.js');
+  // The checks load YAML and TypeBox (a few hundred modules): only now, so that the first run's
+  // thread, which the command starts first, starts up on the other core meanwhile.
+  const [{ resolveScenario }, { resolveParams }] = await Promise.all([import('../scenario/load.js'), import('../policy/validate.js')]);
   const scenario = resolveScenario(flags.scenario, flags.set, durationMs);
   const loaded = await loadPolicies(policySpecs(flags), process.cwd(), limits);
   const paramFlags = parseParamFlags(flags.param);

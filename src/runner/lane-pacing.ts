@@ -1,17 +1,19 @@
-// How many threads a list of runs is worth. A thread costs its start-up and a cold JIT: its first
-// run takes about 0.7 s longer than the same run in a warm thread, and a comparison about 1.7 s
-// more CPU (`compare --seeds 3` on default: 7.6 s of CPU on two threads against 5.9 s on one).
-// So runs start on one thread, and another starts when the estimate (run-cost.ts) or the runs
-// measured so far give each thread seconds of work, or a run turns out long. And only with a
-// core to run on: on a machine other processes kept busy, two threads got no more CPU than one
-// (`--seeds 7`: 12.5 s of CPU in 12.3 s of wall on two, 10.4 s on one), while on a quiet one
-// two won (`--seeds 3`: 3.9 s against 4.4 s); so the machine's idle time, measured while the
-// first runs go, must show a core free. Which thread runs a task never changes its result.
+// How many threads a list of runs is worth. A thread costs its start-up (about 0.1 s of a core
+// for the isolate and the model's modules) and a cold JIT (a thread's first runs take up to
+// twice as long as warm ones), so a second thread pays only for work worth over a second: the
+// estimate (run-cost.ts) must give each thread ESTIMATED_MS_PER_LANE, or the runs measured so far
+// must show the work left is long, or a run turns out long. `compare` on default is past that
+// (MEASURED). And only with a core to run on: on a machine other processes kept busy, two
+// threads got no more CPU than one (`--seeds 7`: 12.5 s of CPU in 12.3 s of wall on two,
+// 10.4 s on one); so other processes must leave a core free beyond the threads already running.
+// That is measured from when the first thread starts (worker-pool.ts, SpareThread), leaving out
+// this process's own CPU time, so the answer is there when the first runs are handed out and a
+// second thread can start with them. Which thread runs a task never changes its result.
 import { cpus } from 'node:os';
 import { REFERENCE_MS_PER_UNIT } from './run-cost.js';
 
 /** Another thread starts when the estimate gives each thread, the new one included, this much work. */
-export const ESTIMATED_MS_PER_LANE = 4_000;
+export const ESTIMATED_MS_PER_LANE = 750;
 /**
  * Or when the runs not yet started would take this long per running thread at the rate measured
  * so far: higher, as measured wall time also grows with the load of other processes.
@@ -19,45 +21,70 @@ export const ESTIMATED_MS_PER_LANE = 4_000;
 export const LATE_MS_PER_LANE = 10_000;
 /** A run still going after this long says the runs are long, whatever their estimate. */
 export const LONG_RUN_MS = 5_000;
-/** Less idle than this much of a core, and another thread would only share one already busy. */
-export const MIN_IDLE_CORES = 0.5;
-/** Idle time is read over windows this long: CPU times tick every 10 ms. */
-export const IDLE_WINDOW_MS = 400;
+/** Less than this much of a core free beyond our running threads, and another would only share one already busy. */
+export const MIN_FREE_CORES = 0.5;
+/** CPU times are read over windows this long: they tick every 10 ms, so 20 ticks on two cores. */
+export const CPU_WINDOW_MS = 100;
 
-/** Idle cores over the last window (our own busy threads are not idle), undefined before the first window ends. */
-export interface MachineIdle {
-  idleCores(now: number): number | undefined;
+/**
+ * The cores other processes leave us over the last window: all of them, less the time others
+ * kept them busy (our own threads, busy or not, are not others); undefined before the first
+ * window ends.
+ */
+export interface MachineCores {
+  freeCores(now: number): number | undefined;
 }
 
-/** This machine's idle time, from the kernel's per-CPU counters (os.cpus()). */
-export class CpuIdle implements MachineIdle {
-  private last = CpuIdle.sample();
+/** CPU time so far, in ms: every core's busy and idle time, and this process's own (every thread). */
+export interface CpuTimes {
+  busyMs: number;
+  idleMs: number;
+  ownMs: number;
+  cores: number;
+}
+
+/** The kernel's per-CPU counters (os.cpus()) and this process's CPU time (process.cpuUsage()). */
+export function machineCpuTimes(): CpuTimes {
+  const all = cpus();
+  let busyMs = 0;
+  let idleMs = 0;
+  for (const { times } of all) {
+    busyMs += times.user + times.nice + times.sys + times.irq;
+    idleMs += times.idle;
+  }
+  const own = process.cpuUsage();
+  return { busyMs, idleMs, ownMs: (own.user + own.system) / 1000, cores: all.length };
+}
+
+/**
+ * Free cores from CPU times. Leaving our own time out lets the first window run while this
+ * process starts up (the host loading modules, the first thread starting on the other core)
+ * and still say whether others left a core free: a second thread can start with the first runs.
+ */
+export class CpuCores implements MachineCores {
+  private last: CpuTimes;
   private lastAt: number;
-  private idle: number | undefined;
+  private free: number | undefined;
 
-  constructor(now: number) {
+  constructor(
+    now: number,
+    private readonly read: () => CpuTimes = machineCpuTimes,
+  ) {
+    this.last = read();
     this.lastAt = now;
   }
 
-  private static sample(): { idle: number; total: number; cores: number } {
-    const all = cpus();
-    let idle = 0;
-    let total = 0;
-    for (const { times } of all) {
-      idle += times.idle;
-      total += times.user + times.nice + times.sys + times.idle + times.irq;
+  freeCores(now: number): number | undefined {
+    if (now - this.lastAt < CPU_WINDOW_MS) return this.free;
+    const times = this.read();
+    const totalMs = times.busyMs + times.idleMs - (this.last.busyMs + this.last.idleMs);
+    if (totalMs > 0) {
+      const othersMs = Math.max(0, times.busyMs - this.last.busyMs - (times.ownMs - this.last.ownMs));
+      this.free = times.cores * (1 - Math.min(1, othersMs / totalMs));
     }
-    return { idle, total, cores: all.length };
-  }
-
-  idleCores(now: number): number | undefined {
-    if (now - this.lastAt < IDLE_WINDOW_MS) return this.idle;
-    const sample = CpuIdle.sample();
-    const total = sample.total - this.last.total;
-    if (total > 0) this.idle = ((sample.idle - this.last.idle) / total) * sample.cores;
-    this.last = sample;
+    this.last = times;
     this.lastAt = now;
-    return this.idle;
+    return this.free;
   }
 }
 
@@ -77,7 +104,7 @@ export class LanePacing {
 
   constructor(
     private readonly costs: readonly number[],
-    private readonly machine: MachineIdle,
+    private readonly machine: MachineCores,
   ) {
     // workAfter[p]: estimated work of the runs at positions p and later.
     this.workAfter = new Array<number>(costs.length + 1).fill(0);
@@ -99,8 +126,8 @@ export class LanePacing {
 
   /** Whether one more thread pays, with `lanes` running and the runs from position `next` on not yet started. */
   worthAnotherLane(now: number, next: number, lanes: number): boolean {
-    const idle = this.machine.idleCores(now);
-    if (idle === undefined || idle < MIN_IDLE_CORES) return false;
+    const free = this.machine.freeCores(now);
+    if (free === undefined || free - lanes < MIN_FREE_CORES) return false;
     if (this.workAfter[next]! * REFERENCE_MS_PER_UNIT > ESTIMATED_MS_PER_LANE * (lanes + 1)) return true;
     // A long run counts only with at least one more like it waiting: a thread for short leftovers does not pay.
     for (const run of this.running.values()) if (now - run.startedAt > LONG_RUN_MS && this.workAfter[next]! >= this.costs[run.position]!) return true;

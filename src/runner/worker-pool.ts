@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Worker } from 'node:worker_threads';
 import { heapText, loadingBudgetMs, nextEnd, policyThread, secondsText } from '../policy/supervise.js';
-import { CpuIdle, LanePacing } from './lane-pacing.js';
+import { CpuCores, LanePacing } from './lane-pacing.js';
 import type { RunLimits } from './limits.js';
 import { RunProgress } from './policy-watch.js';
 import { estimatedCost, longestFirst } from './run-cost.js';
@@ -60,10 +60,13 @@ async function superviseRun(thread: Thread, task: RunTask, limits: RunLimits): P
 /**
  * A thread for built-ins started before its tasks are known, so that its start-up (a new V8
  * isolate, then the model's modules) overlaps the host's own: reading the scenario, loading
- * and validating the policies. It does not keep the process alive; close() it when done.
+ * and validating the policies. The machine's free cores are measured from then on too, so that
+ * by the time the runs are handed out it is known whether a second thread has a core to run on.
+ * It does not keep the process alive; close() it when done.
  */
 export class SpareThread {
   private thread: Thread | undefined;
+  readonly machine = new CpuCores(Date.now());
 
   constructor(private readonly limits: RunLimits) {
     this.thread = startThread(false, limits);
@@ -104,7 +107,7 @@ export async function runInWorkers(tasks: readonly RunTask[], jobs: number, limi
   const outcomes: RunOutcome[] = new Array(tasks.length);
   const costs = tasks.map(estimatedCost);
   const order = longestFirst(costs);
-  const pacing = new LanePacing(order.map((index) => costs[index]!), new CpuIdle(Date.now()));
+  const pacing = new LanePacing(order.map((index) => costs[index]!), spare?.machine ?? new CpuCores(Date.now()));
   let next = 0;
   const lane = async (laneIndex: number) => {
     let shared: Thread | undefined;
@@ -143,9 +146,10 @@ export async function runInWorkers(tasks: readonly RunTask[], jobs: number, limi
   // One thread at once; more only once the machine shows a core free for them (lane-pacing.ts).
   const upFront = process.env[EAGER_THREADS_VARIABLE] === '1' ? maxLanes : 1;
   for (let count = upFront; count > 0; count--) startLane();
+  // Asked at once too: with a spare thread the machine has been watched since it started.
   while (lanes.length < maxLanes && next < order.length) {
-    await new Promise((resolve) => setTimeout(resolve, PACING_POLL_MS));
-    if (next < order.length && pacing.worthAnotherLane(Date.now(), next, lanes.length)) startLane();
+    if (pacing.worthAnotherLane(Date.now(), next, lanes.length)) startLane();
+    else await new Promise((resolve) => setTimeout(resolve, PACING_POLL_MS));
   }
   await Promise.all(lanes);
   return outcomes;
