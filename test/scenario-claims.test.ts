@@ -146,8 +146,15 @@ describe('claim 3 (pcp-drained): after a drain that failed reclaim forced, the l
   function drainedRun(policy: PolicyModule, edit: (s: Scenario) => Scenario = (s) => s) {
     const scenario = edit(resolveScenario('pcp-drained', []));
     const simulation = new Simulation(scenario, policy, defaultParams(policy), { seed: 1, timelinePoints: points });
+    const allocator = simulation.allocator;
+    const drainAtMs: number[] = [];
+    const drain = allocator.drainAllPages.bind(allocator);
+    allocator.drainAllPages = () => {
+      drainAtMs.push(simulation.scheduler.now / 1000);
+      drain();
+    };
     const result = simulation.run();
-    return { ...result, scenario, m: result.metrics, drains: simulation.allocator.drains, minPages: simulation.allocator.minPages };
+    return { ...result, scenario, m: result.metrics, drains: allocator.drains, drainAtMs, minPages: allocator.minPages };
   }
   type DrainedRun = ReturnType<typeof drainedRun>;
   const runs = new Map<string, DrainedRun>();
@@ -194,19 +201,24 @@ describe('claim 3 (pcp-drained): after a drain that failed reclaim forced, the l
     expect(lockless.m.failures.count).toBeGreaterThan(3 * nolock.m.failures.count);
   }, SLOW);
 
-  it('the watermarks decide lockless-pcp\'s fallbacks: most come in the few ms when free memory dipped under MIN; a mempool never falls back', () => {
+  it('lockless-pcp\'s fallbacks follow the drains and the watermarks: most come in the ms after a drain, when free memory dipped under MIN; a mempool never falls back', () => {
     const lockless = shipped(locklessPcp);
-    /** Fallbacks in the 1 ms samples whose lowest free count was under MIN, and how many such samples. */
-    const underMin = (run: DrainedRun) => {
-      const samples = run.timeline.filter((sample) => sample.lowestFreePages < run.minPages);
+    /** Fallbacks in the 1 ms samples that pass the test, and how many such samples. */
+    const where = (run: DrainedRun, keep: (sample: Run['timeline'][number]) => boolean) => {
+      const samples = run.timeline.filter(keep);
       return { failures: samples.reduce((sum, sample) => sum + sample.failures, 0), ms: samples.length };
     };
-    // Seen (seed 1): 4,101 of lockless-pcp's 5,479 fallbacks (75 %) in the 290 ms (2.9 % of the
-    // run) in which free memory dipped under MIN: there only GFP_ATOMIC and PF_MEMALLOC
-    // allocations may refill a list from buddy, and the drains empty every list.
-    const dips = underMin(lockless);
-    expect(dips.ms).toBeLessThan(0.1 * points);
-    expect(dips.failures).toBeGreaterThan(0.5 * lockless.m.failures.count);
+    // Seen (seed 1): 4,065 of lockless-pcp's 5,479 fallbacks in the 240 ms that end at most 2 ms
+    // after a drain, and 4,101 in the 290 ms in which free memory dipped under MIN: there only
+    // GFP_ATOMIC and PF_MEMALLOC allocations may refill an emptied list from buddy. (Seeds 2–4:
+    // 426, 888 and 6,467 fallbacks, the large count again 94 % right after drains; the small
+    // ones elsewhere in the launches' bursts. docs/model.md says so.)
+    const afterDrain = where(lockless, (sample) => lockless.drainAtMs.some((at) => at <= sample.timeMs && at > sample.timeMs - 3));
+    expect(afterDrain.ms).toBeLessThan(0.05 * points);
+    expect(afterDrain.failures).toBeGreaterThan(0.5 * lockless.m.failures.count);
+    const underMin = where(lockless, (sample) => sample.lowestFreePages < lockless.minPages);
+    expect(underMin.ms).toBeLessThan(0.05 * points);
+    expect(underMin.failures).toBeGreaterThan(0.5 * lockless.m.failures.count);
     // Gorman: "pretty much anything that needs guaranteed access to pages has to maintain a
     // mempool of some sort": its 25 pages per CPU cover every burst (seen: 0 fallbacks).
     expect(shipped(mempool).m.failures.count).toBe(0);
