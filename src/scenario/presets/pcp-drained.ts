@@ -5,6 +5,8 @@
 // (get_page_from_freelist() checks the watermark before rmqueue_pcplist()), so an emptied list
 // fills again mostly with pages freed onto it. No drain is scheduled: each follows a failed
 // reclaim round. Bursts of calls come every 2 s; the last one, after the launches, is the control.
+// lockless-pcp falls back where free memory dips under MIN, yet less than upstream, whose own
+// cache and shrinker backoff decide its fallbacks (docs/model.md, "What pcp-drained shows").
 import type { Scenario } from '../types.js';
 import { bursts, constant, phone } from './parts.js';
 

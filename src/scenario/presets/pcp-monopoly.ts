@@ -5,7 +5,9 @@
 // sits at the watermarks, where obeying them or not makes a difference. Pages taken from the PCP
 // lists behind the allocator's back force others into zone-lock refills and keep free memory
 // under WMARK_MIN longer, without waking kswapd. (Without the launch, kswapd holds free memory
-// between LOW and HIGH and every policy's pages come as easily: the harm does not show.)
+// between LOW and HIGH and every policy's pages come as easily: the harm does not show.) No kill
+// follows, and none can: the grab holds no more pages than upstream's cache and worker do, it only
+// takes them from elsewhere (docs/model.md, "What pcp-monopoly shows, and what it does not").
 import type { Scenario } from '../types.js';
 import { constant, phone } from './parts.js';
 
