@@ -600,6 +600,9 @@ export class PolicyHost {
       },
       waitingObjects: (cpu: number) => {
         this.checkCpu(cpu, 'waitingObjects');
+        // krcp->count grows with every call, each fallback included: an answer that read it
+        // cannot stand for the calls after it (a shrinker's count is not memoised anyway).
+        this.current.unrepeatable = true;
         return this.pipeline.waitingObjects(cpu);
       },
       runMonitor: (cpu: number) => {
