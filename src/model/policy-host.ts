@@ -117,6 +117,8 @@ class ReserveHolder implements Reserve {
   }
 
   total(): number {
+    // Every CPU's part: as for part(), a null answer that counted other CPUs' pages is not kept.
+    if (!this.shared && this.parts.length > 1 && this.host.needPageCpu >= 0) this.host.markUnrepeatable();
     let total = 0;
     for (const part of this.parts) total += part.length;
     for (const part of this.landing) total += part.length;
