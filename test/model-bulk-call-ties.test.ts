@@ -1,13 +1,10 @@
-// Calls of two CPUs due at the same instant run in the order their events were scheduled (the
-// scheduler's sequence number). Closed callers with the same period keep CPUs in step, so such
-// ties are common; a run counted in bulk (and an answer given ahead) schedules a CPU's next call
-// event at another moment than call by call does, so the tied calls run in another order. When
-// both arm an hrtimer that queues work, the works draw their wake-ups from the one policy work
-// stream in the other order too: here CPUs 0 and 4 both ask refill-worker at 96.809938 ms, CPU 4
-// first in bulk and CPU 0 first call by call, so their refill works swap wake-ups and the runs
-// part. Known difference, kept as `it.fails` until the order of a tie no longer depends on when
-// its events were scheduled (ordering the call events of one instant by CPU instead of by
-// sequence made this case and 500 randomised small runs agree): then drop `.fails`.
+// Calls of several CPUs due at the same instant must run in one order whether a run of fallbacks
+// is counted in bulk or visited call by call. Closed callers with the same period keep CPUs in
+// step, so such ties are common, and a run counted in bulk (or an answer given ahead) schedules a
+// CPU's next call event at another moment than call by call does. When the tie was broken by the
+// order of scheduling, CPUs 0 and 4 here both asked refill-worker at 96.809938 ms in the other
+// order, their refill works drew their wake-ups from the policy's work stream the other way round,
+// and the runs parted. The scheduler now orders the call events of one instant by CPU.
 import { describe, expect, it } from 'vitest';
 import refillWorker from '../policies/refill-worker.js';
 import { Simulation } from '../src/model/simulation.js';
@@ -23,7 +20,7 @@ function json(everyCall: boolean): string {
 }
 
 describe('calls of several CPUs due at the same instant', () => {
-  it.fails('run in the same order whether a run of fallbacks is counted in bulk or visited call by call', () => {
+  it('run in the same order whether a run of fallbacks is counted in bulk or visited call by call', () => {
     expect(json(false)).toBe(json(true));
   });
 });
