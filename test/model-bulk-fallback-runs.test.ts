@@ -97,4 +97,59 @@ describe('runs of fallbacks counted in bulk', () => {
     expect(bulk.result.metrics.failures.rcuHead).toBeGreaterThan(50_000);
     expect(json(bulk)).toBe(json(everyCall));
   });
+
+  it('never reuse a null that read krcp->count, which every fallback moves', () => {
+    // A policy that hands out its reserve once 300 objects wait on the CPU: a null read at 299
+    // waiting objects is wrong for the call after it.
+    const byCount = testPolicy('by-count', (kernel) => {
+      const reserve = kernel.reserve('spare', { shared: false });
+      return {
+        onStart: () => {
+          for (let index = 0; index < 50; index++) {
+            const page = kernel.alloc(0, 'KERNEL');
+            if (page) reserve.put(0, page);
+          }
+        },
+        needPage: (request) => (kernel.waitingObjects(request.cpu) >= 300 ? reserve.take(request.cpu) : null),
+        pageEmptied: (cpu: number, page: Page) => reserve.put(cpu, page),
+      };
+    });
+    const scenario = constantRate(quietScenario(), 100_000, 100);
+    scenario.workload.headlessShare = 0;
+    const bulk = simulate(scenario, byCount, { timelinePoints: 20 });
+    const everyCall = simulate(scenario, byCount, { timelinePoints: 20, rememberAnswers: false, answerAhead: false });
+    expect(everyCall.result.metrics.inflight.peakPages).toBeGreaterThan(0);
+    expect(json(bulk)).toBe(json(everyCall));
+  });
+
+  it('never reuse a null that counted every CPU\'s reserve part, which another CPU\'s put moves', () => {
+    // CPU 0 holds 5 spare pages but hands them out only once the reserve holds 8 in all; a worker
+    // adds one to CPU 1's part every 10 ms, which moves CPU 1's epoch only.
+    const byTotal = testPolicy('by-total', (kernel) => {
+      const reserve = kernel.reserve('spare', { shared: false });
+      const refill = () => {
+        const page = kernel.alloc(1, 'KERNEL');
+        if (page) reserve.put(1, page);
+        kernel.hrtimer(1, 10_000, () => kernel.queueWork(1, 'normal', refill));
+      };
+      return {
+        onStart: () => {
+          for (let index = 0; index < 5; index++) {
+            const page = kernel.alloc(0, 'KERNEL');
+            if (page) reserve.put(0, page);
+          }
+          kernel.queueWork(1, 'normal', refill);
+        },
+        needPage: (request) => (reserve.total() >= 8 ? reserve.take(request.cpu) : null),
+        pageEmptied: (cpu: number, page: Page) => kernel.free(cpu, page),
+      };
+    });
+    const scenario = constantRate(quietScenario(), 100_000, 100);
+    scenario.workload.activeCpus = 2;
+    scenario.workload.headlessShare = 0;
+    const bulk = simulate(scenario, byTotal, { timelinePoints: 20 });
+    const everyCall = simulate(scenario, byTotal, { timelinePoints: 20, rememberAnswers: false, answerAhead: false });
+    expect(everyCall.result.metrics.inflight.peakPages).toBeGreaterThan(0);
+    expect(json(bulk)).toBe(json(everyCall));
+  });
 });

@@ -30,9 +30,14 @@ export class Scheduler {
     this.at(this.now + delay, priority, action);
   }
 
-  /** Schedules a CPU's call event (Priority.calls); it orders with the rest as at() would. */
-  atCall(time: number, action: Action): void {
-    this.callQueue.push(time < this.now ? this.now : time, Priority.calls, action, this.sequence++);
+  /**
+   * Schedules a CPU's call event (Priority.calls, which no other event has). Calls of several
+   * CPUs due at one instant run in CPU order, not in the order they were scheduled: when a CPU's
+   * next call event is scheduled depends on how the model got there (a run counted in bulk, an
+   * answer given ahead), never what the calls do.
+   */
+  atCall(time: number, cpu: number, action: Action): void {
+    this.callQueue.push(time < this.now ? this.now : time, Priority.calls, action, cpu);
   }
 
   nextTime(): number {

@@ -325,7 +325,7 @@ export class KvfreeRcu {
   private scheduleNeedAt(state: CpuState, time: number): void {
     state.needTime = time < this.scheduler.now ? this.scheduler.now : time; // as atCall() will place it
     if (time === Infinity) return;
-    this.scheduler.atCall(time, state.needAction);
+    this.scheduler.atCall(time, state.cpu, state.needAction);
   }
 
   /** Brings every CPU's call count up to now (the end-of-window snapshot counts every call). */

@@ -117,6 +117,8 @@ class ReserveHolder implements Reserve {
   }
 
   total(): number {
+    // Every CPU's part: as for part(), a null answer that counted other CPUs' pages is not kept.
+    if (!this.shared && this.parts.length > 1 && this.host.needPageCpu >= 0) this.host.markUnrepeatable();
     let total = 0;
     for (const part of this.parts) total += part.length;
     for (const part of this.landing) total += part.length;
@@ -600,6 +602,9 @@ export class PolicyHost {
       },
       waitingObjects: (cpu: number) => {
         this.checkCpu(cpu, 'waitingObjects');
+        // krcp->count grows with every call, each fallback included: an answer that read it
+        // cannot stand for the calls after it (a shrinker's count is not memoised anyway).
+        this.current.unrepeatable = true;
         return this.pipeline.waitingObjects(cpu);
       },
       runMonitor: (cpu: number) => {
