@@ -1,19 +1,24 @@
-// How many threads a list of runs is worth. A thread costs its start-up (about 0.1 s of a core
+// How many threads a list of runs is worth. A thread costs its start-up (about 0.15 s of a core
 // for the isolate and the model's modules) and a cold JIT (a thread's first runs take up to
-// twice as long as warm ones), so a second thread pays only for work worth over a second: the
-// estimate (run-cost.ts) must give each thread ESTIMATED_MS_PER_LANE, or the runs measured so far
-// must show the work left is long, or a run turns out long. `compare` on default is past that
-// (MEASURED). And only with a core to run on: on a machine other processes kept busy, two
-// threads got no more CPU than one (`--seeds 7`: 12.5 s of CPU in 12.3 s of wall on two,
-// 10.4 s on one); so other processes must leave a core free beyond the threads already running.
-// That is measured from when the first thread starts (worker-pool.ts, SpareThread), leaving out
-// this process's own CPU time, so the answer is there when the first runs are handed out and a
-// second thread can start with them. Which thread runs a task never changes its result.
+// twice as long as warm ones), and two threads slow each other: on this project's 2-core test
+// machine, idle, `compare` on default (about 1.7 s of runs on one thread) took 3.4 s with a
+// second thread started with the first runs against 2.7 s without (median of 7 pairs; its
+// refill-worker run 1.4 s against 0.75 s alone). So runs start on one thread, and another starts
+// only when the estimate (run-cost.ts) or the runs measured so far give each thread seconds of
+// work, or a run turns out long. And only with a core to run on: on a machine other processes
+// kept busy, two threads got no more CPU than one (`--seeds 7`: 12.5 s of CPU in 12.3 s of wall
+// on two, 10.4 s on one); so other processes must leave a core free beyond the threads already
+// running. That is measured from when the first thread starts (worker-pool.ts, SpareThread),
+// leaving out this process's own CPU time, so it is known by the time the first runs are handed
+// out. Which thread runs a task never changes its result.
 import { cpus } from 'node:os';
 import { REFERENCE_MS_PER_UNIT } from './run-cost.js';
 
-/** Another thread starts when the estimate gives each thread, the new one included, this much work. */
-export const ESTIMATED_MS_PER_LANE = 750;
+/**
+ * Another thread starts when the estimate gives each thread, the new one included, this much
+ * work: default's eight runs (3.2 s estimated, 1.9 s left after the first) stay on one thread.
+ */
+export const ESTIMATED_MS_PER_LANE = 4_000;
 /**
  * Or when the runs not yet started would take this long per running thread at the rate measured
  * so far: higher, as measured wall time also grows with the load of other processes.
