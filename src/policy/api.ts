@@ -113,8 +113,10 @@ export interface PolicyHooks {
    * just allocated) or null for the fallback path. After a null the model may answer later
    * identical requests on that CPU with null, without asking, until that CPU's reserve part or
    * a shared reserve gains a page, a hook of yours runs for that CPU, or (if you looked at
-   * memory) free memory grows. An answer that read kernel.now(), another CPU's reserve part or
-   * PCP count, broke a context rule or went through direct reclaim is never reused. So the answer
+   * memory) free memory grows. A null that read none of the request's context fields and made
+   * no allocator call stands for every two-argument caller on that CPU. An answer that read
+   * kernel.now(), kernel.waitingObjects(), another CPU's reserve part or PCP count, a per-CPU
+   * reserve's total(), broke a context rule or went through direct reclaim is never reused. So the answer
    * should rest on the request and the state the kernel handle shows, not on call counters.
    */
   needPage(request: PageRequest): Page | null;
