@@ -4,7 +4,7 @@
 // looked at one by one — with the same result, to the byte, as asking needPage on every call.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CallKinds } from '../src/model/call-kinds.js';
-import type { Page, PageRequest } from '../src/policy/api.js';
+import type { Kernel, Page, PageRequest, PolicyModule, Reserve } from '../src/policy/api.js';
 import type { Scenario } from '../src/scenario/types.js';
 import { constantRate, deterministicTiming, quietScenario, simulate, testPolicy } from './helpers/model-harness.js';
 
@@ -30,6 +30,24 @@ function nullAnswer(reads: boolean, asked: PageRequest[]) {
 }
 
 const json = (run: ReturnType<typeof simulate>) => JSON.stringify({ metrics: run.result.metrics, timeline: run.result.timeline });
+
+/** A work item that puts one page into `cpu`'s part of the reserve, then again every 10 ms. */
+function trickle(kernel: Kernel, reserve: Reserve, cpu: number): () => void {
+  const refill = () => {
+    const page = kernel.alloc(cpu, 'KERNEL');
+    if (page) reserve.put(cpu, page);
+    kernel.hrtimer(cpu, 10_000, () => kernel.queueWork(cpu, 'normal', refill));
+  };
+  return refill;
+}
+
+/** The run as it goes (bulk runs, memo) and the reference that asks needPage on every call, one event at a time. */
+function bothWays(scenario: Scenario, policy: PolicyModule) {
+  return {
+    bulk: simulate(scenario, policy, { timelinePoints: 20 }),
+    everyCall: simulate(scenario, policy, { timelinePoints: 20, rememberAnswers: false, answerAhead: false }),
+  };
+}
 
 describe('runs of fallbacks counted in bulk', () => {
   afterEach(() => vi.restoreAllMocks());
@@ -65,11 +83,7 @@ describe('runs of fallbacks counted in bulk', () => {
     // A worker puts one page per 10 ms into CPU 0's reserve: each ends a run, and the call after it gets the page.
     const policy = testPolicy('trickle', (kernel) => {
       const reserve = kernel.reserve('trickle', { shared: false });
-      const refill = () => {
-        const page = kernel.alloc(0, 'KERNEL');
-        if (page) reserve.put(0, page);
-        kernel.hrtimer(0, 10_000, () => kernel.queueWork(0, 'normal', refill));
-      };
+      const refill = trickle(kernel, reserve, 0);
       return {
         onStart: () => kernel.queueWork(0, 'normal', refill),
         needPage: (request) => reserve.take(request.cpu),
@@ -78,8 +92,7 @@ describe('runs of fallbacks counted in bulk', () => {
     });
     const scenario = fallbackHeavy();
     scenario.workload.activeCpus = 1;
-    const bulk = simulate(scenario, policy, { timelinePoints: 20 });
-    const everyCall = simulate(scenario, policy, { timelinePoints: 20, rememberAnswers: false, answerAhead: false });
+    const { bulk, everyCall } = bothWays(scenario, policy);
     expect(bulk.result.metrics.pagesAllocated).toBeGreaterThan(5);
     expect(bulk.result.metrics.failures.rcuHead).toBeGreaterThan(10_000);
     expect(json(bulk)).toBe(json(everyCall));
@@ -92,8 +105,7 @@ describe('runs of fallbacks counted in bulk', () => {
     const scenario = deterministicTiming(constantRate(quietScenario(), 200_000, 100));
     scenario.workload.headlessShare = 0;
     scenario.workload.callers = { mode: 'closed', threadsPerCpu: 1, thinkNs: 950, callsPerThread: 0 };
-    const bulk = simulate(scenario, nullAnswer(false, []), { timelinePoints: 20 });
-    const everyCall = simulate(scenario, nullAnswer(false, []), { timelinePoints: 20, rememberAnswers: false, answerAhead: false });
+    const { bulk, everyCall } = bothWays(scenario, nullAnswer(false, []));
     expect(bulk.result.metrics.failures.rcuHead).toBeGreaterThan(50_000);
     expect(json(bulk)).toBe(json(everyCall));
   });
@@ -116,8 +128,7 @@ describe('runs of fallbacks counted in bulk', () => {
     });
     const scenario = constantRate(quietScenario(), 100_000, 100);
     scenario.workload.headlessShare = 0;
-    const bulk = simulate(scenario, byCount, { timelinePoints: 20 });
-    const everyCall = simulate(scenario, byCount, { timelinePoints: 20, rememberAnswers: false, answerAhead: false });
+    const { bulk, everyCall } = bothWays(scenario, byCount);
     expect(everyCall.result.metrics.inflight.peakPages).toBeGreaterThan(0);
     expect(json(bulk)).toBe(json(everyCall));
   });
@@ -127,11 +138,7 @@ describe('runs of fallbacks counted in bulk', () => {
     // adds one to CPU 1's part every 10 ms, which moves CPU 1's epoch only.
     const byTotal = testPolicy('by-total', (kernel) => {
       const reserve = kernel.reserve('spare', { shared: false });
-      const refill = () => {
-        const page = kernel.alloc(1, 'KERNEL');
-        if (page) reserve.put(1, page);
-        kernel.hrtimer(1, 10_000, () => kernel.queueWork(1, 'normal', refill));
-      };
+      const refill = trickle(kernel, reserve, 1);
       return {
         onStart: () => {
           for (let index = 0; index < 5; index++) {
@@ -147,8 +154,7 @@ describe('runs of fallbacks counted in bulk', () => {
     const scenario = constantRate(quietScenario(), 100_000, 100);
     scenario.workload.activeCpus = 2;
     scenario.workload.headlessShare = 0;
-    const bulk = simulate(scenario, byTotal, { timelinePoints: 20 });
-    const everyCall = simulate(scenario, byTotal, { timelinePoints: 20, rememberAnswers: false, answerAhead: false });
+    const { bulk, everyCall } = bothWays(scenario, byTotal);
     expect(everyCall.result.metrics.inflight.peakPages).toBeGreaterThan(0);
     expect(json(bulk)).toBe(json(everyCall));
   });

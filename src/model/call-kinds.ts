@@ -34,9 +34,9 @@ export class CallKinds {
 
   /** The call's signature code as one bit: headless, or its true kind × lock held. */
   signatureBit(call: number): number {
+    if (this.isHeadless(call)) return 1 << HEADLESS_CODE;
     const workload = this.workload;
     const draws = this.draws;
-    if (draws.uniform32At(call, 0) < workload.headlessShare) return 1 << HEADLESS_CODE;
     // A kvfree_rcu_mightsleep() caller cannot hold a spinlock, let alone an allocator lock.
     const lock = workload.allocatorLockShare > 0 && draws.uniform32At(call, 2) < workload.allocatorLockShare;
     const contextU = draws.uniform32At(call, 1);

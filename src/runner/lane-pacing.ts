@@ -16,7 +16,7 @@ import { REFERENCE_MS_PER_UNIT } from './run-cost.js';
 
 /**
  * Another thread starts when the estimate gives each thread, the new one included, this much
- * work: default's eight runs (3.2 s estimated, 1.9 s left after the first) stay on one thread.
+ * work: default's eight runs (1.7 s estimated, 1.4 s left after the first) stay on one thread.
  */
 export const ESTIMATED_MS_PER_LANE = 4_000;
 /**
