@@ -79,6 +79,22 @@ describe('runs of fallbacks counted in bulk', () => {
     expect(bulkVisits).toBeLessThan(fallbacks / 5);
   });
 
+  it('take open callers\' headless calls in too while a GP runs, each joining the synchronize_rcu() it would join one by one', () => {
+    // Half the calls headless: before, each of them ended a run and was looked at on its own.
+    const scenario = fallbackHeavy();
+    scenario.workload.headlessShare = 0.5;
+    const visits = vi.spyOn(CallKinds.prototype, 'signatureBit');
+    const { bulk, everyCall } = bothWays(scenario, nullAnswer(false, []));
+    expect(json(bulk)).toBe(json(everyCall));
+    const syncs = bulk.result.metrics.failures.syncInline;
+    expect(syncs).toBeGreaterThan(10_000);
+    // Their GPs end while runs are open (gp.beforeEnd): the waiters' latencies and stalls above match to the byte.
+    expect(bulk.result.metrics.stalls.syncMs).toBeGreaterThan(0);
+    visits.mockClear();
+    simulate(scenario, nullAnswer(false, []), { timelinePoints: 20 });
+    expect(visits.mock.calls.length).toBeLessThan(syncs / 5);
+  });
+
   it('end when the CPU\'s state changes: a page put in the reserve is used by the next call', () => {
     // A worker puts one page per 10 ms into CPU 0's reserve: each ends a run, and the call after it gets the page.
     const policy = testPolicy('trickle', (kernel) => {

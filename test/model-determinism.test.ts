@@ -102,10 +102,22 @@ describe('common random numbers', () => {
     const requests = (policy: PolicyModule) => {
       const simulation = newSimulation(tight(), policy, { seed: 4 });
       const log: string[] = [];
-      const alloc = simulation.allocator.alloc.bind(simulation.allocator);
-      simulation.allocator.alloc = (cpu, gfp, actor) => {
-        if (actor === 'others') log.push(`${simulation.scheduler.now}:${cpu}:${gfp}`);
+      // Each page asked for, by time and CPU: above LOW they are asked many at a time (their GFP
+      // class makes no difference there and is not drawn), below it one at a time.
+      const allocator = simulation.allocator;
+      const alloc = allocator.alloc.bind(allocator);
+      const allocAboveLow = allocator.allocAboveLow.bind(allocator);
+      const asked = (cpu: number, pages: number) => {
+        for (let page = 0; page < pages; page++) log.push(`${simulation.scheduler.now}:${cpu}`);
+      };
+      allocator.alloc = (cpu, gfp, actor) => {
+        if (actor === 'others') asked(cpu, 1);
         return alloc(cpu, gfp, actor);
+      };
+      allocator.allocAboveLow = (cpu, actor, count) => {
+        const taken = allocAboveLow(cpu, actor, count);
+        if (actor === 'others') asked(cpu, taken);
+        return taken;
       };
       const { metrics } = simulation.run();
       return { log, failures: metrics.harm.otherAllocFailures };

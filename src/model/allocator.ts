@@ -125,6 +125,29 @@ export class Allocator {
   }
 
   /**
+   * Up to `count` allocations in a row while free memory stays above LOW, where every GFP class
+   * takes the same path (rmqueue_pcplist(), refilling by a batch when the list is empty): what
+   * `count` calls of alloc() would do there, in one step. Returns how many it took; the caller
+   * goes on page by page once memory is at LOW or below.
+   */
+  allocAboveLow(cpu: number, actor: 'pointerPages' | 'others', count: number): number {
+    const hitUs = this.scenario.timing.allocCost.pcpHitUs;
+    let taken = 0;
+    while (taken < count && this.freePages > this.lowPages) {
+      if (this.pcp[cpu] === 0) {
+        this.takeFromPcp(cpu, actor); // above LOW a refill always finds pages
+        taken++;
+        continue;
+      }
+      const chunk = Math.min(count - taken, this.pcp[cpu]);
+      this.pcp[cpu] -= chunk;
+      for (let page = 0; page < chunk; page++) this.costUs += hitUs; // the same sum as page by page
+      taken += chunk;
+    }
+    return taken;
+  }
+
+  /**
    * __alloc_pages_slowpath() (mm/page_alloc.c) for the sleeping classes: direct-reclaim rounds,
    * one drain_all_pages() after the first round that did not help, should_reclaim_retry(), and
    * for plain GFP_KERNEL the OOM killer once no progress is possible. Each round blocks the
@@ -207,6 +230,22 @@ export class Allocator {
       this.pcp[cpu] -= spill;
       this.zoneLockBy[actor]++;
       this.addFree(spill);
+    }
+  }
+
+  /** `count` calls of free() in a row: the pages below `high` in one step, each spill as free() does it. */
+  freeMany(cpu: number, actor: Actor, count: number): void {
+    const high = this.kswapdAwake ? Math.min(4 * this.batch, this.high) : this.high;
+    let left = count;
+    while (left > 0) {
+      const belowHigh = Math.min(left, Math.max(0, high - 1 - this.pcp[cpu]));
+      this.pcp[cpu] += belowHigh;
+      this.epoch += belowHigh;
+      left -= belowHigh;
+      if (left > 0) {
+        this.free(cpu, actor);
+        left--;
+      }
     }
   }
 

@@ -17,6 +17,8 @@ export class GracePeriods {
   count = 0;
   /** `run --trace-out` only (trace-sink.ts). */
   trace?: TraceSink;
+  /** Called as a GP ends, before anything of it changes: what waits for "the GP after this one" must have been counted by then. */
+  beforeEnd: () => void = () => {};
 
   constructor(
     private readonly scheduler: Scheduler,
@@ -66,6 +68,7 @@ export class GracePeriods {
   }
 
   private end(): void {
+    this.beforeEnd();
     this.completed = this.running;
     this.running = 0;
     this.count++;

@@ -3,7 +3,8 @@
 // per-page GP snapshots (v6.3), the reclaim work, and the two fallbacks. Calls that land in a
 // page with room are handled in bulk (CallSequence), and so is a run of rcu_head fallbacks whose
 // null answer holds for every two-argument caller: such a run is counted, not visited, up to the
-// next headless call (call-kinds.ts). Other calls that need a page are looked at one by one, and
+// next headless call (call-kinds.ts), or with open callers while a GP runs past headless calls
+// too (openBulkRun()). Other calls that need a page are looked at one by one, and
 // a run of fallbacks between two events is answered from the first (memo).
 import { ExactSum, Histogram, LevelTracker } from '../engine/histogram.js';
 import { Priority, type Scheduler } from '../engine/scheduler.js';
@@ -18,6 +19,7 @@ import { ClosedCallSequence, type CallStream } from './callers.js';
 import type { GracePeriods } from './grace-periods.js';
 import { PageState, PolicyError } from './page-ledger.js';
 import type { PolicyHost } from './policy-host.js';
+import { SyncWaiters } from './sync-waiters.js';
 import type { TraceSink } from './trace-sink.js';
 import type { WakeLatency } from './workqueues.js';
 
@@ -55,6 +57,7 @@ function requestsByCode(kernel: Scenario['kernel']): PageRequest[] {
 
 /** A bulk run looks this far ahead for its end at most; a longer one goes on as the next run. */
 const BULK_RUN_CALLS = 1 << 16;
+const HEADLESS_BIT = 1 << HEADLESS_CODE;
 
 class CpuState {
   processed = 0;
@@ -79,6 +82,8 @@ class CpuState {
   bulkUntil = -1;
   /** The run's answer cost (the memo's), µs per call. */
   bulkCostUs = 0;
+  /** Whether the run takes headless calls too (open callers while a GP runs; openBulkRun()). */
+  bulkHeadless = false;
   /**
    * When syncCalls() last counted this CPU's calls, and how many had come: counting again at the
    * same instant finds nothing new unless the current page or the bulk run changed (which resets
@@ -181,6 +186,11 @@ export class KvfreeRcu {
     host.onCpuStateChange = (cpu) => {
       const state = this.cpus[cpu];
       if (state && state.bulkUntil >= 0) this.endBulkRun(state);
+    };
+    // A headless call's synchronize_rcu() waits for the GP after the one running: when that one
+    // ends, the calls before its end must have joined the waiters of the GP they waited for.
+    gp.beforeEnd = () => {
+      for (const state of this.cpus) if (state.bulkHeadless && state.bulkUntil >= 0) this.endBulkRun(state);
     };
     // For the policy's shrinker hooks: krcp->count, and kfree_rcu_monitor() run on demand.
     host.pipeline = {
@@ -440,7 +450,10 @@ export class KvfreeRcu {
    * path the same way. They are counted from the call sequence (syncCalls()) instead of visited,
    * until a change on this CPU (host.onCpuStateChange), its monitor or a delay of its callers
    * ends the run. The call whose fallback would re-arm the monitor early (the flood re-arm) stays
-   * out of the run, as do headless calls. Off with a trace (which records every call) or without the memo.
+   * out of the run. Headless calls end it too, except with open callers (a headless caller that
+   * sleeps stops no other call) while a GP runs and the memo holds a null for them: each then
+   * joins the synchronize_rcu() waiters as it would one by one, and the end of that GP ends the
+   * run (gp.beforeEnd). Off with a trace (which records every call) or without the memo.
    */
   private openBulkRun(state: CpuState): boolean {
     if (this.trace || !this.host.rememberAnswers || !this.memoValid(state)) return false;
@@ -453,9 +466,11 @@ export class KvfreeRcu {
     if (this.scenario.kernel.floodRearm && state.waitingObjects < this.ptrsPerPage) {
       limit = Math.min(limit, first + this.ptrsPerPage - state.waitingObjects - 1);
     }
-    const until = state.kinds.headlessFrom(first, limit);
+    const headlessToo = !state.closed && (memo.signatures & HEADLESS_BIT) !== 0 && this.gp.inProgress;
+    const until = headlessToo ? limit : state.kinds.headlessFrom(first, limit);
     if (until <= first) return false;
     state.bulkUntil = until;
+    state.bulkHeadless = headlessToo;
     state.syncedAt = NaN;
     state.bulkCostUs = memo.costUs;
     state.closed?.openStretch(memo.costUs);
@@ -466,13 +481,30 @@ export class KvfreeRcu {
   private bulkFallbacks(state: CpuState, count: number): void {
     const costUs = state.bulkCostUs;
     if (state.closed) this.noteCallAt(state.calls.timeOf(state.processed + count - 1));
+    const headless = state.bulkHeadless ? this.bulkSyncs(state, state.processed, state.processed + count, costUs) : 0;
+    const twoArg = count - headless;
     state.processed += count;
-    state.headObjects += count;
-    state.waitingObjects += count;
+    state.headObjects += twoArg;
+    state.waitingObjects += twoArg;
     this.counters.calls += count;
     this.counters.fallbacks += count;
-    this.counters.rcuHead += count;
-    this.recordRcuHeadFallback(this.fastPathUs + costUs, costUs, count);
+    this.counters.rcuHead += twoArg;
+    if (twoArg > 0) this.recordRcuHeadFallback(this.fastPathUs + costUs, costUs, twoArg);
+  }
+
+  /** The headless calls in [first, end) of a bulk run: what fallback() does for each. Returns how many. */
+  private bulkSyncs(state: CpuState, first: number, end: number, costUs: number): number {
+    let headless = 0;
+    for (let call = state.kinds.headlessFrom(first, end); call < end; call = state.kinds.headlessFrom(call + 1, end)) {
+      const time = state.calls.timeOf(call);
+      this.counters.syncInline++;
+      this.counters.objectsInSync++;
+      this.counters.stalls++;
+      this.irqsOff.add(0);
+      this.startSync(state, time - this.fastPathUs - costUs, 0, time);
+      headless++;
+    }
+    return headless;
   }
 
   /** Ends the open bulk run at now (its calls up to now counted); the caller schedules what comes next. */
@@ -481,6 +513,7 @@ export class KvfreeRcu {
     this.syncCalls(state);
     state.closed?.closeStretch(state.processed);
     state.bulkUntil = -1;
+    state.bulkHeadless = false;
     state.syncedAt = NaN;
   }
 
@@ -724,28 +757,32 @@ export class KvfreeRcu {
     const cookie = this.gp.snapshot();
     let waiters = this.syncWaiters.get(cookie);
     if (!waiters) {
-      const list: number[] = [];
+      const list = this.spareSyncWaiters.pop() ?? new SyncWaiters();
       this.syncWaiters.set(cookie, (waiters = list));
       this.gp.request((endTime) => this.syncDone(cookie, list, endTime));
     }
-    waiters.push(latencyStart, syncStart, blockedUs, state.cpu);
+    waiters.add(latencyStart, syncStart, blockedUs, state.cpu);
   }
 
-  /** Per waiting synchronize_rcu() caller, four numbers: latency start, sync start, µs blocked in reclaim before, CPU. */
-  private readonly syncWaiters = new Map<number, number[]>();
+  /** The callers waiting in synchronize_rcu(), by the GP cookie they wait for. */
+  private readonly syncWaiters = new Map<number, SyncWaiters>();
+  private readonly spareSyncWaiters: SyncWaiters[] = [];
 
-  private syncDone(cookie: number, waiters: number[], endTime: number): void {
+  private syncDone(cookie: number, waiters: SyncWaiters, endTime: number): void {
     this.syncWaiters.delete(cookie);
-    const callers = waiters.length / 4;
-    for (let index = 0; index < waiters.length; index += 4) {
-      this.latency.add(endTime - waiters[index]);
-      this.slowPath.add(endTime - waiters[index]);
-      const syncUs = endTime - waiters[index + 1];
+    const callers = waiters.count;
+    for (let index = 0; index < callers; index++) {
+      const latencyUs = endTime - waiters.latencyStartUs(index);
+      this.latency.add(latencyUs);
+      this.slowPath.add(latencyUs);
+      const syncUs = endTime - waiters.syncStartUs(index);
       this.counters.stallSyncUs.add(syncUs);
-      this.stallLength.add(syncUs + waiters[index + 2]);
-      const state = this.cpus[waiters[index + 3]];
+      this.stallLength.add(syncUs + waiters.blockedUs(index));
+      const state = this.cpus[waiters.cpu(index)];
       if (state.closed) this.resumeCaller(state);
     }
+    waiters.clear();
+    this.spareSyncWaiters.push(waiters);
     this.counters.objectsInSync -= callers;
     this.counters.objectsFreed += callers;
   }

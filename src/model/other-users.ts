@@ -3,7 +3,7 @@
 // They act once per tick; their draws are addressed by (tick, cpu), so what they ask for is the
 // same whatever the policy does — only whether the allocator can give it differs.
 import { Priority, type Scheduler } from '../engine/scheduler.js';
-import type { IndexedStream, RandomStreams } from '../engine/random.js';
+import { BinomialSampler, PoissonSampler, type IndexedStream, type RandomStreams } from '../engine/random.js';
 import type { Scenario } from '../scenario/types.js';
 import type { Allocator } from './allocator.js';
 
@@ -24,6 +24,9 @@ export class OtherUsers {
   /** Frees draw from their own stream: how many pages users hold depends on the policy, what they ask for must not. */
   private readonly backgroundFrees: IndexedStream;
   private readonly anonStartLevels: number[];
+  /** Each tick's draws: the tick length, allocation rate and lifetime never change within a run. */
+  private readonly allocDraws: PoissonSampler;
+  private readonly freeDraws: BinomialSampler;
 
   constructor(
     private readonly scheduler: Scheduler,
@@ -36,6 +39,10 @@ export class OtherUsers {
     this.background = streams.indexedStream('others/background');
     this.backgroundFrees = streams.indexedStream('others/background-frees');
     allocator.onOomKill = (pages) => (this.killedAnonPages += pages);
+    const others = scenario.others;
+    const tickUs = others.tickMs * 1000;
+    this.allocDraws = new PoissonSampler((others.backgroundAllocsPerSecPerCpu * tickUs) / 1e6);
+    this.freeDraws = new BinomialSampler(others.backgroundLifetimeMs > 0 ? 1 - Math.exp(-tickUs / (others.backgroundLifetimeMs * 1000)) : 1);
     // Level at which each step starts: where the steps before it had got to by then.
     this.anonStartLevels = [];
     for (let index = 0; index < scenario.others.anonSteps.length; index++) {
@@ -54,7 +61,7 @@ export class OtherUsers {
   start(endUs: number): void {
     const tickUs = this.scenario.others.tickMs * 1000;
     const step = () => {
-      this.act(tickUs);
+      this.act();
       if (this.scheduler.now + tickUs <= endUs) this.scheduler.after(tickUs, Priority.memory, step);
     };
     this.scheduler.at(tickUs, Priority.memory, step);
@@ -70,19 +77,22 @@ export class OtherUsers {
     });
   }
 
-  private act(tickUs: number): void {
+  private act(): void {
     const others = this.scenario.others;
     const cpus = this.scenario.machine.cpus;
-    const meanAllocs = (others.backgroundAllocsPerSecPerCpu * tickUs) / 1e6;
-    const freeProbability = others.backgroundLifetimeMs > 0 ? 1 - Math.exp(-tickUs / (others.backgroundLifetimeMs * 1000)) : 1;
     for (let cpu = 0; cpu < cpus; cpu++) {
       const key = this.tick * cpus + cpu;
-      const frees = this.backgroundFrees.at(key).binomial(this.backgroundPages[cpu], freeProbability);
-      for (let index = 0; index < frees; index++) this.allocator.free(cpu, 'others');
+      const frees = this.freeDraws.draw(this.backgroundFrees.at(key), this.backgroundPages[cpu]);
+      this.allocator.freeMany(cpu, 'others', frees);
       this.backgroundPages[cpu] -= frees;
       const stream = this.background.at(key);
-      const allocs = stream.poisson(meanAllocs);
-      for (let index = 0; index < allocs; index++) {
+      const allocs = this.allocDraws.draw(stream);
+      // Above LOW every GFP class takes the same path: those pages are taken in one step and
+      // their class draws passed over, so the draws of the pages after them stay the same.
+      const aboveLow = this.allocator.allocAboveLow(cpu, 'others', allocs);
+      stream.skip(aboveLow);
+      this.backgroundPages[cpu] += aboveLow;
+      for (let index = aboveLow; index < allocs; index++) {
         const gfp = stream.uniform() < others.backgroundAtomicShare ? 'ATOMIC' : 'KERNEL';
         if (this.allocator.alloc(cpu, gfp, 'others')) this.backgroundPages[cpu]++;
         else this.allocFailures++;
@@ -125,6 +135,10 @@ export class OtherUsers {
     const allocator = this.allocator;
     allocator.reclaimUs = 0;
     while (delta > 0) {
+      const aboveLow = allocator.allocAboveLow(cpu, 'others', delta);
+      allocator.anonPages += aboveLow;
+      delta -= aboveLow;
+      if (delta === 0) break;
       const ok = allocator.alloc(cpu, 'KERNEL', 'others');
       if (ok) {
         allocator.anonPages++;
