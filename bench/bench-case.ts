@@ -3,7 +3,7 @@
 import { performance } from 'node:perf_hooks';
 import { Simulation } from '../src/model/simulation.js';
 import { loadPolicies } from '../src/policy/loader.js';
-import { resolveParams } from '../src/policy/validate.js';
+import { resolveParams } from '../src/policy/params.js';
 import { resolveScenario } from '../src/scenario/load.js';
 
 export interface CaseFigures {

@@ -5,6 +5,7 @@ import { schemaRows } from '../src/scenario/schema.js';
 import { totalPhaseMs } from '../src/scenario/timeline.js';
 import type { RatePhase, Scenario } from '../src/scenario/types.js';
 import { checkScenario } from '../src/scenario/validate.js';
+import { canonicalScenario } from '../src/scenario/yaml-order.js';
 
 /** Calls one active CPU makes over the phases (bursts assumed to start each period). */
 function callsPerCpu(phases: readonly RatePhase[]): number {
@@ -31,6 +32,13 @@ describe('presets', () => {
     expect(() => checkScenario(s, { where: () => `preset ${name}` })).not.toThrow();
     expect(s.name).toBe(name);
     expect(totalPhaseMs(s.workload.phases)).toBe(s.durationMs);
+  });
+
+  // A bare `--scenario NAME` uses the preset as built, without the checks and reordering
+  // (src/cli/run-options.ts): it must give the bytes a file or an override would.
+  it.each(PRESET_NAMES)('%s is built with its keys in schema order', (name) => {
+    const s = presetScenario(name);
+    expect(JSON.stringify(s)).toBe(JSON.stringify(canonicalScenario(s)));
   });
 
   it('are fresh copies each time', () => {

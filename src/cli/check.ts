@@ -4,7 +4,7 @@
 import { Command } from 'commander';
 import type { ParamValues, PolicyModule } from '../policy/api.js';
 import { loadPolicies, loadPolicy, locatePolicy } from '../policy/loader.js';
-import { parseParamValue } from '../policy/validate.js';
+import { parseParamValue } from '../policy/params.js';
 import { renderCheckJson } from '../report/check-json.js';
 import { renderCheckMarkdown } from '../report/check-markdown.js';
 import { renderCheckHtml } from '../report/html-check.js';

@@ -10,6 +10,7 @@ import type { Scenario } from '../scenario/types.js';
 import { UsageError } from './usage-error.js';
 import { checkOutput } from './output.js';
 import { policySpecs } from './policy-specs.js';
+import { resolveParams } from '../policy/params.js';
 
 export interface RunFlags {
   policy?: string[];
@@ -97,6 +98,20 @@ export function parseRunLimits(flags: { runTimeout?: string; runHeap?: string })
   return limits;
 }
 
+/**
+ * A preset as it is needs neither checks nor reordering (presets are built valid and in schema
+ * order: test/scenario-presets.test.ts pins both), so it skips YAML and TypeBox, a few hundred
+ * modules that would delay the first run; anything else goes through the checks.
+ */
+async function scenarioFor(nameOrPath: string, overrides: readonly string[], durationMs: number | undefined): Promise<Scenario> {
+  if (overrides.length === 0 && durationMs === undefined) {
+    const { isPresetName, presetScenario } = await import('../scenario/presets.js');
+    if (isPresetName(nameOrPath)) return presetScenario(nameOrPath);
+  }
+  const { resolveScenario } = await import('../scenario/load.js');
+  return resolveScenario(nameOrPath, overrides, durationMs);
+}
+
 export async function resolveRun(flags: RunFlags): Promise<ResolvedRun> {
   const firstSeed = parseWholeNumber('--seed', flags.seed, 0);
   const seedCount = parseWholeNumber('--seeds', flags.seeds, 1);
@@ -119,10 +134,7 @@ export async function resolveRun(flags: RunFlags): Promise<ResolvedRun> {
   }
   const limits = parseRunLimits(flags);
   checkOutput(flags.out);
-  // The checks load YAML and TypeBox (a few hundred modules): only now, so that the first run's
-  // thread, which the command starts first, starts up on the other core meanwhile.
-  const [{ resolveScenario }, { resolveParams }] = await Promise.all([import('../scenario/load.js'), import('../policy/validate.js')]);
-  const scenario = resolveScenario(flags.scenario, flags.set, durationMs);
+  const scenario = await scenarioFor(flags.scenario, flags.set, durationMs);
   const loaded = await loadPolicies(policySpecs(flags), process.cwd(), limits);
   const paramFlags = parseParamFlags(flags.param);
   for (const name of paramFlags.keys()) {

@@ -7,7 +7,7 @@
 // each point named by its policy and varied values.
 import { readFileSync } from 'node:fs';
 import { loadPolicy, locatePolicy } from '../policy/loader.js';
-import { resolveParams } from '../policy/validate.js';
+import { resolveParams } from '../policy/params.js';
 import { DEFAULT_EXTENDS } from '../scenario/load.js';
 import { presetScenario } from '../scenario/presets.js';
 import { applyLayer, ScenarioError } from '../scenario/validate.js';

@@ -5,7 +5,8 @@
 // Points are ordered like nested loops: scenario axes (first axis slowest), then the policies in
 // their order, then that policy's own param axes. A policy with no param axis gets one point per
 // scenario combination.
-import { PolicyLoadError, parseParamValue } from '../policy/validate.js';
+import { parseParamValue } from '../policy/params.js';
+import { PolicyLoadError } from '../policy/validate.js';
 import { applyOverrides } from '../scenario/overrides.js';
 import { ScenarioError } from '../scenario/validate.js';
 import type { Scenario } from '../scenario/types.js';

@@ -29,6 +29,12 @@ export function loadTiming(level: LoadLevel): Pick<TimingSpec, 'gp' | 'workqueue
   return { gp: { ...(idle ? IDLE_GP : LOADED_GP) }, workqueues: structuredClone(idle ? IDLE_WORKQUEUES : LOADED_WORKQUEUES) };
 }
 
+/** The same numbers as a `load` event's change, keys in the schema's order (presets are built in it). */
+export function loadChange(level: LoadLevel): { workqueues: TimingSpec['workqueues']; gp: TimingSpec['gp'] } {
+  const { gp, workqueues } = loadTiming(level);
+  return { workqueues, gp };
+}
+
 export function baseScenario(): Scenario {
   return {
     name: 'base',

@@ -2,7 +2,7 @@
 // apps grow until free memory nears WMARK_MIN (kswapd busy reclaiming at zram speed), hit by
 // kvfree_rcu() call bursts while an app launch also loads the CPUs. Holding, grabbing and
 // refilling pages all cost something here, so the policies' rows differ.
-import { loadTiming } from '../base.js';
+import { loadChange } from '../base.js';
 import type { Scenario } from '../types.js';
 import { bursts, constant, phone } from './parts.js';
 
@@ -37,8 +37,8 @@ export function defaultScenario(): Scenario {
     timing: { ...s.timing, kswapd: { ...s.timing.kswapd, reclaimPagesPerSec: 30_000 } },
     killers: { ...s.killers, lmkThresholdPages: 2_000, lmkDelayMs: 500 },
     events: [
-      { atMs: 3_000, kind: 'load', change: loadTiming('loaded') }, // the launch keeps every CPU busy
-      { atMs: 4_500, kind: 'load', change: loadTiming('idle') },
+      { kind: 'load', atMs: 3_000, change: loadChange('loaded') }, // the launch keeps every CPU busy
+      { kind: 'load', atMs: 4_500, change: loadChange('idle') },
     ],
   };
 }

@@ -40,8 +40,8 @@ export function floodScenario(): Scenario {
     timing: { ...s.timing, ...loadTiming('loaded') },
     events: [
       {
-        atMs: 5_000,
         kind: 'load',
+        atMs: 5_000,
         change: { gp: { medianMs: 400, p99Ms: 1_500, stallProbability: 1e-3, stallMinMs: 1_000, stallMaxMs: 5_000 } },
       },
     ],

@@ -47,8 +47,8 @@ export function poolAbuseScenario(): Scenario {
     },
     timing: { ...s.timing, kswapd: { ...s.timing.kswapd, reclaimPagesPerSec: 15_000 } },
     events: [
-      { atMs: 3_000, kind: 'stealSharedReserve', pages: EVERYTHING, holdMs: 3_000 },
-      { atMs: 7_000, kind: 'stealSharedReserve', pages: EVERYTHING, holdMs: 2_000 },
+      { kind: 'stealSharedReserve', atMs: 3_000, pages: EVERYTHING, holdMs: 3_000 },
+      { kind: 'stealSharedReserve', atMs: 7_000, pages: EVERYTHING, holdMs: 2_000 },
     ],
   };
 }

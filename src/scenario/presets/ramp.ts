@@ -30,8 +30,8 @@ export function rampScenario(): Scenario {
     others: { ...s.others, anonInitialPages: 630_000, pageCachePages: 300_000, anonSteps: [] },
     timing: { ...s.timing, kswapd: { ...s.timing.kswapd, reclaimPagesPerSec: 30_000 } },
     events: [
-      { atMs: 3_000, kind: 'load', change: { workqueues: loadTiming('loaded').workqueues } },
-      { atMs: 5_000, kind: 'load', change: { workqueues: loadTiming('idle').workqueues } },
+      { kind: 'load', atMs: 3_000, change: { workqueues: loadTiming('loaded').workqueues } },
+      { kind: 'load', atMs: 5_000, change: { workqueues: loadTiming('idle').workqueues } },
     ],
   };
 }

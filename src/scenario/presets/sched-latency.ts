@@ -30,15 +30,15 @@ export function schedLatencyScenario(): Scenario {
     timing: { ...s.timing, ...loaded, kswapd: { ...s.timing.kswapd, reclaimPagesPerSec: 30_000 } },
     events: [
       {
-        atMs: 2_000,
         kind: 'load',
+        atMs: 2_000,
         change: {
-          gp: loaded.gp,
           workqueues: {
             highpri: { medianUs: 20_000, p99Us: 150_000, maxUs: 400_000 },
             normal: { medianUs: 40_000, p99Us: 250_000, maxUs: 400_000 },
             reclaim: { medianUs: 20_000, p99Us: 100_000, maxUs: 200_000 },
           },
+          gp: loaded.gp,
         },
       },
     ],
