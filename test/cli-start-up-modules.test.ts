@@ -60,6 +60,16 @@ describe.skipIf(typeof nodeModule.register !== 'function')('what a light command
     expect(ours.sort()).toEqual(['dist/src/cli/main.js', 'dist/src/cli/usage-error.js', 'dist/src/version.js']);
   });
 
+  it('`rcupool compare` on a preset as it is loads neither the YAML parser nor the schema library, and its run thread no policy guards', () => {
+    const { status, stdout, modules } = loadedBy(['compare', '--policy', 'upstream,mempool', '--seeds', '1']);
+    expect(status).toBe(0);
+    expect(stdout).toContain('mempool');
+    // The log sees the run's thread too: the model ran there.
+    expect(modules).toContain('dist/src/model/simulation.js');
+    const schemaOrYaml = modules.filter((module) => /^node_modules\/(yaml|@sinclair\/typebox)\//.test(module) || /^dist\/src\/policy\/guards\.js$/.test(module));
+    expect(schemaOrYaml).toEqual([]);
+  });
+
   it('a failing command still explains itself in one line (the error module loads when needed)', () => {
     const result = spawnSync(process.execPath, [BIN, 'compare', '--scenario', 'flod'], { cwd: ROOT, env: cleanEnv(), encoding: 'utf8', timeout: 60_000 });
     expect(result.status).toBe(2);

@@ -116,7 +116,8 @@ Examples:
   rcupool compare --out report.html                 one self-contained page: table, charts, timelines
 `;
 
-export function compareCommand(): Command {
+/** `early`: the first runs' thread, if main() started it already (else the action starts one). */
+export function compareCommand(early?: SpareThread): Command {
   const command = new Command('compare').summary('run policies side by side on one scenario and print a table').addHelpText('before', EXAMPLES);
   command.description('Runs each policy on the same simulated machine and workload (same seeds) and reports reserve, failures, latency and harm.');
   addRunOptions(command);
@@ -125,8 +126,8 @@ export function compareCommand(): Command {
   command.action(async (flags: RunFlags & OutputFlags) => {
     const format = chosenFormat(flags);
     chosenColumns(flags); // a bad --columns is a usage error before anything runs
-    // The first run's thread starts now, while this thread reads the scenario and the policies.
-    const spare = spareThreadFor(flags);
+    // The first run's thread starts now (if main() has not), while this thread reads the scenario and the policies.
+    const spare = early ?? spareThreadFor(flags);
     try {
       const run = await resolveRun(flags);
       if (flags.reference && !run.policies.some(({ loaded }) => loaded.policy.name === flags.reference)) {

@@ -1,15 +1,21 @@
 // The CLI: commander wiring only. Each command lives in its own file and is imported only when
 // it runs (or when help lists them all), so `rcupool --version` and `rcupool list` start in
 // about the time of a bare node process instead of loading the model and every report.
-import { Command, CommanderError } from 'commander';
+import type { Command } from 'commander';
+import type { SpareThread } from '../runner/worker-pool.js';
 import { TOOL_VERSION } from '../version.js';
 import { EXIT_USAGE } from './usage-error.js';
 
-type CommandFactory = () => Promise<Command>;
+/** What main() started before loading anything else: compare's first-run thread. */
+interface EarlyStart {
+  spare?: SpareThread;
+}
+
+type CommandFactory = (early: EarlyStart) => Promise<Command>;
 
 /** Every command, by name, in the order help lists them. */
 const COMMANDS: Record<string, CommandFactory> = {
-  compare: async () => (await import('./compare.js')).compareCommand(),
+  compare: async (early) => (await import('./compare.js')).compareCommand(early.spare),
   run: async () => (await import('./run.js')).runCommand(),
   list: async () => (await import('./list.js')).listCommand(),
   explain: async () => (await import('./explain.js')).explainCommand(),
@@ -23,7 +29,7 @@ const COMMANDS: Record<string, CommandFactory> = {
 };
 
 function everyCommandButCompletion(): Promise<Command[]> {
-  return Promise.all(Object.keys(COMMANDS).filter((name) => name !== 'completion').map((name) => COMMANDS[name]()));
+  return Promise.all(Object.keys(COMMANDS).filter((name) => name !== 'completion').map((name) => COMMANDS[name]({})));
 }
 
 /**
@@ -47,7 +53,8 @@ function namedCommand(args: string[]): string | undefined {
 }
 
 /** The program with the commands `args` needs: the one it names, else all (for help and suggestions). */
-export async function buildProgram(args: string[] = []): Promise<Command> {
+export async function buildProgram(args: string[] = [], early: EarlyStart = {}): Promise<Command> {
+  const { Command } = await import('commander');
   const program = new Command('rcupool')
     .description('What-if simulator for how kvfree_rcu() gets its pointer pages: compares page-supply policies on one simulated allocator and RCU workload.')
     .version(TOOL_VERSION)
@@ -61,7 +68,7 @@ export async function buildProgram(args: string[] = []): Promise<Command> {
   if (versionOnly) return program;
   const named = namedCommand(args);
   const names = named ? [named] : Object.keys(COMMANDS);
-  for (const command of await Promise.all(names.map((name) => COMMANDS[name]()))) program.addCommand(command);
+  for (const command of await Promise.all(names.map((name) => COMMANDS[name](early)))) program.addCommand(command);
   // addCommand() does not copy inherited settings (only .command() does): give each its own.
   for (const command of program.commands) command.exitOverride().showSuggestionAfterError(true).configureOutput(program.configureOutput());
   return program;
@@ -79,12 +86,26 @@ function stopQuietlyWhenStdoutCloses(): void {
   });
 }
 
+/**
+ * compare's first runs wait for their thread: a new isolate and the model's modules, about 0.1 s
+ * of a core. Started before this thread loads commander and the command, it is ready about when
+ * the scenario and the policies are (compare.ts takes it over, with its own limits if they differ).
+ */
+async function earlyStart(args: string[]): Promise<EarlyStart> {
+  if (namedCommand(args) !== 'compare' || args.some((arg) => arg === '--help' || arg === '-h')) return {};
+  const [{ startSpareThread }, { DEFAULT_RUN_LIMITS }] = await Promise.all([import('../runner/worker-pool.js'), import('../runner/limits.js')]);
+  return { spare: startSpareThread(DEFAULT_RUN_LIMITS) };
+}
+
 export async function main(argv: string[]): Promise<void> {
   stopQuietlyWhenStdoutCloses();
+  let early: EarlyStart = {};
   try {
-    const program = await buildProgram(argv.slice(2));
+    early = await earlyStart(argv.slice(2));
+    const program = await buildProgram(argv.slice(2), early);
     await program.parseAsync(argv);
   } catch (error) {
+    const { CommanderError } = await import('commander');
     if (error instanceof CommanderError) {
       // Help and --version end here with code 0; every parse error is a usage error.
       process.exitCode = error.exitCode === 0 ? 0 : EXIT_USAGE;
@@ -93,5 +114,8 @@ export async function main(argv: string[]): Promise<void> {
     // Only a failing command pays for the error classes (the scenario validator among them).
     const { reportError } = await import('./errors.js');
     process.exitCode = reportError(error);
+  } finally {
+    // Unused when the command line was wrong: a thread still starting would hold the process.
+    early.spare?.close();
   }
 }

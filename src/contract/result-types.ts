@@ -6,15 +6,11 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { METRICS, type MetricSpec, type Metrics } from './metrics.js';
 import { PARAM_VALUE } from './baseline-policy.js';
+import { RESULT_SCHEMA_VERSION } from './schema-version.js';
 import type { Scenario } from '../scenario/types.js';
 import type { ParamValues } from '../policy/api.js';
 
-/**
- * The version of the --json document's shape: 2 since the stalls, footprint, slow-path and GP
- * metrics (and failures no longer counting stalled callers as anything but fallbacks).
- * Baselines record it and `check` refuses older ones.
- */
-export const RESULT_SCHEMA_VERSION = 2;
+export { RESULT_SCHEMA_VERSION };
 
 /** Lower and upper bound of a 95 % confidence interval (Student t over seeds). */
 export const INTERVAL = Type.Object({ low: Type.Number(), high: Type.Number() }, { additionalProperties: false, definition: 'interval' });

@@ -5,6 +5,7 @@ import type { LoadedPolicy } from '../policy/loader.js';
 import { clipLine, MAX_MESSAGE_CHARS } from '../policy/thrown.js';
 import type { Scenario } from '../scenario/types.js';
 import { TOOL_VERSION } from '../version.js';
+import { RESULT_SCHEMA_VERSION } from '../contract/schema-version.js';
 import type { CompareResult, PolicyResult, TimelinePoint } from '../contract/result-types.js';
 import { intervalMetrics, meanMetrics } from './statistics.js';
 import { DEFAULT_RUN_LIMITS, type RunLimits } from './limits.js';
@@ -40,8 +41,6 @@ async function runInline(tasks: RunTask[], onDone: () => void): Promise<RunOutco
 }
 
 export async function compare(request: CompareRequest): Promise<CompareResult> {
-  // The result's declaration loads TypeBox (a few hundred modules): while the runs go, not before.
-  const declaration = import('../contract/result-types.js');
   const tasks: RunTask[] = [];
   for (const { loaded, params } of request.policies) {
     for (const seed of request.seeds) {
@@ -63,7 +62,6 @@ export async function compare(request: CompareRequest): Promise<CompareResult> {
   const results: PolicyResult[] = request.policies.map(({ loaded, params }, policyIndex) =>
     policyResult(loaded, params, outcomes.slice(policyIndex * request.seeds.length, (policyIndex + 1) * request.seeds.length), request.timelinePoints ?? 0),
   );
-  const { RESULT_SCHEMA_VERSION } = await declaration;
   return { schemaVersion: RESULT_SCHEMA_VERSION, tool: { name: 'rcupool', version: TOOL_VERSION }, scenario: request.scenario, seeds: request.seeds, results };
 }
 

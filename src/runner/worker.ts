@@ -3,7 +3,6 @@
 // (src/policy/guards.ts) and is then stopped by its supervisor, so whatever the policy patched,
 // started or leaked dies with its run.
 import { parentPort, workerData } from 'node:worker_threads';
-import { installPolicyGuards } from '../policy/guards.js';
 import { describeThrown } from '../policy/thrown.js';
 import { RunProgress } from './policy-watch.js';
 import { PolicyCache, runTask } from './task.js';
@@ -27,6 +26,8 @@ let escaped: string | undefined;
 async function runIsolated(task: RunTask): Promise<RunOutcome> {
   process.on('uncaughtException', (error) => (escaped ??= describeThrown(error)));
   process.on('unhandledRejection', (reason) => (escaped ??= describeThrown(reason)));
+  // Loaded only here: a thread for built-ins never installs them.
+  const { installPolicyGuards } = await import('../policy/guards.js');
   installPolicyGuards(task.seed);
   const outcome = await runTask(task, cache, progress, started);
   // Promise callbacks and ticks run once the synchronous run has returned: give them their turn,
