@@ -635,7 +635,7 @@ export class KvfreeRcu {
       this.counters.stalls++;
       this.stallLength.add(blockedUs);
       state.resuming.push(pointerPage);
-      this.scheduler.after(blockedUs, Priority.work, () => this.resumeWithPage(state, pointerPage));
+      this.scheduler.after(blockedUs, Priority.work, this.resumeWithPageAction(state, pointerPage));
       return false;
     }
     this.checkNoLeak(heldBefore, 'needPage');
@@ -645,9 +645,9 @@ export class KvfreeRcu {
     if (blockedUs > 0 && form === 'two-arg') {
       this.counters.stalls++;
       this.stallLength.add(blockedUs);
-      if (state.closed) this.scheduler.after(blockedUs, Priority.work, () => this.resumeCaller(state));
+      if (state.closed) this.scheduler.after(blockedUs, Priority.work, this.resumeCallerAction(state));
     }
-    if (this.host.hooks.onFallback) this.host.call('onFallback', kind, lock, () => this.host.hooks.onFallback!(request));
+    if (this.host.hooks.onFallback) this.callOnFallback(kind, lock, request);
     // Violations must be counted per call, and a "no" reached through direct reclaim (which
     // frees pages and draws a new cost each time) would not repeat: ask again next time.
     const repeatable = !this.host.lastViolated && !this.host.lastUnrepeatable && this.allocator.directReclaimRounds === reclaimRoundsBefore;
@@ -655,6 +655,20 @@ export class KvfreeRcu {
     const bits = form === 'two-arg' && this.host.lastContextFree ? ALL_TWO_ARG_CODES : bit;
     if (repeatable && this.host.rememberAnswers) this.remember(state, bits, costUs, this.host.lastTouchedMemory);
     return false;
+  }
+
+  // The closures live in helpers of their own: a function whose closure captures a parameter
+  // allocates its context on every call, and these run on a small share of the calls.
+  private resumeWithPageAction(state: CpuState, pointerPage: PointerPage): () => void {
+    return () => this.resumeWithPage(state, pointerPage);
+  }
+
+  private resumeCallerAction(state: CpuState): () => void {
+    return () => this.resumeCaller(state);
+  }
+
+  private callOnFallback(kind: CallerKind, lock: boolean, request: PageRequest): void {
+    this.host.call('onFallback', kind, lock, () => this.host.hooks.onFallback!(request));
   }
 
   private pointerPageFor(page: Page): PointerPage {
@@ -724,8 +738,12 @@ export class KvfreeRcu {
     this.counters.stalls++;
     this.irqsOff.add(0); // it dropped krcp->lock to allocate
     const latencyStart = callTime - this.fastPathUs - costUs;
-    if (blockedUs > 0) this.scheduler.after(blockedUs, Priority.work, () => this.startSync(state, latencyStart, blockedUs, this.scheduler.now));
+    if (blockedUs > 0) this.startSyncAfter(state, latencyStart, blockedUs);
     else this.startSync(state, latencyStart, 0, callTime);
+  }
+
+  private startSyncAfter(state: CpuState, latencyStart: number, blockedUs: number): void {
+    this.scheduler.after(blockedUs, Priority.work, () => this.startSync(state, latencyStart, blockedUs, this.scheduler.now));
   }
 
   /**
@@ -756,12 +774,15 @@ export class KvfreeRcu {
   private startSync(state: CpuState, latencyStart: number, blockedUs: number, syncStart: number): void {
     const cookie = this.gp.snapshot();
     let waiters = this.syncWaiters.get(cookie);
-    if (!waiters) {
-      const list = this.spareSyncWaiters.pop() ?? new SyncWaiters();
-      this.syncWaiters.set(cookie, (waiters = list));
-      this.gp.request((endTime) => this.syncDone(cookie, list, endTime));
-    }
+    if (!waiters) waiters = this.newSyncWaiters(cookie);
     waiters.add(latencyStart, syncStart, blockedUs, state.cpu);
+  }
+
+  private newSyncWaiters(cookie: number): SyncWaiters {
+    const list = this.spareSyncWaiters.pop() ?? new SyncWaiters();
+    this.syncWaiters.set(cookie, list);
+    this.gp.request((endTime) => this.syncDone(cookie, list, endTime));
+    return list;
   }
 
   /** The callers waiting in synchronize_rcu(), by the GP cookie they wait for. */
@@ -795,7 +816,11 @@ export class KvfreeRcu {
     const flood = kernel.floodRearm && state.waitingObjects >= this.ptrsPerPage;
     const delay = flood ? this.jiffyUs : kernel.drainDelayMs * 1000;
     if (state.monitorDue !== Infinity && !(flood && state.monitorDue > now + delay)) return;
-    const due = now + delay;
+    this.startMonitorTimer(state, now + delay);
+  }
+
+  /** Called on every call that needs a page, armMonitor() mostly finds the timer armed: only arming allocates. */
+  private startMonitorTimer(state: CpuState, due: number): void {
     state.monitorDue = due;
     const token = ++state.monitorToken;
     this.scheduler.at(due, Priority.timer, () => {
@@ -813,7 +838,7 @@ export class KvfreeRcu {
   private runMonitor(state: CpuState): void {
     state.monitorDue = Infinity;
     this.syncCalls(state);
-    let ready: PointerPage[] = [];
+    let ready: PointerPage[] | null = null;
     const queued = state.queued;
     if (this.scenario.kernel.perPageGpSnapshots && queued.length > 0 && this.gp.hasCompleted(queued[0].snapshot)) {
       // v6.3 kvfree_rcu_drain_ready(): pages whose GP already passed are freed right here.
@@ -835,13 +860,17 @@ export class KvfreeRcu {
       state.headObjects = 0;
       state.waitingObjects = 0;
       state.slots[slotIndex] = batch;
-      this.gp.request(() => this.batchGracePeriodDone(state, slotIndex));
+      this.requestBatchGracePeriod(state, slotIndex);
       if (tookCurrent) this.scheduleNeed(state);
     }
     if (state.waitingObjects > 0) this.armMonitor(state);
     // The monitor's state and the count towards the flood re-arm moved: the next call decides afresh.
     if (state.bulkUntil >= 0) this.endBulkRun(state);
-    if (ready.length > 0) this.reclaim(state.cpu, ready, 0);
+    if (ready) this.reclaim(state.cpu, ready, 0);
+  }
+
+  private requestBatchGracePeriod(state: CpuState, slotIndex: number): void {
+    this.gp.request(() => this.batchGracePeriodDone(state, slotIndex));
   }
 
   /**
