@@ -49,6 +49,12 @@ export class Allocator {
   drains = 0;
   kswapdWakeups = 0;
   kswapdAwake = false;
+  /**
+   * Bulk runs whose null answers rest on a MemoryKey: while there are any, onMemoryRose() runs
+   * whenever free pages or a PCP list grow or kswapd goes to sleep, so they can end there.
+   */
+  memoryWatchers = 0;
+  onMemoryRose: () => void = () => {};
   /** Runs the shrinkers at a reclaim priority (do_shrink_slab()); returns objects freed. */
   shrink: (priority: number) => number = () => 0;
   /** Told when the OOM killer freed pages from other users' anonymous memory. */
@@ -118,10 +124,14 @@ export class Allocator {
   alloc(cpu: number, gfp: Gfp, actor: 'pointerPages' | 'others'): boolean {
     if (this.freePages > this.lowPages) return this.takeFromPcp(cpu, actor);
     this.wakeKswapd();
-    const floor = gfp === 'ATOMIC' ? this.atomicFloorPages : this.minPages;
-    if (this.freePages > floor) return this.takeFromPcp(cpu, actor);
+    if (this.freePages > this.floorPages(gfp)) return this.takeFromPcp(cpu, actor);
     if (gfp === 'NOWAIT' || gfp === 'ATOMIC') return false;
     return this.slowPath(cpu, gfp, actor);
+  }
+
+  /** The free pages an allocation of this class may not go below once under LOW (ALLOC_HARDER|ALLOC_HIGH for GFP_ATOMIC). */
+  floorPages(gfp: Gfp): number {
+    return gfp === 'ATOMIC' ? this.atomicFloorPages : this.minPages;
   }
 
   /**
@@ -224,6 +234,7 @@ export class Allocator {
   free(cpu: number, actor: Actor): void {
     this.pcp[cpu]++;
     this.epoch++;
+    if (this.memoryWatchers > 0) this.onMemoryRose();
     const high = this.kswapdAwake ? Math.min(4 * this.batch, this.high) : this.high;
     if (this.pcp[cpu] >= high) {
       const spill = Math.min(this.pcp[cpu], Math.max(this.batch, this.pcp[cpu] - Math.max(0, high - this.batch)));
@@ -241,6 +252,7 @@ export class Allocator {
       const belowHigh = Math.min(left, Math.max(0, high - 1 - this.pcp[cpu]));
       this.pcp[cpu] += belowHigh;
       this.epoch += belowHigh;
+      if (belowHigh > 0 && this.memoryWatchers > 0) this.onMemoryRose();
       left -= belowHigh;
       if (left > 0) {
         this.free(cpu, actor);
@@ -327,6 +339,7 @@ export class Allocator {
       this.freePages -= refill;
       this.pcp[cpu] += refill;
       this.epoch++; // this CPU's list grew: a lockless grab that found it empty may now succeed
+      if (this.memoryWatchers > 0) this.onMemoryRose();
       this.costUs += costs.refillUs;
       this.noteFree();
     }
@@ -339,6 +352,7 @@ export class Allocator {
     this.freePages += pages;
     this.epoch++;
     this.noteFree();
+    if (this.memoryWatchers > 0) this.onMemoryRose();
   }
 
   /**
@@ -401,6 +415,7 @@ export class Allocator {
     for (;;) {
       if (this.freePages >= this.highPages || this.pageCachePages === 0) {
         this.kswapdAwake = false;
+        if (this.memoryWatchers > 0) this.onMemoryRose();
         return;
       }
       this.shrink(this.kswapdPriority);
@@ -411,6 +426,7 @@ export class Allocator {
       }
       if (this.kswapdPriority <= 1) {
         this.kswapdAwake = false;
+        if (this.memoryWatchers > 0) this.onMemoryRose();
         return;
       }
       this.kswapdPriority--;
@@ -433,6 +449,7 @@ export class Allocator {
       this.addFree(chunk + working);
       if (this.freePages >= this.highPages || this.pageCachePages === 0) {
         this.kswapdAwake = false;
+        if (this.memoryWatchers > 0) this.onMemoryRose();
         return;
       }
       const left = passLeft - chunk;

@@ -4,7 +4,9 @@
 //
 // A run of two-argument fallbacks is counted, not visited: all it needs is where the next
 // headless call is. That is one 32-bit hash per call (headlessFrom()), against the full visit of
-// a call that needs a page (its context draws, the memo, the fallback's bookkeeping).
+// a call that needs a page (its context draws, the memo, the fallback's bookkeeping). A run whose
+// null holds only for some caller kinds needs where the next call of another kind is: up to
+// three hashes per call (firstOutside()).
 import type { IndexedStream } from '../engine/random.js';
 import type { WorkloadSpec } from '../scenario/types.js';
 import { twoArgKindIndex } from './caller-context.js';
@@ -29,6 +31,13 @@ export class CallKinds {
   headlessFrom(call: number, limit: number): number {
     if (this.workload.headlessShare <= 0) return limit;
     for (let next = call; next < limit; next++) if (this.isHeadless(next)) return next;
+    return limit;
+  }
+
+  /** The first call in [call, limit) whose signature bit is not in `signatures`, else limit. */
+  firstOutside(call: number, limit: number, signatures: number): number {
+    if ((signatures & ALL_TWO_ARG_CODES) === ALL_TWO_ARG_CODES) return (signatures & (1 << HEADLESS_CODE)) !== 0 ? limit : this.headlessFrom(call, limit);
+    for (let next = call; next < limit; next++) if ((this.signatureBit(next) & signatures) === 0) return next;
     return limit;
   }
 

@@ -19,6 +19,7 @@ import { ClosedCallSequence, type CallStream } from './callers.js';
 import type { GracePeriods } from './grace-periods.js';
 import { PageState, PolicyError } from './page-ledger.js';
 import type { PolicyHost } from './policy-host.js';
+import { MemoryKey } from './memory-key.js';
 import { SyncWaiters } from './sync-waiters.js';
 import type { TraceSink } from './trace-sink.js';
 import type { WakeLatency } from './workqueues.js';
@@ -35,7 +36,10 @@ interface Batch {
   headObjects: number;
 }
 
-/** A null answer to needPage, valid until the CPU's, the shared or (if it looked) memory state moves. */
+/**
+ * A null answer to needPage, valid until the CPU's or the shared state moves, and (if it looked
+ * at memory) while its MemoryKey holds, or without a usable key until memory moves at all.
+ */
 interface Memo {
   signatures: number;
   costUs: number;
@@ -43,6 +47,7 @@ interface Memo {
   sharedEpoch: number;
   memoryEpoch: number;
   memoryDependent: boolean;
+  memoryKey: MemoryKey;
 }
 
 /** The request kernel code could build for each signature code, made once. */
@@ -58,6 +63,7 @@ function requestsByCode(kernel: Scenario['kernel']): PageRequest[] {
 /** A bulk run looks this far ahead for its end at most; a longer one goes on as the next run. */
 const BULK_RUN_CALLS = 1 << 16;
 const HEADLESS_BIT = 1 << HEADLESS_CODE;
+const MIN_BULK_WINDOW = 32;
 
 class CpuState {
   processed = 0;
@@ -84,6 +90,16 @@ class CpuState {
   bulkCostUs = 0;
   /** Whether the run takes headless calls too (open callers while a GP runs; openBulkRun()). */
   bulkHeadless = false;
+  /** Whether the run's null rests on its memo's MemoryKey (allocator.memoryWatchers counts it). */
+  bulkOnMemory = false;
+  /**
+   * A run whose null holds for some caller kinds only looks this many calls ahead for a call of
+   * another kind; the window doubles while runs reach its end, and starts small again after a
+   * run that something else ended (runs that memory ends are often short).
+   */
+  bulkWindow = MIN_BULK_WINDOW;
+  /** Where the last such run would have ended at its window's end (-1: none). */
+  bulkWindowEnd = -1;
   /**
    * When syncCalls() last counted this CPU's calls, and how many had come: counting again at the
    * same instant finds nothing new unless the current page or the bulk run changed (which resets
@@ -192,6 +208,7 @@ export class KvfreeRcu {
     gp.beforeEnd = () => {
       for (const state of this.cpus) if (state.bulkHeadless && state.bulkUntil >= 0) this.endBulkRun(state);
     };
+    allocator.onMemoryRose = () => this.endRunsMemoryEnded();
     // For the policy's shrinker hooks: krcp->count, and kfree_rcu_monitor() run on demand.
     host.pipeline = {
       waitingObjects: (cpu) => {
@@ -211,7 +228,9 @@ export class KvfreeRcu {
       state.needAction = () => {
         if (this.scheduler.now !== state.needTime) return; // rescheduled since
         state.needTime = Infinity;
+        this.callEventCpu = state.cpu;
         this.onNeed(state);
+        this.callEventCpu = -1;
       };
       this.scheduleNeed(state);
     }
@@ -458,7 +477,7 @@ export class KvfreeRcu {
   private openBulkRun(state: CpuState): boolean {
     if (this.trace || !this.host.rememberAnswers || !this.memoValid(state)) return false;
     const memo = state.memo!;
-    if (memo.memoryDependent || (memo.signatures & ALL_TWO_ARG_CODES) !== ALL_TWO_ARG_CODES) return false;
+    if (memo.memoryDependent && !memo.memoryKey.usable) return false;
     if (state.current || state.monitorDue === Infinity) return false;
     const first = state.processed;
     if (state.closed && !state.closed.canOpenStretch(first, memo.costUs)) return false;
@@ -467,13 +486,26 @@ export class KvfreeRcu {
       limit = Math.min(limit, first + this.ptrsPerPage - state.waitingObjects - 1);
     }
     const headlessToo = !state.closed && (memo.signatures & HEADLESS_BIT) !== 0 && this.gp.inProgress;
-    const until = headlessToo ? limit : state.kinds.headlessFrom(first, limit);
+    const allowed = headlessToo ? memo.signatures : memo.signatures & ALL_TWO_ARG_CODES;
+    let until: number;
+    if ((allowed & ALL_TWO_ARG_CODES) === ALL_TWO_ARG_CODES) until = state.kinds.firstOutside(first, limit, allowed);
+    else {
+      // The null holds for some caller kinds only (the policy's answer used the caller's context).
+      state.bulkWindow = first === state.bulkWindowEnd + 1 ? Math.min(2 * state.bulkWindow, BULK_RUN_CALLS) : MIN_BULK_WINDOW;
+      const windowEnd = Math.min(limit, first + state.bulkWindow);
+      until = state.kinds.firstOutside(first, windowEnd, allowed);
+      state.bulkWindowEnd = until === windowEnd ? until : -1;
+    }
     if (until <= first) return false;
     state.bulkUntil = until;
     state.bulkHeadless = headlessToo;
     state.syncedAt = NaN;
     state.bulkCostUs = memo.costUs;
     state.closed?.openStretch(memo.costUs);
+    if (memo.memoryDependent) {
+      state.bulkOnMemory = true;
+      this.allocator.memoryWatchers++;
+    }
     return true;
   }
 
@@ -507,14 +539,37 @@ export class KvfreeRcu {
     return headless;
   }
 
-  /** Ends the open bulk run at now (its calls up to now counted); the caller schedules what comes next. */
-  private closeBulkRun(state: CpuState): void {
+  /**
+   * Ends the open bulk run at now (its calls up to now counted); the caller schedules what comes
+   * next. `callsAtNowCame`: as for syncCalls().
+   */
+  private closeBulkRun(state: CpuState, callsAtNowCame = false): void {
     if (state.bulkUntil < 0) return;
-    this.syncCalls(state);
+    this.syncCalls(state, callsAtNowCame);
     state.closed?.closeStretch(state.processed);
     state.bulkUntil = -1;
     state.bulkHeadless = false;
     state.syncedAt = NaN;
+    if (state.bulkOnMemory) {
+      state.bulkOnMemory = false;
+      this.allocator.memoryWatchers--;
+    }
+  }
+
+  /** The CPU whose call event is running, or -1. */
+  private callEventCpu = -1;
+
+  /**
+   * Memory grew or kswapd slept: a run whose null rested on memory staying low ends here. Inside
+   * another CPU's call event (its reclaim drained the PCP lists, say), a call due at this instant
+   * has come if its CPU runs its calls first (calls at one instant run in CPU order).
+   */
+  private endRunsMemoryEnded(): void {
+    for (const state of this.cpus) {
+      if (!state.bulkOnMemory || (state.memo && state.memo.memoryKey.holds(this.allocator))) continue;
+      this.closeBulkRun(state, this.callEventCpu >= 0 && state.cpu < this.callEventCpu);
+      this.scheduleNeed(state);
+    }
   }
 
   /** Ends the open bulk run at now; the next call is looked at on its own. */
@@ -529,7 +584,7 @@ export class KvfreeRcu {
     const valid =
       memo.cpuEpoch === this.host.cpuEpoch[state.cpu] &&
       memo.sharedEpoch === this.host.sharedEpoch &&
-      (!memo.memoryDependent || memo.memoryEpoch === this.allocator.epoch);
+      (!memo.memoryDependent || (memo.memoryKey.usable ? memo.memoryKey.holds(this.allocator) : memo.memoryEpoch === this.allocator.epoch));
     if (!valid) state.memo = null;
     return valid;
   }
@@ -708,9 +763,18 @@ export class KvfreeRcu {
   private remember(state: CpuState, bits: number, costUs: number, memoryDependent: boolean): void {
     const fresh = !this.memoValid(state);
     const memo: Memo = fresh
-      ? { signatures: 0, costUs, cpuEpoch: this.host.cpuEpoch[state.cpu], sharedEpoch: this.host.sharedEpoch, memoryEpoch: this.allocator.epoch, memoryDependent }
+      ? {
+          signatures: 0,
+          costUs,
+          cpuEpoch: this.host.cpuEpoch[state.cpu],
+          sharedEpoch: this.host.sharedEpoch,
+          memoryEpoch: this.allocator.epoch,
+          memoryDependent,
+          memoryKey: this.host.lastMemoryKey.copy(),
+        }
       : state.memo!;
     if (!fresh && memo.costUs !== costUs) return; // memoised answers must cost the same
+    if (!fresh) memo.memoryKey.mergeFrom(this.host.lastMemoryKey);
     memo.signatures |= bits;
     memo.memoryDependent ||= memoryDependent;
     state.memo = memo;

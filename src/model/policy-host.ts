@@ -10,6 +10,7 @@ import type { Stream } from '../engine/random.js';
 import type { CallForm, Gfp, Kernel, MemoryView, Page, PageRequest, PolicyHooks, Reserve, WorkQueue } from '../policy/api.js';
 import type { Allocator } from './allocator.js';
 import { isPreemptible, isSleepable, type CallerKind } from './caller-context.js';
+import { MemoryKey } from './memory-key.js';
 import { PageLedger, PageState, PolicyError } from './page-ledger.js';
 import type { TraceGfp, TraceSink } from './trace-sink.js';
 import { doShrinkSlab } from './shrinker.js';
@@ -38,6 +39,8 @@ interface HookContext {
   unrepeatable: boolean;
   /** The hook read the caller's context from its request, or made a call the model judged by the true context. */
   usedContext: boolean;
+  /** needPage only: what its memory reads rest on (memory-key.ts); null in other hooks. */
+  memoryKey: MemoryKey | null;
 }
 
 /**
@@ -210,7 +213,7 @@ export class PolicyHost {
   /** `run --trace-out` only (trace-sink.ts). */
   trace?: TraceSink;
   private readonly reserves: ReserveHolder[] = [];
-  private current: HookContext = { kind: 'task', holdsAllocatorLock: false, touchedMemory: false, violated: false, cpu: -1, unrepeatable: false, usedContext: false };
+  private current: HookContext = { kind: 'task', holdsAllocatorLock: false, touchedMemory: false, violated: false, cpu: -1, unrepeatable: false, usedContext: false, memoryKey: null };
   private started = false;
 
   constructor(
@@ -294,7 +297,7 @@ export class PolicyHost {
   /** Runs one hook in a context; returns its result plus whether it was clean for memoising. */
   call<T>(hook: string, kind: CallerKind, holdsAllocatorLock: boolean, body: () => T): { value: T; touchedMemory: boolean; violated: boolean } {
     const outer = this.current;
-    const inner: HookContext = { kind, holdsAllocatorLock, touchedMemory: false, violated: false, cpu: -1, unrepeatable: false, usedContext: false };
+    const inner: HookContext = { kind, holdsAllocatorLock, touchedMemory: false, violated: false, cpu: -1, unrepeatable: false, usedContext: false, memoryKey: null };
     this.current = inner;
     const heldBefore = this.ledger.heldPages;
     let value: T;
@@ -338,7 +341,9 @@ export class PolicyHost {
 
   /** Set by askNeedPage(): the answer read nothing of the caller's context and made no call judged by it. */
   lastContextFree = false;
-  private readonly needPageContext: HookContext = { kind: 'task', holdsAllocatorLock: false, touchedMemory: false, violated: false, cpu: -1, unrepeatable: false, usedContext: false };
+  private readonly needPageContext: HookContext = { kind: 'task', holdsAllocatorLock: false, touchedMemory: false, violated: false, cpu: -1, unrepeatable: false, usedContext: false, memoryKey: new MemoryKey() };
+  /** Set by askNeedPage(): what its memory reads rest on, if it touched memory. */
+  readonly lastMemoryKey = new MemoryKey();
 
   /** needPage on the hot path: call() without its allocations (it runs once per page or miss). */
   askNeedPage(request: PageRequest, kind: CallerKind, holdsAllocatorLock: boolean): Page | null {
@@ -351,6 +356,7 @@ export class PolicyHost {
     inner.cpu = request.cpu;
     inner.unrepeatable = false;
     inner.usedContext = false;
+    inner.memoryKey!.reset();
     this.current = inner;
     try {
       return this.hooks.needPage(request);
@@ -363,6 +369,8 @@ export class PolicyHost {
       this.lastViolated = inner.violated;
       this.lastUnrepeatable = inner.unrepeatable;
       this.lastContextFree = !inner.usedContext;
+      this.lastMemoryKey.reset();
+      this.lastMemoryKey.mergeFrom(inner.memoryKey!);
       inner.cpu = -1;
     }
   }
@@ -399,7 +407,7 @@ export class PolicyHost {
     this.bumpCpu(cpu);
   }
 
-  private readonly emptiedContext: HookContext = { kind: 'task', holdsAllocatorLock: false, touchedMemory: false, violated: false, cpu: -1, unrepeatable: false, usedContext: false };
+  private readonly emptiedContext: HookContext = { kind: 'task', holdsAllocatorLock: false, touchedMemory: false, violated: false, cpu: -1, unrepeatable: false, usedContext: false, memoryKey: null };
 
   hasShrinker(): boolean {
     return this.hooks.shrinkCount !== undefined && this.hooks.shrinkScan !== undefined;
@@ -530,6 +538,7 @@ export class PolicyHost {
     const memory: MemoryView = {
       get freePages() {
         host.current.touchedMemory = true;
+        host.current.memoryKey?.markUnusable();
         return allocator.freePages;
       },
       minPages: allocator.minPages,
@@ -537,6 +546,7 @@ export class PolicyHost {
       highPages: allocator.highPages,
       pcpCount(cpu: number) {
         host.current.touchedMemory = true;
+        host.current.memoryKey?.markUnusable();
         if (host.current.cpu >= 0 && cpu !== host.current.cpu) host.current.unrepeatable = true;
         return allocator.pcp[cpu] ?? 0;
       },
@@ -557,13 +567,21 @@ export class PolicyHost {
         if (gfp !== 'NOWAIT' && gfp !== 'ATOMIC' && gfp !== 'KERNEL' && gfp !== 'KERNEL_NORETRY') throw new PolicyError(`alloc: unknown GFP class "${gfp}"`);
         const sleeps = gfp === 'KERNEL' || gfp === 'KERNEL_NORETRY';
         if (this.lockRule(sleeps)) return null;
-        return allocator.alloc(cpu, gfp, 'pointerPages') ? this.mint(cpu, gfp) : null;
+        if (allocator.alloc(cpu, gfp, 'pointerPages')) {
+          this.current.memoryKey?.markUnusable();
+          return this.mint(cpu, gfp);
+        }
+        // A sleeping class failed after reclaim, which an identical call would not repeat.
+        if (sleeps) this.current.memoryKey?.markUnusable();
+        else this.current.memoryKey?.noteFloor(allocator.floorPages(gfp), true);
+        return null;
       },
       free: (cpu: number, page: Page) => {
         this.checkCpu(cpu, 'free');
         this.ledger.move(page, PageState.Held, PageState.Returned, 'free');
         this.trace?.pageFreed(cpu, page, this.scheduler.now); // trace: mm_page_free
         this.shrinkerEffects++;
+        this.current.memoryKey?.markUnusable();
         // A free takes the PCP lock too; it is counted when illegal but still done, or the page would be lost.
         this.lockRule(false);
         allocator.free(cpu, 'pointerPages');
@@ -571,7 +589,12 @@ export class PolicyHost {
       grabPcpLockless: (cpu: number) => {
         this.checkCpu(cpu, 'grabPcpLockless');
         this.current.touchedMemory = true;
-        return allocator.grabPcpLockless(cpu) ? this.mint(cpu, 'lockless-pcp') : null;
+        if (allocator.grabPcpLockless(cpu)) {
+          this.current.memoryKey?.markUnusable();
+          return this.mint(cpu, 'lockless-pcp');
+        }
+        this.current.memoryKey?.noteEmptyPcp(cpu);
+        return null;
       },
       allocNolock: (cpu: number) => {
         this.checkCpu(cpu, 'allocNolock');
@@ -583,7 +606,12 @@ export class PolicyHost {
         this.current.usedContext = true;
         if (this.current.holdsAllocatorLock) return null;
         if (this.preemptRt && this.current.kind === 'hardirq') return null;
-        return allocator.allocNolock(cpu) ? this.mint(cpu, 'nolock') : null;
+        if (allocator.allocNolock(cpu)) {
+          this.current.memoryKey?.markUnusable();
+          return this.mint(cpu, 'nolock');
+        }
+        this.current.memoryKey?.noteFloor(allocator.minPages, false);
+        return null;
       },
       reserve: (name: string, options: { shared: boolean }) => {
         const reserve = new ReserveHolder(String(name), Boolean(options?.shared), this.cpus, this);
