@@ -28,7 +28,8 @@ export interface FootprintSource {
 }
 
 export class FootprintProbe {
-  private nextSampleUs = 0;
+  /** When the next sample is due (µs); read by the event loop to skip sampleUntil() between samples. */
+  nextSampleUs = 0;
   private readonly stepUs: number;
   private samples = 0;
   private sumBytes = 0;

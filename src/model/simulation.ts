@@ -116,7 +116,8 @@ export class Simulation {
       const drained = () => {
         // A tripped run is redone event by event (below): what it would compute from here on is waste.
         if (this.host.answerAheadTripped) return true;
-        this.footprint.sampleUntil(this.scheduler.nextTime());
+        // Most events leave no footprint sample due before the next one.
+        if (this.scheduler.nothingUntil(this.footprint.nextSampleUs)) this.footprint.sampleUntil(this.scheduler.nextTime());
         return this.snapshot !== null && this.kvfree.objectsOutstanding === 0;
       };
       this.footprint.sampleUntil(this.scheduler.nextTime());
