@@ -167,7 +167,6 @@ export class Allocator {
    */
   private slowPath(cpu: number, gfp: Gfp, actor: 'pointerPages' | 'others'): boolean {
     let noProgressLoops = 0;
-    let drained = false;
     let ownPending = 0;
     let lastRound: ReclaimRound | null = null;
     let elapsedUs = 0;
@@ -175,11 +174,12 @@ export class Allocator {
       const round = this.directReclaimRound(cpu, actor, elapsedUs);
       elapsedUs += round.costUs;
       ownPending += round.pages;
-      if (round.pages > 0) lastRound = round;
-      if (this.freePages + ownPending > this.minPages) return this.takeAfterReclaim(cpu, actor, lastRound);
-      if (!drained) {
-        // __alloc_pages_direct_reclaim(): "drain_all_pages() ... goto retry" once.
-        drained = true;
+      if (round.pages > 0) {
+        lastRound = round;
+        if (this.freePages + ownPending > this.minPages) return this.takeAfterReclaim(cpu, actor, lastRound);
+        // __alloc_pages_direct_reclaim(): a round that made progress and still failed drains every
+        // PCP list and retries ("drain_all_pages() ... goto retry"); its drained flag is its own,
+        // so this is once per round. A round that reclaimed nothing returns at once, undrained.
         this.drainAllPages();
         if (this.freePages + ownPending > this.minPages) return this.takeAfterReclaim(cpu, actor, lastRound);
       }
