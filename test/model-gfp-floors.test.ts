@@ -137,6 +137,19 @@ describe('slow path floors', () => {
     expect(allocator.freePages).toBe(allocator.minPages - 99);
   });
 
+  it('GFP_KERNEL takes a page its round\'s shrinkers freed, though the round reclaimed nothing ("goto retry" in __alloc_pages_slowpath())', () => {
+    const { allocator } = setUp({ freePages: 0, pageCache: 0 });
+    allocator.freePages = allocator.minPages - 10;
+    allocator.shrink = () => {
+      allocator.freeToBuddy(50);
+      return 0;
+    };
+    expect(allocator.alloc(0, 'KERNEL', 'others')).toBe(true);
+    expect(allocator.directReclaimRounds).toBe(1);
+    expect(allocator.drains).toBe(0);
+    expect(allocator.oomKills).toBe(0);
+  });
+
   it('GFP_KERNEL: every round that reclaims something and still leaves free memory at or under MIN drains the PCP lists', () => {
     const { allocator, scheduler } = setUp({ freePages: 0, pageCache: 400 });
     allocator.freePages = allocator.minPages - 200;

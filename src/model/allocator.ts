@@ -159,8 +159,8 @@ export class Allocator {
 
   /**
    * __alloc_pages_slowpath() (mm/page_alloc.c) for the sleeping classes: direct-reclaim rounds,
-   * one drain_all_pages() after the first round that did not help, should_reclaim_retry(), and
-   * for plain GFP_KERNEL the OOM killer once no progress is possible. Each round blocks the
+   * a drain_all_pages() after each round that reclaimed something and still found no page,
+   * should_reclaim_retry(), and for plain GFP_KERNEL the OOM killer once no progress is possible. Each round blocks the
    * caller for its cost (costUs and reclaimUs) and its pages arrive when it ends. The model
    * decides the retry after a round at the round's start, counting the caller's own reclaimed
    * pages in (the kernel looks at the round's end and also sees what others freed meanwhile).
@@ -190,6 +190,9 @@ export class Allocator {
       noProgressLoops = round.pages > 0 ? 0 : noProgressLoops + 1;
       if (noProgressLoops > this.scenario.timing.kernelRetries) break;
       if (this.pageCachePages + this.freePages + ownPending <= this.minPages) break;
+      // "goto retry": get_page_from_freelist() comes before the next round, and finds what the
+      // round's shrinkers freed even when the round itself reclaimed nothing.
+      if (this.freePages + ownPending > this.minPages) return this.takeAfterReclaim(cpu, actor, lastRound);
     }
     // __alloc_pages_may_oom(): __GFP_NORETRY never gets here. The caller then retries until the
     // victim's memory is free: it sleeps until the victim has exited and takes one of its pages.
