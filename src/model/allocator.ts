@@ -160,8 +160,9 @@ export class Allocator {
   /**
    * __alloc_pages_slowpath() (mm/page_alloc.c) for the sleeping classes: direct-reclaim rounds,
    * a drain_all_pages() after each round that reclaimed something and still found no page,
-   * should_reclaim_retry(), and for plain GFP_KERNEL the OOM killer once no progress is possible. Each round blocks the
-   * caller for its cost (costUs and reclaimUs) and its pages arrive when it ends. The model
+   * should_reclaim_retry(), and for plain GFP_KERNEL the OOM killer once no progress is possible.
+   * Each round blocks the caller for its cost (costUs and reclaimUs) and its pages arrive when it
+   * ends. The model
    * decides the retry after a round at the round's start, counting the caller's own reclaimed
    * pages in (the kernel looks at the round's end and also sees what others freed meanwhile).
    */
@@ -237,7 +238,7 @@ export class Allocator {
   free(cpu: number, actor: Actor): void {
     this.pcp[cpu]++;
     this.epoch++;
-    if (this.memoryWatchers > 0) this.onMemoryRose();
+    this.memoryRose();
     const high = this.kswapdAwake ? Math.min(4 * this.batch, this.high) : this.high;
     if (this.pcp[cpu] >= high) {
       const spill = Math.min(this.pcp[cpu], Math.max(this.batch, this.pcp[cpu] - Math.max(0, high - this.batch)));
@@ -255,7 +256,7 @@ export class Allocator {
       const belowHigh = Math.min(left, Math.max(0, high - 1 - this.pcp[cpu]));
       this.pcp[cpu] += belowHigh;
       this.epoch += belowHigh;
-      if (belowHigh > 0 && this.memoryWatchers > 0) this.onMemoryRose();
+      if (belowHigh > 0) this.memoryRose();
       left -= belowHigh;
       if (left > 0) {
         this.free(cpu, actor);
@@ -342,7 +343,7 @@ export class Allocator {
       this.freePages -= refill;
       this.pcp[cpu] += refill;
       this.epoch++; // this CPU's list grew: a lockless grab that found it empty may now succeed
-      if (this.memoryWatchers > 0) this.onMemoryRose();
+      this.memoryRose();
       this.costUs += costs.refillUs;
       this.noteFree();
     }
@@ -351,11 +352,21 @@ export class Allocator {
     return true;
   }
 
+  /** Free pages or a PCP list grew: runs resting on memory staying low may end (memoryWatchers). */
+  private memoryRose(): void {
+    if (this.memoryWatchers > 0) this.onMemoryRose();
+  }
+
+  private kswapdSleeps(): void {
+    this.kswapdAwake = false;
+    this.memoryRose(); // a failed GFP_NOWAIT would wake it again: not the same answer
+  }
+
   private addFree(pages: number): void {
     this.freePages += pages;
     this.epoch++;
     this.noteFree();
-    if (this.memoryWatchers > 0) this.onMemoryRose();
+    this.memoryRose();
   }
 
   /**
@@ -417,8 +428,7 @@ export class Allocator {
   private startKswapdPass(): void {
     for (;;) {
       if (this.freePages >= this.highPages || this.pageCachePages === 0) {
-        this.kswapdAwake = false;
-        if (this.memoryWatchers > 0) this.onMemoryRose();
+        this.kswapdSleeps();
         return;
       }
       this.shrink(this.kswapdPriority);
@@ -428,8 +438,7 @@ export class Allocator {
         return;
       }
       if (this.kswapdPriority <= 1) {
-        this.kswapdAwake = false;
-        if (this.memoryWatchers > 0) this.onMemoryRose();
+        this.kswapdSleeps();
         return;
       }
       this.kswapdPriority--;
@@ -451,8 +460,7 @@ export class Allocator {
       this.zoneLockBy.kswapd++;
       this.addFree(chunk + working);
       if (this.freePages >= this.highPages || this.pageCachePages === 0) {
-        this.kswapdAwake = false;
-        if (this.memoryWatchers > 0) this.onMemoryRose();
+        this.kswapdSleeps();
         return;
       }
       const left = passLeft - chunk;

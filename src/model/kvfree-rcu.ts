@@ -883,7 +883,7 @@ export class KvfreeRcu {
     this.startMonitorTimer(state, now + delay);
   }
 
-  /** Called on every call that needs a page, armMonitor() mostly finds the timer armed: only arming allocates. */
+  /** armMonitor() runs on every call that needs a page and mostly finds the timer armed: only arming allocates, here. */
   private startMonitorTimer(state: CpuState, due: number): void {
     state.monitorDue = due;
     const token = ++state.monitorToken;

@@ -32,8 +32,15 @@ export class MemoryKey {
 
   copy(): MemoryKey {
     const key = new MemoryKey();
-    key.mergeFrom(this);
+    key.setTo(this);
     return key;
+  }
+
+  setTo(other: MemoryKey): void {
+    this.usable = other.usable;
+    this.freeCeilingPages = other.freeCeilingPages;
+    this.emptyPcpCpu = other.emptyPcpCpu;
+    this.needsKswapdAwake = other.needsKswapdAwake;
   }
 
   /** Both answers must hold: the stricter of each condition. */

@@ -369,8 +369,7 @@ export class PolicyHost {
       this.lastViolated = inner.violated;
       this.lastUnrepeatable = inner.unrepeatable;
       this.lastContextFree = !inner.usedContext;
-      this.lastMemoryKey.reset();
-      this.lastMemoryKey.mergeFrom(inner.memoryKey!);
+      this.lastMemoryKey.setTo(inner.memoryKey!);
       inner.cpu = -1;
     }
   }
