@@ -122,7 +122,44 @@ describe('slow path floors', () => {
     allocator.pcp[0] = 5;
     expect(allocator.alloc(0, 'KERNEL_NORETRY', 'pointerPages')).toBe(true);
     expect(allocator.pageCachePages).toBe(1_000 - 32);
-    expect(allocator.zoneLockBy.drain).toBe(0); // reclaim was enough: no drain
+    expect(allocator.zoneLockBy.drain).toBe(0); // the round's own pages were enough: no drain at its start
+  });
+
+  /** A KERNEL_NORETRY page on CPU 1 whose round reclaims 32 pages; kswapd counts as awake and never gets to run. */
+  function reclaimOnCpu1() {
+    const set = setUp({ freePages: 0, pageCache: 1_000 });
+    const { allocator } = set;
+    allocator.freePages = allocator.minPages - 10;
+    allocator.pcp[1] = 5;
+    allocator.kswapdAwake = true; // its pages would land during the round and decide the drain
+    expect(allocator.alloc(1, 'KERNEL_NORETRY', 'pointerPages')).toBe(true);
+    // The working page came off CPU 1's list; the caller took one of its 32 reclaimed pages.
+    expect(allocator.pcp[1]).toBe(4);
+    expect(allocator.drains).toBe(0);
+    return set;
+  }
+
+  it('a round\'s pages go onto the reclaimer\'s PCP list when it ends, and stay there while buddy is over MIN', () => {
+    const { allocator, scheduler } = reclaimOnCpu1();
+    allocator.freeToBuddy(100); // an exiting task frees memory while the round runs
+    scheduler.run(1e9);
+    // shrink_folio_list() → free_unref_folios(): 31 pages onto this CPU's list, the working page
+    // back to buddy; get_page_from_freelist() then finds buddy over MIN, so no drain.
+    expect(allocator.pcp[1]).toBe(4 + 31);
+    expect(allocator.freePages).toBe(allocator.minPages - 10 + 100 + 1);
+    expect(allocator.drains).toBe(0);
+  });
+
+  it('a round that ends with buddy at or under MIN drains every list, its own pages included', () => {
+    const { allocator, scheduler } = reclaimOnCpu1();
+    allocator.pcp[3] = 7;
+    scheduler.run(1e9);
+    // The watermark check does not count the pages the round put on CPU 1's list: it fails, and
+    // __alloc_pages_direct_reclaim() calls drain_all_pages().
+    expect(allocator.drains).toBe(1);
+    expect(allocator.pcp[1]).toBe(0);
+    expect(allocator.pcp[3]).toBe(0);
+    expect(allocator.freePages).toBe(allocator.minPages - 10 + 1 + 4 + 31 + 7); // with the working page
   });
 
   it('GFP_KERNEL|__GFP_NORETRY also fails below MIN with pages on its own PCP when reclaim finds nothing', () => {

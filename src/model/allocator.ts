@@ -164,7 +164,8 @@ export class Allocator {
    * Each round blocks the caller for its cost (costUs and reclaimUs) and its pages arrive when it
    * ends. The model
    * decides the retry after a round at the round's start, counting the caller's own reclaimed
-   * pages in (the kernel looks at the round's end and also sees what others freed meanwhile).
+   * pages in (the kernel looks at the round's end and also sees what others freed meanwhile);
+   * the drain after a round that served its caller is decided at its end (directReclaimRound()).
    */
   private slowPath(cpu: number, gfp: Gfp, actor: 'pointerPages' | 'others'): boolean {
     let noProgressLoops = 0;
@@ -182,6 +183,7 @@ export class Allocator {
         // PCP list and retries ("drain_all_pages() ... goto retry"); its drained flag is its own,
         // so this is once per round. A round that reclaimed nothing returns at once, undrained.
         this.drainAllPages();
+        round.drained = true;
         if (this.freePages + ownPending > this.minPages) return this.takeAfterReclaim(cpu, actor, lastRound);
       }
       if (gfp === 'KERNEL_NORETRY') return false;
@@ -409,11 +411,20 @@ export class Allocator {
       this.shrink(priority);
     }
     this.isolatedPages += reclaimed;
-    const round: ReclaimRound = { pages: reclaimed, costUs };
+    const round: ReclaimRound = { pages: reclaimed, costUs, drained: false };
     this.scheduler.after(startUs + costUs, Priority.memory, () => {
       this.isolatedPages -= round.pages;
       this.workingPages -= working;
-      this.addFree(round.pages + working);
+      if (working > 0) this.addFree(working);
+      if (round.drained) {
+        if (round.pages > 0) this.addFree(round.pages); // its drain flushed the list they were going to
+        return;
+      }
+      this.freeMany(cpu, actor, round.pages);
+      // get_page_from_freelist() after the round checks MIN against buddy alone, without the
+      // pages the round just put on this CPU's list: if that fails, drain_all_pages() flushes
+      // them with everyone's. The caller's page was settled when the round began.
+      if (reclaimed > 0 && this.freePages <= this.minPages) this.drainAllPages();
     });
     return round;
   }
@@ -475,4 +486,6 @@ export class Allocator {
 interface ReclaimRound {
   pages: number;
   costUs: number;
+  /** Whether a drain at the round's start sent its pages to buddy; otherwise they go onto the reclaimer's PCP list. */
+  drained: boolean;
 }
