@@ -155,11 +155,29 @@ describe('slow path floors', () => {
     allocator.pcp[3] = 7;
     scheduler.run(1e9);
     // The watermark check does not count the pages the round put on CPU 1's list: it fails, and
-    // __alloc_pages_direct_reclaim() calls drain_all_pages().
+    // __alloc_pages_direct_reclaim() calls drain_all_pages(). The retry then passes it, and
+    // rmqueue_bulk() refills the caller's emptied list by a batch, one page of which is the caller's.
     expect(allocator.drains).toBe(1);
-    expect(allocator.pcp[1]).toBe(0);
     expect(allocator.pcp[3]).toBe(0);
-    expect(allocator.freePages).toBe(allocator.minPages - 10 + 1 + 4 + 31 + 7); // with the working page
+    expect(allocator.pcp[1]).toBe(allocator.batch - 1);
+    const drained = allocator.minPages - 10 + 1 + 4 + 31 + 7; // with the working page
+    expect(allocator.freePages).toBe(drained - (allocator.batch - 1));
+    expect(allocator.pcpRefillsBy.pointerPages).toBe(1);
+  });
+
+  it('a round whose own pages are not enough drains at once; when it ends its pages are in buddy and the caller\'s list holds the rest of a refill batch', () => {
+    const { allocator, scheduler } = setUp({ freePages: 0, pageCache: 1_000 });
+    allocator.freePages = allocator.minPages - 40;
+    allocator.pcp[3] = 20;
+    allocator.kswapdAwake = true; // kswapd stays out of it
+    expect(allocator.alloc(1, 'KERNEL_NORETRY', 'pointerPages')).toBe(true);
+    expect(allocator.drains).toBe(1); // buddy + 32 own pages ≤ MIN: drained; + CPU 3's 20 > MIN
+    expect(allocator.pcp[3]).toBe(0);
+    scheduler.run(1e9);
+    expect(allocator.drains).toBe(1);
+    expect(allocator.pcp[1]).toBe(allocator.batch - 1);
+    // MIN - 40 - 1 (working page) + 20 (CPU 3) + 31 + 1 (working page back) - the refill batch's rest.
+    expect(allocator.freePages).toBe(allocator.minPages - 40 + 20 + 31 - (allocator.batch - 1));
   });
 
   it('GFP_KERNEL|__GFP_NORETRY also fails below MIN with pages on its own PCP when reclaim finds nothing', () => {

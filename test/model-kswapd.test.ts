@@ -36,6 +36,8 @@ describe('kswapd', () => {
     allocator.freePages += allocator.pcp[0]; // kswapd's working pages then come from buddy
     allocator.pcp[0] = 0;
     const start = allocator.freePages;
+    /** Free pages wherever kswapd put them: buddy, or its CPU's list. */
+    const free = () => allocator.freePages + allocator.pcp[0];
     expect(allocator.kswapdWakeups).toBe(1);
 
     run(199.999);
@@ -45,9 +47,9 @@ describe('kswapd', () => {
     expect(shrinks()).toBe(1); // the first pass counts the shrinkers at DEF_PRIORITY
     // Pass 1 at priority 12 scans 50,000 >> 12 = 12 pages: 60 µs at 200,000 pages/s.
     run(259.999);
-    expect(allocator.freePages).toBe(start - 1); // its working page
+    expect(free()).toBe(start - 1); // its working page
     run(260);
-    expect(allocator.freePages).toBe(start + 11); // and the next pass took its working page
+    expect(free()).toBe(start + 11); // and the next pass took its working page
 
     run(1e9);
     expect(scheduler.pending).toBe(0);
@@ -55,7 +57,7 @@ describe('kswapd', () => {
     expect(allocator.freePages).toBeGreaterThanOrEqual(allocator.highPages);
     expect(allocator.freePages).toBeLessThan(allocator.highPages + CHUNK);
     // Every page came from page cache; the passes grew 12, 24, 48, ... as the priority fell.
-    const reclaimed = allocator.freePages - start;
+    const reclaimed = free() - start;
     expect(allocator.pageCachePages).toBe(cache - reclaimed);
     expect(shrinks()).toBeGreaterThan(5);
     expect(scheduler.now).toBeCloseTo(200 + reclaimed * 5, 6);
@@ -120,6 +122,21 @@ describe('kswapd', () => {
     expect(spillsAt()).toBe(allocator.high);
   });
 
+  it('frees what it reclaims onto its own CPU\'s list, which spills to buddy at min(4 × batch, high); it stops when buddy alone reaches HIGH', () => {
+    const { allocator, run } = setUp();
+    allocator.freePages = allocator.lowPages - 5;
+    allocator.wakeKswapd();
+    run(1e9);
+    // shrink_folio_list() → free_unref_folios() on the CPU kswapd runs on (CPU 0 here); the
+    // watermark in balance_pgdat() counts NR_FREE_PAGES only.
+    expect(allocator.kswapdAwake).toBe(false);
+    expect(allocator.pcp[0]).toBeGreaterThan(0);
+    expect(allocator.pcp[0]).toBeLessThan(4 * allocator.batch);
+    expect(allocator.freePages).toBeGreaterThanOrEqual(allocator.highPages);
+    expect(allocator.zoneLockBy.kswapd).toBeGreaterThan(0); // each spill takes the zone lock
+    for (let cpu = 1; cpu < allocator.pcp.length; cpu++) expect(allocator.pcp[cpu]).toBe(0);
+  });
+
   it('does nothing when there is no page cache to reclaim', () => {
     const { allocator, scheduler, shrinks } = setUp(0);
     allocator.freePages = allocator.lowPages - 100;
@@ -138,7 +155,7 @@ describe('kswapd', () => {
     allocator.alloc(0, 'NOWAIT', 'others');
     run(1e9);
     expect(allocator.pageCachePages).toBeLessThanOrEqual(1);
-    expect(allocator.freePages).toBe(start + 100 - allocator.pageCachePages);
+    expect(allocator.freePages + allocator.pcp[0]).toBe(start + 100 - allocator.pageCachePages);
     expect(allocator.kswapdAwake).toBe(false);
     expect(scheduler.pending).toBe(0);
   });

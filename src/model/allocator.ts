@@ -213,9 +213,28 @@ export class Allocator {
   private takeAfterReclaim(cpu: number, actor: 'pointerPages' | 'others', round: ReclaimRound | null): boolean {
     if (round === null || round.pages === 0) return this.takeFromPcp(cpu, actor);
     round.pages--;
+    round.servedCaller = true;
     this.isolatedPages--;
     this.costUs += this.scenario.timing.allocCost.pcpHitUs;
     return true;
+  }
+
+  /**
+   * The retry after a drain that served a round's caller: rmqueue_pcplist() finds the caller's
+   * list empty and rmqueue_bulk() refills it by a batch from buddy, one page of which is the
+   * caller's. The model gave the caller one of its round's pages instead, so the rest of the batch
+   * moves. Nothing moves when buddy is at or under MIN, where that retry would have failed.
+   */
+  private refillAfterDrain(cpu: number, actor: 'pointerPages' | 'others'): void {
+    if (this.pcp[cpu] > 0 || this.freePages <= this.minPages) return;
+    const pages = Math.min(this.batch - 1, this.freePages);
+    this.zoneLockBy[actor]++;
+    this.pcpRefillsBy[actor]++;
+    this.freePages -= pages;
+    this.pcp[cpu] += pages;
+    this.epoch++;
+    this.memoryRose();
+    this.noteFree();
   }
 
   /** alloc_pages_nolock(): MIN watermark, no kswapd wake-up, no reclaim. */
@@ -411,20 +430,24 @@ export class Allocator {
       this.shrink(priority);
     }
     this.isolatedPages += reclaimed;
-    const round: ReclaimRound = { pages: reclaimed, costUs, drained: false };
+    const round: ReclaimRound = { pages: reclaimed, costUs, drained: false, servedCaller: false };
     this.scheduler.after(startUs + costUs, Priority.memory, () => {
       this.isolatedPages -= round.pages;
       this.workingPages -= working;
       if (working > 0) this.addFree(working);
       if (round.drained) {
         if (round.pages > 0) this.addFree(round.pages); // its drain flushed the list they were going to
+        if (round.servedCaller) this.refillAfterDrain(cpu, actor);
         return;
       }
       this.freeMany(cpu, actor, round.pages);
       // get_page_from_freelist() after the round checks MIN against buddy alone, without the
       // pages the round just put on this CPU's list: if that fails, drain_all_pages() flushes
-      // them with everyone's. The caller's page was settled when the round began.
-      if (reclaimed > 0 && this.freePages <= this.minPages) this.drainAllPages();
+      // them with everyone's. The caller's page was settled when the slow path was entered.
+      if (reclaimed > 0 && this.freePages <= this.minPages) {
+        this.drainAllPages();
+        this.refillAfterDrain(cpu, actor);
+      }
     });
     return round;
   }
@@ -468,8 +491,10 @@ export class Allocator {
     this.scheduler.after(Math.max(chunk, 1) / pagesPerUs, Priority.memory, () => {
       this.isolatedPages -= chunk;
       this.workingPages -= working;
-      this.zoneLockBy.kswapd++;
-      this.addFree(chunk + working);
+      if (working > 0) this.addFree(working);
+      // shrink_folio_list() frees through free_unref_folios() onto kswapd's own CPU's list,
+      // capped at min(4 × batch, high) while it reclaims: most of a chunk spills to buddy.
+      this.freeMany(kswapdCpu, 'kswapd', chunk);
       if (this.freePages >= this.highPages || this.pageCachePages === 0) {
         this.kswapdSleeps();
         return;
@@ -488,4 +513,6 @@ interface ReclaimRound {
   costUs: number;
   /** Whether a drain at the round's start sent its pages to buddy; otherwise they go onto the reclaimer's PCP list. */
   drained: boolean;
+  /** Whether the caller took one of its pages. */
+  servedCaller: boolean;
 }
