@@ -4,7 +4,7 @@
 // balance), and each test asserts that check's message — remove the check and the test fails.
 import { describe, it, expect } from 'vitest';
 import { Priority } from '../src/engine/scheduler.js';
-import { InvariantError, checkInvariants } from '../src/model/invariants.js';
+import { InvariantError, WALK_PAGES_PER_EVENT, checkInvariants } from '../src/model/invariants.js';
 import type { Simulation } from '../src/model/simulation.js';
 import type { Kernel, Page, PolicyModule, Reserve } from '../src/policy/api.js';
 import type { Scenario } from '../src/scenario/types.js';
@@ -210,5 +210,45 @@ describe('each invariant catches a broken model', () => {
   it('objects: an object counted as freed twice', () => {
     const error = breakAndRun((simulation) => simulation.kvfree.counters.objectsFreed++);
     expect(error.message).toMatch(/^objects .*: \d+ calls - \d+ freed = (\d+), but queues hold (\d+)$/);
+  });
+});
+
+describe('the page walk with many pages tracked', () => {
+  /** upstream with a 4,000-page page cache: far more pages than one event's share of the walk. */
+  function bigCache(): { simulation: Simulation; reserves: Reserve[] } {
+    const { policy, reserves } = upstreamWithReserves();
+    const params = { ...defaultParams(upstream), cachePages: 2_000 };
+    return { simulation: newSimulation(scenario(), policy, { checkInvariants: true }, params), reserves };
+  }
+
+  it('runs once the events since the last walk could pay for it, not after every event', () => {
+    const { simulation } = bigCache();
+    let walks = 0;
+    const walkReserves = simulation.host.forEachReservedPage.bind(simulation.host);
+    simulation.host.forEachReservedPage = (visit) => {
+      walks++;
+      walkReserves(visit);
+    };
+    const result = simulation.run();
+    expect(result.metrics.reserve.avgPages).toBeGreaterThan(3_000);
+    // About one walk per 4,000 / WALK_PAGES_PER_EVENT events, and one at the end.
+    const eventsPerWalk = 4_000 / WALK_PAGES_PER_EVENT;
+    expect(walks).toBeGreaterThan(result.eventsRun / (2 * eventsPerWalk));
+    expect(walks).toBeLessThan((2 * result.eventsRun) / eventsPerWalk);
+  });
+
+  it('still names a page in two places, within the events that pay for one walk', () => {
+    const { simulation, reserves } = bigCache();
+    let brokenAtEvent = -1;
+    simulation.scheduler.at(BREAK_AT_MS * 1000, Priority.memory, () => {
+      const part = partsOf(reserves[0]).find((pages) => pages.length >= 2)!;
+      part[1] = part[0];
+      brokenAtEvent = simulation.scheduler.eventsRun;
+    });
+    const error = thrown(() => simulation.run());
+    expect(error.message).toMatch(/^page \d+ is in two places at [\d.]+ ms \(event \d+\): in reserve "page cache" and in reserve "page cache"$/);
+    const caughtAtEvent = Number(/\(event (\d+)\)/.exec(error.message)![1]);
+    expect(caughtAtEvent).toBeGreaterThanOrEqual(brokenAtEvent);
+    expect(caughtAtEvent - brokenAtEvent).toBeLessThanOrEqual(Math.ceil(4_000 / WALK_PAGES_PER_EVENT) + 1);
   });
 });

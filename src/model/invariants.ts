@@ -8,34 +8,57 @@ export class InvariantError extends Error {
   override name = 'InvariantError';
 }
 
+/** Page visits the walk may cost per event, on average: a fraction of what an event itself costs. */
+export const WALK_PAGES_PER_EVENT = 64;
+
 /**
- * Runs the checks of one simulation after each of its events. The page walk is the cost (a
- * phone's reserves hold ~1,000 pages, a flood ~400,000 in flight), so it is one pass that
- * stamps each page with the check's number in a typed array and compares the ledger; only
- * when that pass finds something does the slower walk run, to name both places.
+ * Runs the checks of one simulation after each of its events. The counts are checked after every
+ * event: pages conserved, none negative, the reserves' and the pointer-page queues' lengths
+ * against the ledger and the trackers. Those catch a page lost, gained or counted twice at the
+ * event that did it. The walk over every tracked page (no page in two places, each where the
+ * ledger says, every object in a pointer page) costs as much as the pages tracked — a phone's
+ * reserves hold ~1,000, a flood ~400,000 in flight — so it runs once the events since the last
+ * walk could have paid for it at WALK_PAGES_PER_EVENT each, and at the end of the run: with up
+ * to 64 pages tracked after every event, with 400,000 every 6,250 events. It is one pass that
+ * stamps each page with the walk's number in a typed array and compares the ledger; only when
+ * that pass finds something does the slower walk run, to name both places.
  */
 export class InvariantChecker {
   private stamps = new Uint32Array(1024);
   private generation = 0;
+  private eventsSinceWalk = 0;
 
   constructor(private readonly simulation: Simulation) {}
 
   check(): void {
     const { allocator, others, host, kvfree, scheduler } = this.simulation;
-    const where = () => `at ${(scheduler.now / 1000).toFixed(3)} ms (event ${scheduler.eventsRun})`;
     const ledger = host.ledger.counts;
     const policyPages = ledger[PageState.Held] + ledger[PageState.Reserved] + ledger[PageState.InFlight];
     const accounted = allocator.freePages + allocator.pcpTotal() + others.totalPages + policyPages;
     const managed = this.simulation.scenario.machine.managedPages;
     if (accounted !== managed) {
       throw new InvariantError(
-        `pages not conserved ${where()}: managed ${managed} ≠ free ${allocator.freePages} + PCP ${allocator.pcpTotal()} + other users ${others.totalPages} + policy ${policyPages} (= ${accounted})`,
+        `pages not conserved ${this.where()}: managed ${managed} ≠ free ${allocator.freePages} + PCP ${allocator.pcpTotal()} + other users ${others.totalPages} + policy ${policyPages} (= ${accounted})`,
       );
     }
-    if (allocator.freePages < 0) throw new InvariantError(`negative free pages ${where()}: ${allocator.freePages}`);
+    if (allocator.freePages < 0) throw new InvariantError(`negative free pages ${this.where()}: ${allocator.freePages}`);
     for (let cpu = 0; cpu < allocator.pcp.length; cpu++) {
-      if (allocator.pcp[cpu] < 0) throw new InvariantError(`negative PCP count on cpu ${cpu} ${where()}: ${allocator.pcp[cpu]}`);
+      if (allocator.pcp[cpu] < 0) throw new InvariantError(`negative PCP count on cpu ${cpu} ${this.where()}: ${allocator.pcp[cpu]}`);
     }
+    this.checkReserved(host.countReservedPages());
+    this.checkInflight(kvfree.countInflightPages());
+    this.eventsSinceWalk++;
+    if (this.eventsSinceWalk * WALK_PAGES_PER_EVENT >= ledger[PageState.Reserved] + ledger[PageState.InFlight]) this.walk();
+  }
+
+  /** The walk once more, whenever it last ran: the end of a run. */
+  finish(): void {
+    this.walk();
+  }
+
+  private walk(): void {
+    this.eventsSinceWalk = 0;
+    const { host, kvfree } = this.simulation;
     const generation = this.nextGeneration();
     let misplaced = false;
     const visit = (page: Page, state: PageState) => {
@@ -48,21 +71,40 @@ export class InvariantChecker {
       reserved++;
       visit(page, PageState.Reserved);
     });
-    if (ledger[PageState.Reserved] !== reserved || host.reservePages() !== reserved) {
-      throw new InvariantError(`reserve pages ${where()}: ledger says ${ledger[PageState.Reserved]}, reserves hold ${reserved}, reserve level ${host.reservePages()}`);
-    }
-    const inflight = kvfree.countInflightPages();
-    if (ledger[PageState.InFlight] !== inflight.pages || kvfree.inflight.value !== inflight.pages) {
-      throw new InvariantError(
-        `pointer pages ${where()}: ledger says ${ledger[PageState.InFlight]} in flight, tracker ${kvfree.inflight.value}, queues hold ${inflight.pages}`,
-      );
-    }
-    kvfree.forEachInflightPage((page) => visit(page, PageState.InFlight));
-    if (misplaced) checkNoPageInTwoPlaces(this.simulation, where);
+    this.checkReserved(reserved);
+    let inflight = 0;
+    kvfree.forEachInflightPage((page) => {
+      inflight++;
+      visit(page, PageState.InFlight);
+    });
+    this.checkInflight(inflight);
+    if (misplaced) checkNoPageInTwoPlaces(this.simulation, () => this.where());
     const outstanding = kvfree.objectsOutstanding;
-    if (outstanding !== inflight.objects) {
-      throw new InvariantError(`objects ${where()}: ${kvfree.counters.calls} calls - ${kvfree.counters.objectsFreed} freed = ${outstanding}, but queues hold ${inflight.objects}`);
+    const held = kvfree.countInflightObjects();
+    if (outstanding !== held) {
+      throw new InvariantError(`objects ${this.where()}: ${kvfree.counters.calls} calls - ${kvfree.counters.objectsFreed} freed = ${outstanding}, but queues hold ${held}`);
     }
+  }
+
+  private checkReserved(reserved: number): void {
+    const { host } = this.simulation;
+    const ledger = host.ledger.counts[PageState.Reserved];
+    if (ledger !== reserved || host.reservePages() !== reserved) {
+      throw new InvariantError(`reserve pages ${this.where()}: ledger says ${ledger}, reserves hold ${reserved}, reserve level ${host.reservePages()}`);
+    }
+  }
+
+  private checkInflight(pages: number): void {
+    const { host, kvfree } = this.simulation;
+    const ledger = host.ledger.counts[PageState.InFlight];
+    if (ledger !== pages || kvfree.inflight.value !== pages) {
+      throw new InvariantError(`pointer pages ${this.where()}: ledger says ${ledger} in flight, tracker ${kvfree.inflight.value}, queues hold ${pages}`);
+    }
+  }
+
+  private where(): string {
+    const { scheduler } = this.simulation;
+    return `at ${(scheduler.now / 1000).toFixed(3)} ms (event ${scheduler.eventsRun})`;
   }
 
   private nextGeneration(): number {
@@ -82,9 +124,11 @@ export class InvariantChecker {
   }
 }
 
-/** The checks once (tests; a run keeps one InvariantChecker). */
+/** The checks once, walk included (tests; a run keeps one InvariantChecker). */
 export function checkInvariants(simulation: Simulation): void {
-  new InvariantChecker(simulation).check();
+  const checker = new InvariantChecker(simulation);
+  checker.check();
+  checker.finish();
 }
 
 /** Every page the model tracks is in exactly one place, and that place agrees with the ledger. */

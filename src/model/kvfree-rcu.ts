@@ -299,21 +299,26 @@ export class KvfreeRcu {
     return t / (this.scenario.durationMs * 1000);
   }
 
-  /** Pointer pages in flight, counted from the structures (for the invariant check). */
-  countInflightPages(): { pages: number; objects: number } {
-    let pages = 0;
-    let objects = this.counters.objectsInSync;
+  /** Pointer pages in flight, counted from the structures' lengths (for the invariant check, after every event). */
+  countInflightPages(): number {
+    let pages = this.pagesInReclaim;
+    for (const state of this.cpus) {
+      pages += state.queued.length + state.resuming.length + (state.current ? 1 : 0);
+      for (const slot of state.slots) if (slot) pages += slot.pages.length;
+    }
+    return pages;
+  }
+
+  /** Objects the structures hold, page by page (for the invariant check's walk). */
+  countInflightObjects(): number {
+    let objects = this.counters.objectsInSync + this.objectsInReclaim;
     const count = (pointerPages: readonly PointerPage[]) => {
-      pages += pointerPages.length;
       for (const pointerPage of pointerPages) objects += pointerPage.objects;
     };
     for (const state of this.cpus) {
       count(state.queued);
       count(state.resuming);
-      if (state.current) {
-        pages++;
-        objects += state.current.objects;
-      }
+      if (state.current) objects += state.current.objects;
       objects += state.headObjects;
       for (const slot of state.slots) {
         if (!slot) continue;
@@ -321,7 +326,7 @@ export class KvfreeRcu {
         objects += slot.headObjects;
       }
     }
-    return { pages: pages + this.pagesInReclaim, objects: objects + this.objectsInReclaim };
+    return objects;
   }
 
   /** Page records of reclaimed pages, reused: one record per page would keep the GC busy. */

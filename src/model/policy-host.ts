@@ -171,6 +171,14 @@ class ReserveHolder implements Reserve {
     return page;
   }
 
+  /** Pages resting in this reserve, from its lists' lengths (for the invariant check; unlike total(), no effect on answers). */
+  pageCount(): number {
+    let count = 0;
+    for (const part of this.parts) count += part.length;
+    for (const part of this.landing) count += part.length;
+    return count;
+  }
+
   /** Visits every page resting in this reserve (for the invariant check). */
   forEachPage(visit: (page: Page) => void): void {
     for (const part of this.parts) for (const page of part) visit(page);
@@ -280,6 +288,13 @@ export class PolicyHost {
   /** Pages resting in every reserve right now. */
   reservePages(): number {
     return this.reserveLevel.value;
+  }
+
+  /** Pages resting in every reserve, from the lists' lengths (for the invariant check). */
+  countReservedPages(): number {
+    let count = 0;
+    for (const reserve of this.reserves) count += reserve.pageCount();
+    return count;
   }
 
   /** Visits every page resting in every reserve, with the reserve's name (for the invariant check). */

@@ -123,6 +123,7 @@ export class Simulation {
       this.footprint.sampleUntil(this.scheduler.nextTime());
       this.scheduler.run(this.endUs + DRAIN_LIMIT_US, drained, check);
       if (!this.host.answerAheadTripped) {
+        checker?.finish();
         if (!this.snapshot) this.snapshot = this.collect();
         if (this.kvfree.objectsOutstanding !== 0) {
           throw new InvariantError(`${this.kvfree.objectsOutstanding} kvfree_rcu() objects were never freed ${DRAIN_LIMIT_US / 1e6} s after the arrival window`);
