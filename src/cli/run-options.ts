@@ -40,7 +40,7 @@ export function addRunOptions(command: Command): Command {
     .addOption(new Option('--param <policy.name=value>', 'set a policy param (repeatable)').argParser(collect).default([], 'none'))
     .addOption(new Option('--set <path=value>', 'override a scenario field, e.g. workload.headlessShare=0.5 (repeatable)').argParser(collect).default([], 'none'))
     .option('-j, --jobs <n>', 'worker threads (default: cores)')
-    .option('--check-invariants', 'check page conservation after every event and walk every tracked page as often as 64 visits per event pay for (about 2.5x slower)')
+    .option('--check-invariants', 'check page conservation, page counts and every tracked page, each as often as 16 visits per event pay for, and all at the end')
     .option('--run-timeout <time>', `wall-time budget per run (and per policy file load), e.g. 30s, or off (default ${DEFAULT_RUN_LIMITS.timeoutMs / 1000}s)`)
     .option('--run-heap <MiB>', `heap limit per run's thread, in MiB (default ${DEFAULT_RUN_LIMITS.heapLimitMb})`)
     .addOption(new Option('--timeline-points <n>').hideHelp());

@@ -8,30 +8,49 @@ export class InvariantError extends Error {
   override name = 'InvariantError';
 }
 
-/** Page visits the walk may cost per event, on average: a fraction of what an event itself costs. */
-export const WALK_PAGES_PER_EVENT = 64;
+/** Visits (a page, or one CPU's lists) the checks may cost per event, on average: a fraction of what an event itself costs. */
+export const VISITS_PER_EVENT = 16;
+/** What the count checks visit per CPU: its PCP count, its other users' pages, its reserve parts and pointer-page queues. */
+const COUNT_VISITS_PER_CPU = 8;
 
 /**
- * Runs the checks of one simulation after each of its events. The counts are checked after every
- * event: pages conserved, none negative, the reserves' and the pointer-page queues' lengths
- * against the ledger and the trackers. Those catch a page lost, gained or counted twice at the
- * event that did it. The walk over every tracked page (no page in two places, each where the
- * ledger says, every object in a pointer page) costs as much as the pages tracked — a phone's
- * reserves hold ~1,000, a flood ~400,000 in flight — so it runs once the events since the last
- * walk could have paid for it at WALK_PAGES_PER_EVENT each, and at the end of the run: with up
- * to 64 pages tracked after every event, with 400,000 every 6,250 events. It is one pass that
- * stamps each page with the walk's number in a typed array and compares the ledger; only when
- * that pass finds something does the slower walk run, to name both places.
+ * Runs the checks of one simulation after its events, each as often as the events since it last
+ * ran could pay for it at VISITS_PER_EVENT, and all of them at the end of the run. The counts
+ * (pages conserved, none negative, the reserves' and the pointer-page queues' lengths against the
+ * ledger and the trackers) cost a few visits per CPU: on a phone they run after every event, on
+ * 64 CPUs every 32 events. They catch a page lost, gained or counted twice. The walk over every
+ * tracked page (no page in two places, each where the ledger says, every object in a pointer
+ * page) costs as much as the pages tracked — a phone's reserves hold ~1,000, a flood ~400,000 in
+ * flight: with up to 16 pages tracked it runs after every event, with 400,000 every 25,000. It is
+ * one pass that stamps each page with the walk's number in a typed array and compares the
+ * ledger; only when that pass finds something does the slower walk run, to name both places.
  */
 export class InvariantChecker {
   private stamps = new Uint32Array(1024);
   private generation = 0;
   private eventsSinceWalk = 0;
+  private eventsSinceCounts = 0;
 
   constructor(private readonly simulation: Simulation) {}
 
+  /** After an event. */
   check(): void {
-    const { allocator, others, host, kvfree, scheduler } = this.simulation;
+    this.eventsSinceCounts++;
+    if (this.eventsSinceCounts * VISITS_PER_EVENT >= COUNT_VISITS_PER_CPU * this.simulation.scenario.machine.cpus) this.counts();
+    this.eventsSinceWalk++;
+    const ledger = this.simulation.host.ledger.counts;
+    if (this.eventsSinceWalk * VISITS_PER_EVENT >= ledger[PageState.Reserved] + ledger[PageState.InFlight]) this.walk();
+  }
+
+  /** Every check once more, whenever each last ran: the end of a run. */
+  finish(): void {
+    this.counts();
+    this.walk();
+  }
+
+  private counts(): void {
+    this.eventsSinceCounts = 0;
+    const { allocator, others, host, kvfree } = this.simulation;
     const ledger = host.ledger.counts;
     const policyPages = ledger[PageState.Held] + ledger[PageState.Reserved] + ledger[PageState.InFlight];
     const accounted = allocator.freePages + allocator.pcpTotal() + others.totalPages + policyPages;
@@ -47,13 +66,6 @@ export class InvariantChecker {
     }
     this.checkReserved(host.countReservedPages());
     this.checkInflight(kvfree.countInflightPages());
-    this.eventsSinceWalk++;
-    if (this.eventsSinceWalk * WALK_PAGES_PER_EVENT >= ledger[PageState.Reserved] + ledger[PageState.InFlight]) this.walk();
-  }
-
-  /** The walk once more, whenever it last ran: the end of a run. */
-  finish(): void {
-    this.walk();
   }
 
   private walk(): void {
