@@ -227,12 +227,16 @@ export class Allocator {
    */
   private refillAfterDrain(cpu: number, actor: 'pointerPages' | 'others'): void {
     if (this.pcp[cpu] > 0 || this.freePages <= this.minPages) return;
-    const pages = Math.min(this.batch - 1, this.freePages);
+    this.refillPcp(cpu, actor, Math.min(this.batch - 1, this.freePages));
+  }
+
+  /** rmqueue_bulk(): `pages` from buddy onto this CPU's list, under the zone lock. */
+  private refillPcp(cpu: number, actor: 'pointerPages' | 'others', pages: number): void {
     this.zoneLockBy[actor]++;
     this.pcpRefillsBy[actor]++;
     this.freePages -= pages;
     this.pcp[cpu] += pages;
-    this.epoch++;
+    this.epoch++; // this CPU's list grew: a lockless grab that found it empty may now succeed
     this.memoryRose();
     this.noteFree();
   }
@@ -359,14 +363,8 @@ export class Allocator {
     if (this.pcp[cpu] === 0) {
       const refill = Math.min(this.batch, this.freePages);
       if (refill <= 0) return false;
-      this.zoneLockBy[actor]++;
-      this.pcpRefillsBy[actor]++;
-      this.freePages -= refill;
-      this.pcp[cpu] += refill;
-      this.epoch++; // this CPU's list grew: a lockless grab that found it empty may now succeed
-      this.memoryRose();
+      this.refillPcp(cpu, actor, refill);
       this.costUs += costs.refillUs;
-      this.noteFree();
     }
     this.pcp[cpu]--;
     this.costUs += costs.pcpHitUs;

@@ -136,11 +136,9 @@ export class InvariantChecker {
   }
 }
 
-/** The checks once, walk included (tests; a run keeps one InvariantChecker). */
+/** Every check once (tests; a run keeps one InvariantChecker). */
 export function checkInvariants(simulation: Simulation): void {
-  const checker = new InvariantChecker(simulation);
-  checker.check();
-  checker.finish();
+  new InvariantChecker(simulation).finish();
 }
 
 /** Every page the model tracks is in exactly one place, and that place agrees with the ledger. */

@@ -299,7 +299,7 @@ export class KvfreeRcu {
     return t / (this.scenario.durationMs * 1000);
   }
 
-  /** Pointer pages in flight, counted from the structures' lengths (for the invariant check, after every event). */
+  /** Pointer pages in flight, counted from the structures' lengths (for the invariant check's counts). */
   countInflightPages(): number {
     let pages = this.pagesInReclaim;
     for (const state of this.cpus) {
