@@ -2,6 +2,7 @@
 // from (run seed, stream name), so one policy's choices never shift another's workload.
 // alea is one of seedrandom's fast generators (ARC4, its default, is ~10x slower here).
 import seedrandom from 'seedrandom';
+import { numberList } from './lists.js';
 
 const P99_Z = 2.3263478740408408;
 
@@ -143,7 +144,7 @@ export class Stream {
  * without an exp() and a running product per draw. Other users draw one per CPU per tick.
  */
 export class PoissonSampler {
-  private readonly cumulative: number[] = [];
+  private readonly cumulative = numberList();
   private probability: number;
 
   constructor(private readonly mean: number) {

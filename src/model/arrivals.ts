@@ -4,6 +4,7 @@
 // by block number, with calls spaced evenly inside a block. So the arrival times are fixed by
 // (seed, cpu) alone — identical for every policy — and the model can jump straight to "the
 // time of the call that finds this page full" or "how many calls arrived by time t".
+import { numberList } from '../engine/lists.js';
 import type { IndexedStream } from '../engine/random.js';
 import type { RatePhase } from '../scenario/types.js';
 
@@ -12,10 +13,10 @@ export const CALLS_PER_BLOCK = 256;
 /** A piecewise-linear rate (calls per µs) and its integral Λ(t). */
 export class RateProfile {
   /** Segment i spans [starts[i], starts[i+1]) with rate rates0[i] + slopes[i]·(t - starts[i]). */
-  private readonly starts: number[] = [];
-  private readonly rates0: number[] = [];
-  private readonly slopes: number[] = [];
-  private readonly lambdaAtStart: number[] = [];
+  private readonly starts = numberList();
+  private readonly rates0 = numberList();
+  private readonly slopes = numberList();
+  private readonly lambdaAtStart = numberList();
   readonly endUs: number;
   readonly totalLambda: number;
 
@@ -105,7 +106,7 @@ export class RateProfile {
 /** The calls of one CPU. Call numbers start at 0; queries move forward in time. */
 export class CallSequence {
   /** Λ-position where block (firstBlock + i) ends. */
-  private blockEnds: number[] = [];
+  private blockEnds = numberList();
   private firstBlock = 0;
   private firstBlockStart = 0;
   private generatedEnd = 0;

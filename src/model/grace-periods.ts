@@ -1,6 +1,7 @@
 // RCU grace periods: one runs at a time; a request made while one runs is served by the next,
 // which starts as soon as the current one ends. Cookies follow get_state_synchronize_rcu():
 // a cookie is the sequence number of the first GP that must complete after the request.
+import { objectList } from '../engine/lists.js';
 import { Priority, type Scheduler } from '../engine/scheduler.js';
 import { lognormalFromMedianP99, type Lognormal, type Stream } from '../engine/random.js';
 import type { TimingSpec } from '../scenario/types.js';
@@ -51,7 +52,7 @@ export class GracePeriods {
   request(done: (endTime: number) => void): number {
     const cookie = this.snapshot();
     let list = this.waiters.get(cookie);
-    if (!list) this.waiters.set(cookie, (list = []));
+    if (!list) this.waiters.set(cookie, (list = objectList<(endTime: number) => void>()));
     list.push(done);
     if (this.running) this.nextRequested = true;
     else this.start();

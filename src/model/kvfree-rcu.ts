@@ -9,6 +9,7 @@
 import { ExactSum, Histogram, LevelTracker } from '../engine/histogram.js';
 import { Priority, type Scheduler } from '../engine/scheduler.js';
 import type { RandomStreams, Stream } from '../engine/random.js';
+import { objectList } from '../engine/lists.js';
 import type { CallForm, Page, PageRequest } from '../policy/api.js';
 import type { Scenario } from '../scenario/types.js';
 import type { Allocator } from './allocator.js';
@@ -52,7 +53,7 @@ interface Memo {
 
 /** The request kernel code could build for each signature code, made once. */
 function requestsByCode(kernel: Scenario['kernel']): PageRequest[] {
-  const requests: PageRequest[] = [];
+  const requests = objectList<PageRequest>();
   for (let code = 0; code <= HEADLESS_CODE; code++) {
     const headless = code === HEADLESS_CODE;
     requests.push(visibleRequest(0, headless ? 'headless' : 'two-arg', headless ? 'task' : CALLER_KINDS[code >> 1], kernel));
@@ -68,9 +69,9 @@ const MIN_BULK_WINDOW = 32;
 class CpuState {
   processed = 0;
   /** Pages callers got through direct reclaim, waiting for their caller to resume (then the CPU's page). */
-  resuming: PointerPage[] = [];
+  resuming = objectList<PointerPage>();
   current: PointerPage | null = null;
-  queued: PointerPage[] = [];
+  queued = objectList<PointerPage>();
   headObjects = 0;
   /** krcp->count: objects waiting for the monitor (queued pages, current page, rcu_head list). */
   waitingObjects = 0;
@@ -107,8 +108,11 @@ class CpuState {
    */
   syncedAt = NaN;
   syncedProcessed = 0;
-  /** The PageRequest for each signature code, made once per CPU: its fields never change. */
-  readonly requests: PageRequest[] = [];
+  /**
+   * The PageRequest for each signature code, made once per CPU: its fields never change. A slot
+   * per code from the start, so that filling them in never makes the array holey (lists.ts).
+   */
+  readonly requests: Array<PageRequest | undefined> = Array.from({ length: HEADLESS_CODE + 1 }, () => undefined);
 
   constructor(
     readonly cpu: number,
@@ -157,14 +161,14 @@ export class KvfreeRcu {
   readonly stallLength = new Histogram();
   /** Objects in a pointer page when it goes to the reclaim work. */
   readonly pageFill = new Histogram();
-  private readonly cpus: CpuState[] = [];
+  private readonly cpus = objectList<CpuState>();
   private readonly ptrsPerPage: number;
   private readonly extraFreeNsPerRcuHead: number;
   private readonly jiffyUs: number;
   private readonly fastPathUs: number;
   private readonly requestShapes: PageRequest[];
   /** Per CPU, so one CPU's extra monitor runs never shift another CPU's wake-ups. */
-  private readonly modelWork: Stream[] = [];
+  private readonly modelWork = objectList<Stream>();
   /** `run --trace-out` only (trace-sink.ts). */
   trace?: TraceSink;
   /**
@@ -330,7 +334,7 @@ export class KvfreeRcu {
   }
 
   /** Page records of reclaimed pages, reused: one record per page would keep the GC busy. */
-  private readonly sparePointerPages: PointerPage[] = [];
+  private readonly sparePointerPages = objectList<PointerPage>();
   private pagesInReclaim = 0;
   private objectsInReclaim = 0;
   /** The page lists being freed right now (between reclaim() and its completion), for the invariant check. */
@@ -856,7 +860,7 @@ export class KvfreeRcu {
 
   /** The callers waiting in synchronize_rcu(), by the GP cookie they wait for. */
   private readonly syncWaiters = new Map<number, SyncWaiters>();
-  private readonly spareSyncWaiters: SyncWaiters[] = [];
+  private readonly spareSyncWaiters = objectList<SyncWaiters>();
 
   private syncDone(cookie: number, waiters: SyncWaiters, endTime: number): void {
     this.syncWaiters.delete(cookie);
@@ -923,7 +927,7 @@ export class KvfreeRcu {
       const batch: Batch = { pages: state.queued, headObjects: state.headObjects };
       if (state.current) batch.pages.push(state.current);
       const tookCurrent = state.current !== null;
-      state.queued = [];
+      state.queued = objectList();
       state.current = null;
       state.syncedAt = NaN;
       state.headObjects = 0;

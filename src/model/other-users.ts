@@ -2,6 +2,7 @@
 // lifetime, anonymous memory that steps towards targets, and a user-space low-memory killer.
 // They act once per tick; their draws are addressed by (tick, cpu), so what they ask for is the
 // same whatever the policy does — only whether the allocator can give it differs.
+import { numberList } from '../engine/lists.js';
 import { Priority, type Scheduler } from '../engine/scheduler.js';
 import { BinomialSampler, PoissonSampler, type IndexedStream, type RandomStreams } from '../engine/random.js';
 import type { Scenario } from '../scenario/types.js';
@@ -44,7 +45,7 @@ export class OtherUsers {
     this.allocDraws = new PoissonSampler((others.backgroundAllocsPerSecPerCpu * tickUs) / 1e6);
     this.freeDraws = new BinomialSampler(others.backgroundLifetimeMs > 0 ? 1 - Math.exp(-tickUs / (others.backgroundLifetimeMs * 1000)) : 1);
     // Level at which each step starts: where the steps before it had got to by then.
-    this.anonStartLevels = [];
+    this.anonStartLevels = numberList();
     for (let index = 0; index < scenario.others.anonSteps.length; index++) {
       this.anonStartLevels.push(this.anonTarget(scenario.others.anonSteps[index].atMs * 1000, index));
     }

@@ -4,6 +4,7 @@
 // allocator call (GFP_ATOMIC included) from a non-preemptible context on PREEMPT_RT, or one that
 // re-takes an allocator lock the caller holds is refused and counted; page ownership is kept in
 // the ledger.
+import { objectList } from '../engine/lists.js';
 import { LevelTracker } from '../engine/histogram.js';
 import { Priority, type Scheduler } from '../engine/scheduler.js';
 import type { Stream } from '../engine/random.js';
@@ -220,7 +221,7 @@ export class PolicyHost {
   readonly kernel: Kernel;
   /** `run --trace-out` only (trace-sink.ts). */
   trace?: TraceSink;
-  private readonly reserves: ReserveHolder[] = [];
+  private readonly reserves = objectList<ReserveHolder>();
   private current: HookContext = { kind: 'task', holdsAllocatorLock: false, touchedMemory: false, violated: false, cpu: -1, unrepeatable: false, usedContext: false, memoryKey: null };
   private started = false;
 
@@ -450,7 +451,7 @@ export class PolicyHost {
   /** A work item is running: reserve puts land when it ends. */
   inWork = false;
   /** The pages the running work item has put, in order; they land when it finishes. */
-  private workLanding: LandingPage[] = [];
+  private workLanding = objectList<LandingPage>();
 
   landsWithWork(landing: LandingPage): void {
     this.workLanding.push(landing);
@@ -483,7 +484,7 @@ export class PolicyHost {
     // The work finishes after its allocator cost (now + what its allocations took): its
     // reserve puts land and its CPU's state changes then.
     const landing = this.workLanding;
-    this.workLanding = [];
+    this.workLanding = objectList();
     const finish = () => {
       for (const { reserve, index, page } of landing) reserve.land(index, page);
       landing.forEach(({ reserve, index }, position) => {
