@@ -106,10 +106,13 @@ function watchHooks(hooks: PolicyHooks, progress: RunProgress, clock: () => numb
       }
     },
   };
-  if (typeof hooks.onFallback === 'function') watched.onFallback = (request) => guarded(progress, hookIndex('onFallback'), clock(), () => hooks.onFallback!(request));
-  if (typeof hooks.shrinkCount === 'function') watched.shrinkCount = () => guarded(progress, hookIndex('shrinkCount'), clock(), () => hooks.shrinkCount!());
-  if (typeof hooks.shrinkScan === 'function') watched.shrinkScan = (nrToScan) => guarded(progress, hookIndex('shrinkScan'), clock(), () => hooks.shrinkScan!(nrToScan));
-  if (typeof hooks.onStart === 'function') watched.onStart = () => guarded(progress, hookIndex('onStart'), clock(), () => hooks.onStart!());
+  // Every optional hook is a property, undefined when the policy has none: one object shape for
+  // every policy, so the model's code the JIT optimised for one policy's hooks stays valid for
+  // the next run's (the eight runs of a `compare` share a thread).
+  watched.onFallback = typeof hooks.onFallback === 'function' ? (request) => guarded(progress, hookIndex('onFallback'), clock(), () => hooks.onFallback!(request)) : undefined;
+  watched.shrinkCount = typeof hooks.shrinkCount === 'function' ? () => guarded(progress, hookIndex('shrinkCount'), clock(), () => hooks.shrinkCount!()) : undefined;
+  watched.shrinkScan = typeof hooks.shrinkScan === 'function' ? (nrToScan) => guarded(progress, hookIndex('shrinkScan'), clock(), () => hooks.shrinkScan!(nrToScan)) : undefined;
+  watched.onStart = typeof hooks.onStart === 'function' ? () => guarded(progress, hookIndex('onStart'), clock(), () => hooks.onStart!()) : undefined;
   return watched;
 }
 
