@@ -19,12 +19,14 @@ import { CallSequence, RateProfile } from './arrivals.js';
 import { ClosedCallSequence, type CallStream } from './callers.js';
 import type { GracePeriods } from './grace-periods.js';
 import { PageState, PolicyError } from './page-ledger.js';
+import { PointerPageList } from './pointer-page-list.js';
 import type { PolicyHost } from './policy-host.js';
 import { MemoryKey } from './memory-key.js';
 import { SyncWaiters } from './sync-waiters.js';
 import type { TraceSink } from './trace-sink.js';
 import type { WakeLatency } from './workqueues.js';
 
+/** The page a CPU is filling, or one a caller slept for; once queued it lives in a PointerPageList. */
 interface PointerPage {
   page: Page;
   objects: number;
@@ -33,7 +35,7 @@ interface PointerPage {
 }
 
 interface Batch {
-  pages: PointerPage[];
+  pages: PointerPageList;
   headObjects: number;
 }
 
@@ -71,7 +73,7 @@ class CpuState {
   /** Pages callers got through direct reclaim, waiting for their caller to resume (then the CPU's page). */
   resuming = objectList<PointerPage>();
   current: PointerPage | null = null;
-  queued = objectList<PointerPage>();
+  queued = new PointerPageList();
   headObjects = 0;
   /** krcp->count: objects waiting for the monitor (queued pages, current page, rcu_head list). */
   waitingObjects = 0;
@@ -316,39 +318,41 @@ export class KvfreeRcu {
   /** Objects the structures hold, page by page (for the invariant check's walk). */
   countInflightObjects(): number {
     let objects = this.counters.objectsInSync + this.objectsInReclaim;
-    const count = (pointerPages: readonly PointerPage[]) => {
-      for (const pointerPage of pointerPages) objects += pointerPage.objects;
-    };
     for (const state of this.cpus) {
-      count(state.queued);
-      count(state.resuming);
+      objects += state.queued.objectTotal();
+      for (const pointerPage of state.resuming) objects += pointerPage.objects;
       if (state.current) objects += state.current.objects;
       objects += state.headObjects;
       for (const slot of state.slots) {
         if (!slot) continue;
-        count(slot.pages);
+        objects += slot.pages.objectTotal();
         objects += slot.headObjects;
       }
     }
     return objects;
   }
 
-  /** Page records of reclaimed pages, reused: one record per page would keep the GC busy. */
+  /** Records of pages no longer filling, reused: few, so they stay in the cache. */
   private readonly sparePointerPages = objectList<PointerPage>();
+  /** Lists of reclaimed batches, reused with the room they grew. */
+  private readonly spareLists = objectList<PointerPageList>();
   private pagesInReclaim = 0;
   private objectsInReclaim = 0;
   /** The page lists being freed right now (between reclaim() and its completion), for the invariant check. */
-  private readonly reclaiming = new Set<PointerPage[]>();
+  private readonly reclaiming = new Set<PointerPageList>();
 
   /** Visits every pointer page in flight: filling, queued, in a batch slot, or being freed (for the invariant check). */
   forEachInflightPage(visit: (page: Page, cpu: number) => void): void {
+    const visitList = (pages: PointerPageList, cpu: number) => {
+      for (let index = 0; index < pages.length; index++) visit(pages.pageAt(index), cpu);
+    };
     for (const state of this.cpus) {
       if (state.current) visit(state.current.page, state.cpu);
-      for (const pointerPage of state.queued) visit(pointerPage.page, state.cpu);
+      visitList(state.queued, state.cpu);
       for (const pointerPage of state.resuming) visit(pointerPage.page, state.cpu);
-      for (const slot of state.slots) if (slot) for (const pointerPage of slot.pages) visit(pointerPage.page, state.cpu);
+      for (const slot of state.slots) if (slot) visitList(slot.pages, state.cpu);
     }
-    for (const pages of this.reclaiming) for (const pointerPage of pages) visit(pointerPage.page, -1);
+    for (const pages of this.reclaiming) visitList(pages, -1);
   }
 
   // ---- calls ---------------------------------------------------------------------------
@@ -438,9 +442,7 @@ export class KvfreeRcu {
     this.closeBulkRun(state);
     if (state.current) {
       // The current page is full: it joins the queue and this call needs another.
-      state.current.snapshot = this.gp.snapshot();
-      state.queued.push(state.current);
-      state.current = null;
+      this.queueCurrent(state);
       state.syncedAt = NaN;
     }
     for (;;) {
@@ -735,6 +737,18 @@ export class KvfreeRcu {
     this.host.call('onFallback', kind, lock, () => this.host.hooks.onFallback!(request));
   }
 
+  /** The CPU's current page joins its queue with a fresh GP snapshot; the CPU has no page then. */
+  private queueCurrent(state: CpuState): void {
+    const current = state.current!;
+    state.queued.push(current.page, current.objects, this.gp.snapshot());
+    this.sparePointerPages.push(current);
+    state.current = null;
+  }
+
+  private takeList(): PointerPageList {
+    return this.spareLists.pop() ?? new PointerPageList();
+  }
+
   private pointerPageFor(page: Page): PointerPage {
     const pointerPage = this.sparePointerPages.pop();
     if (!pointerPage) return { page, objects: 1, snapshot: this.gp.snapshot() };
@@ -750,10 +764,7 @@ export class KvfreeRcu {
     this.syncCalls(state);
     this.closeBulkRun(state);
     // list_add() of the new page at the head: a page another caller started meanwhile stays queued.
-    if (state.current) {
-      state.current.snapshot = this.gp.snapshot();
-      state.queued.push(state.current);
-    }
+    if (state.current) this.queueCurrent(state);
     pointerPage.snapshot = this.gp.snapshot();
     state.current = pointerPage;
     state.syncedAt = NaN;
@@ -911,23 +922,27 @@ export class KvfreeRcu {
   private runMonitor(state: CpuState): void {
     state.monitorDue = Infinity;
     this.syncCalls(state);
-    let ready: PointerPage[] | null = null;
+    let ready: PointerPageList | null = null;
     const queued = state.queued;
-    if (this.scenario.kernel.perPageGpSnapshots && queued.length > 0 && this.gp.hasCompleted(queued[0].snapshot)) {
+    if (this.scenario.kernel.perPageGpSnapshots && queued.length > 0 && this.gp.hasCompleted(queued.snapshotAt(0))) {
       // v6.3 kvfree_rcu_drain_ready(): pages whose GP already passed are freed right here.
       // Snapshots only grow along the queue, so the ready pages are a prefix of it.
       let readyCount = 1;
-      while (readyCount < queued.length && this.gp.hasCompleted(queued[readyCount].snapshot)) readyCount++;
-      ready = queued.splice(0, readyCount);
-      for (const pointerPage of ready) state.waitingObjects -= pointerPage.objects;
+      while (readyCount < queued.length && this.gp.hasCompleted(queued.snapshotAt(readyCount))) readyCount++;
+      ready = this.takeList();
+      queued.moveFrontTo(readyCount, ready);
+      state.waitingObjects -= ready.objectTotal();
     }
     const slotIndex = state.slots.indexOf(null);
     const hasWork = state.queued.length > 0 || (state.current !== null && state.current.objects > 0) || state.headObjects > 0;
     if (slotIndex >= 0 && hasWork) {
       const batch: Batch = { pages: state.queued, headObjects: state.headObjects };
-      if (state.current) batch.pages.push(state.current);
       const tookCurrent = state.current !== null;
-      state.queued = objectList();
+      if (state.current) {
+        batch.pages.push(state.current.page, state.current.objects, state.current.snapshot);
+        this.sparePointerPages.push(state.current);
+      }
+      state.queued = this.takeList();
       state.current = null;
       state.syncedAt = NaN;
       state.headObjects = 0;
@@ -981,13 +996,12 @@ export class KvfreeRcu {
   }
 
   /** Frees the objects (bulk per page, one by one for rcu_head objects) then hands the pages back. */
-  private reclaim(cpu: number, pages: PointerPage[], headObjects: number): void {
+  private reclaim(cpu: number, pages: PointerPageList, headObjects: number): void {
     const costs = this.scenario.timing.freeCostNs;
-    let pageObjects = 0;
-    for (const pointerPage of pages) pageObjects += pointerPage.objects;
+    const pageObjects = pages.objectTotal();
     const workUs = (pageObjects * costs.bulkPerObject + headObjects * costs.rcuHeadPerObject) / 1000;
-    this.trace?.reclaim(cpu, this.scheduler.now, pages.map((pointerPage) => pointerPage.objects), headObjects); // trace: rcu_invoke_kfree_bulk_callback, rcu_invoke_kvfree_callback
-    for (const pointerPage of pages) this.pageFill.add(pointerPage.objects);
+    this.trace?.reclaim(cpu, this.scheduler.now, pages.objectCounts(), headObjects); // trace: rcu_invoke_kfree_bulk_callback, rcu_invoke_kvfree_callback
+    for (let index = 0; index < pages.length; index++) this.pageFill.add(pages.objectsAt(index));
     this.takeCpuTime(cpu, workUs);
     this.pagesInReclaim += pages.length;
     this.objectsInReclaim += pageObjects + headObjects;
@@ -997,11 +1011,12 @@ export class KvfreeRcu {
       this.pagesInReclaim -= pages.length;
       this.objectsInReclaim -= pageObjects + headObjects;
       this.counters.objectsFreed += pageObjects + headObjects;
-      for (const pointerPage of pages) {
+      for (let index = 0; index < pages.length; index++) {
         this.inflight.add(this.scheduler.now, -1);
-        this.host.pageEmptied(cpu, pointerPage.page);
-        this.sparePointerPages.push(pointerPage);
+        this.host.pageEmptied(cpu, pages.pageAt(index));
       }
+      pages.clear();
+      this.spareLists.push(pages);
     });
   }
 }
