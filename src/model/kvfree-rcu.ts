@@ -739,8 +739,13 @@ export class KvfreeRcu {
 
   /** The CPU's current page joins its queue with a fresh GP snapshot; the CPU has no page then. */
   private queueCurrent(state: CpuState): void {
+    this.moveCurrentTo(state, state.queued, this.gp.snapshot());
+  }
+
+  /** The CPU's current page goes to the end of `into`; its record is kept for the next page. */
+  private moveCurrentTo(state: CpuState, into: PointerPageList, snapshot: number): void {
     const current = state.current!;
-    state.queued.push(current.page, current.objects, this.gp.snapshot());
+    into.push(current.page, current.objects, snapshot);
     this.sparePointerPages.push(current);
     state.current = null;
   }
@@ -938,12 +943,8 @@ export class KvfreeRcu {
     if (slotIndex >= 0 && hasWork) {
       const batch: Batch = { pages: state.queued, headObjects: state.headObjects };
       const tookCurrent = state.current !== null;
-      if (state.current) {
-        batch.pages.push(state.current.page, state.current.objects, state.current.snapshot);
-        this.sparePointerPages.push(state.current);
-      }
+      if (state.current) this.moveCurrentTo(state, batch.pages, state.current.snapshot);
       state.queued = this.takeList();
-      state.current = null;
       state.syncedAt = NaN;
       state.headObjects = 0;
       state.waitingObjects = 0;
